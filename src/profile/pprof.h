@@ -1,0 +1,207 @@
+
+/*
+ * The profile engine: decodes gzip-compressed profile.proto, aggregates
+ * samples the way `go tool pprof` does and renders the result (text, JSON,
+ * folded stacks, HTML pages, flame graphs).  It knows nothing of nginx: the
+ * module, the pprof-summary CLI, the fuzzer and the unit tests all call this
+ * API, so correctness and speed are measured once for all of them.
+ *
+ * Memory comes from the caller's allocator; output goes to the caller's
+ * writer.  Every function is reentrant and keeps no global state.
+ */
+
+
+#ifndef _PPROF_H_INCLUDED_
+#define _PPROF_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+#define PPROF_OK                 0
+#define PPROF_ERROR             -1
+
+#define PPROF_DEFAULT_MAX_INFLATED  (256 * 1024 * 1024)
+
+
+typedef struct {
+    void                  *(*alloc)(void *data, size_t size);
+    /* NULL when the memory is released all at once (nginx pools) */
+    void                   (*free)(void *data, void *p);
+    void                    *data;
+} pprof_allocator_t;
+
+
+/* one line, no trailing newline, safe to show to users and to log */
+typedef struct {
+    char                     msg[256];
+} pprof_error_t;
+
+
+typedef struct {
+    /* bound on the decompressed size: a gzip bomb stops here */
+    size_t                   max_inflated;
+} pprof_limits_t;
+
+
+/* strings point into the decoded buffer and are not NUL-terminated */
+typedef struct {
+    const char              *data;
+    size_t                   len;
+} pprof_str_t;
+
+
+typedef struct {
+    pprof_str_t              type;
+    pprof_str_t              unit;
+} pprof_value_type_t;
+
+
+/* the header of a decoded profile; the rest of it is private */
+typedef struct {
+    pprof_value_type_t      *sample_types;
+    size_t                   nsample_types;
+    /* default_sample_type if set and known, else the last sample type */
+    size_t                   default_sample;
+    pprof_value_type_t       period_type;
+    int64_t                  period;
+    int64_t                  time_nanos;
+    int64_t                  duration_nanos;
+    pprof_str_t             *comments;
+    size_t                   ncomments;
+    pprof_str_t              main_binary;    /* mapping[0] filename or "" */
+    size_t                   nsamples;
+    size_t                   nlocations;
+    size_t                   nfunctions;
+    size_t                   nmappings;
+    size_t                   inflated_size;
+} pprof_info_t;
+
+
+typedef struct pprof_profile_s  pprof_profile_t;
+typedef struct pprof_report_s   pprof_report_t;
+
+
+/*
+ * Decodes a profile, gzip-compressed (magic 1f 8b) or not.  The input is
+ * not referenced after the call.  Returns NULL and fills err on failure:
+ * truncated, garbage, out-of-range indexes, cycles, limits exceeded.
+ */
+pprof_profile_t *pprof_profile_parse(const void *data, size_t len,
+    const pprof_limits_t *limits, const pprof_allocator_t *allocator,
+    pprof_error_t *err);
+const pprof_info_t *pprof_profile_info(const pprof_profile_t *profile);
+void pprof_profile_free(pprof_profile_t *profile);
+
+
+/* the index of the sample type named, or -1 */
+int pprof_sample_index(const pprof_profile_t *profile, const char *name);
+
+
+enum {
+    PPROF_SORT_FLAT = 0,
+    PPROF_SORT_CUM
+};
+
+
+typedef struct {
+    const char              *sample_type;   /* NULL or "": the default */
+    /* POSIX extended regular expressions on function names, like pprof's
+     * -focus (keep samples with a matching frame) and -ignore (drop them) */
+    const char              *focus;
+    const char              *ignore;
+    int                      sort;          /* PPROF_SORT_* */
+    /* flame graph: make this function the root (its first occurrence on
+     * each stack); NULL: the whole profile */
+    const char              *zoom;
+} pprof_report_options_t;
+
+
+typedef struct {
+    pprof_str_t              name;
+    int64_t                  flat;
+    int64_t                  cum;
+} pprof_function_row_t;
+
+
+/* public part of a report; options strings must outlive it */
+typedef struct {
+    const pprof_profile_t         *profile;
+    const pprof_report_options_t  *options;
+    size_t                         sample_index;
+    int64_t                        total;      /* sum of |value| */
+    pprof_function_row_t          *functions;  /* sorted per options */
+    size_t                         nfunctions;
+} pprof_report_info_t;
+
+
+/*
+ * Aggregates by function with `go tool pprof -top` semantics.  Returns NULL
+ * and fills err on a bad option (unknown sample type, bad regex).
+ */
+pprof_report_t *pprof_report(const pprof_profile_t *profile,
+    const pprof_report_options_t *options, const pprof_allocator_t *allocator,
+    pprof_error_t *err);
+const pprof_report_info_t *pprof_report_info(const pprof_report_t *report);
+void pprof_report_free(pprof_report_t *report);
+
+
+/* returns 0 on success; any other value aborts the rendering */
+typedef int (*pprof_write_pt)(void *data, const char *buf, size_t len);
+
+
+enum {
+    PPROF_FORMAT_HTML = 0,      /* a page: see view */
+    PPROF_FORMAT_TOP,           /* text like `go tool pprof -top` */
+    PPROF_FORMAT_JSON,
+    PPROF_FORMAT_FLAMEGRAPH,    /* a standalone flame graph file */
+    PPROF_FORMAT_COLLAPSED      /* folded stacks, "a;b;c value" */
+};
+
+
+enum {
+    PPROF_VIEW_TOP = 0,
+    PPROF_VIEW_FLAME,
+    PPROF_VIEW_GOROUTINES
+};
+
+
+typedef struct {
+    int                      format;      /* PPROF_FORMAT_* */
+    int                      view;        /* PPROF_VIEW_*, HTML only */
+    size_t                   nodecount;   /* rows shown; 0: all */
+    const char              *title;       /* profile name, e.g. "heap" */
+    /* capture arguments kept in every link, already URL-encoded, e.g.
+     * "seconds=30"; "" or NULL for none.  Links are relative ("?..."), so
+     * pages work under any location prefix. */
+    const char              *query;
+    const char              *search;      /* flame graph: regex to highlight */
+    pprof_write_pt           write;
+    void                    *data;
+    const pprof_allocator_t *allocator;   /* scratch memory */
+} pprof_render_options_t;
+
+
+int pprof_render(pprof_report_t *report,
+    const pprof_render_options_t *options, pprof_error_t *err);
+
+/*
+ * An HTML page (same chrome as the views) around preformatted text:
+ * debug=1/2 profiles, and error messages when title says so.
+ */
+int pprof_render_text_page(const char *title, const char *text, size_t len,
+    const pprof_render_options_t *options);
+
+
+/* the HTML escaping every page uses; returns the escaped length when dst
+ * is NULL */
+size_t pprof_html_escape(char *dst, const char *src, size_t len);
+
+
+/* "1.50MB", "250ms", "42" as pprof prints them */
+size_t pprof_format_value(char *buf, size_t size, int64_t value,
+    pprof_str_t unit);
+
+
+#endif /* _PPROF_H_INCLUDED_ */
