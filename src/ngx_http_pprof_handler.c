@@ -1,0 +1,621 @@
+
+/*
+ * The content handler: what may be asked, and how it is shown.  One place
+ * decides the allowlist of profile names and arguments and the view, so
+ * nothing a client sends reaches the APIServer unless it is listed here:
+ * the upstream path is a configured prefix plus a name from the table
+ * below, and the upstream arguments are rebuilt from validated values.
+ */
+
+
+#include "ngx_http_pprof.h"
+
+
+#define NGX_HTTP_PPROF_PROFILE    0x01   /* a profile.proto: renderable */
+#define NGX_HTTP_PPROF_DELTA      0x02   /* seconds= gives a delta */
+#define NGX_HTTP_PPROF_CAPTURE    0x04   /* seconds= is a capture length */
+#define NGX_HTTP_PPROF_FRACTION   0x08   /* seconds= may be fractional */
+#define NGX_HTTP_PPROF_DEBUG      0x10   /* debug=N gives text */
+#define NGX_HTTP_PPROF_GC         0x20   /* gc=1 runs a GC first */
+#define NGX_HTTP_PPROF_POST       0x40   /* POST allowed */
+#define NGX_HTTP_PPROF_DOWNLOAD   0x80   /* binary: a file to save */
+
+#define NGX_HTTP_PPROF_HTML_NODECOUNT  100
+#define NGX_HTTP_PPROF_ARG_MAX         1024
+#define NGX_HTTP_PPROF_POST_MAX        16384
+
+
+typedef struct {
+    ngx_str_t                  name;
+    ngx_uint_t                 flags;
+} ngx_http_pprof_profile_t;
+
+
+/* net/http/pprof's endpoints; nothing else is ever forwarded */
+
+static ngx_http_pprof_profile_t  ngx_http_pprof_profiles[] = {
+
+    { ngx_string(""), 0 },
+
+    { ngx_string("cmdline"), 0 },
+
+    { ngx_string("profile"),
+      NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_CAPTURE|NGX_HTTP_PPROF_DOWNLOAD },
+
+    { ngx_string("heap"),
+      NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
+      |NGX_HTTP_PPROF_GC|NGX_HTTP_PPROF_DOWNLOAD },
+
+    { ngx_string("allocs"),
+      NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
+      |NGX_HTTP_PPROF_DOWNLOAD },
+
+    { ngx_string("goroutine"),
+      NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
+      |NGX_HTTP_PPROF_DOWNLOAD },
+
+    { ngx_string("block"),
+      NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
+      |NGX_HTTP_PPROF_DOWNLOAD },
+
+    { ngx_string("mutex"),
+      NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
+      |NGX_HTTP_PPROF_DOWNLOAD },
+
+    { ngx_string("threadcreate"),
+      NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
+      |NGX_HTTP_PPROF_DOWNLOAD },
+
+    { ngx_string("trace"),
+      NGX_HTTP_PPROF_CAPTURE|NGX_HTTP_PPROF_FRACTION
+      |NGX_HTTP_PPROF_DOWNLOAD },
+
+    { ngx_string("symbol"), NGX_HTTP_PPROF_POST },
+
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_str_t  ngx_http_pprof_formats[] = {
+    ngx_string("html"),                    /* PPROF_FORMAT_HTML */
+    ngx_string("top"),                     /* PPROF_FORMAT_TOP */
+    ngx_string("json"),                    /* PPROF_FORMAT_JSON */
+    ngx_string("flamegraph"),              /* PPROF_FORMAT_FLAMEGRAPH */
+    ngx_string("collapsed"),               /* PPROF_FORMAT_COLLAPSED */
+    ngx_null_string
+};
+
+
+static ngx_str_t  ngx_http_pprof_views[] = {
+    ngx_string("top"),                     /* PPROF_VIEW_TOP */
+    ngx_string("flame"),                   /* PPROF_VIEW_FLAME */
+    ngx_string("goroutines"),              /* PPROF_VIEW_GOROUTINES */
+    ngx_null_string
+};
+
+
+static ngx_http_pprof_profile_t *ngx_http_pprof_route(ngx_http_request_t *r);
+static ngx_int_t ngx_http_pprof_parse_args(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx, ngx_http_pprof_profile_t *profile);
+static ngx_int_t ngx_http_pprof_arg(ngx_http_request_t *r, char *name,
+    ngx_str_t *value);
+static ngx_int_t ngx_http_pprof_arg_string(ngx_http_request_t *r,
+    char *name, char **value);
+static ngx_int_t ngx_http_pprof_number(ngx_str_t *value, ngx_uint_t max,
+    ngx_uint_t fraction);
+static ngx_int_t ngx_http_pprof_keyword(ngx_str_t *value, ngx_str_t *words);
+static ngx_uint_t ngx_http_pprof_accepts_html(ngx_http_request_t *r);
+
+
+ngx_int_t
+ngx_http_pprof_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                  rc;
+    ngx_table_elt_t           *h;
+    ngx_http_pprof_ctx_t      *ctx;
+    ngx_http_pprof_profile_t  *profile;
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_pprof_ctx_t));
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->request = r;
+    ctx->query.html = ngx_http_pprof_accepts_html(r);
+
+    ngx_http_set_ctx(r, ctx, ngx_http_pprof_module);
+
+    profile = ngx_http_pprof_route(r);
+
+    if (profile == NULL) {
+        (void) ngx_http_discard_request_body(r);
+        return ngx_http_pprof_send_error(r, NGX_HTTP_NOT_FOUND,
+                   "not a profile this gateway serves: the names are "
+                   "allocs, block, cmdline, goroutine, heap, mutex, "
+                   "profile, symbol, threadcreate, trace, and the index");
+    }
+
+    if (!(r->method & NGX_HTTP_GET)
+        && !((r->method & NGX_HTTP_POST)
+             && (profile->flags & NGX_HTTP_PPROF_POST)))
+    {
+        (void) ngx_http_discard_request_body(r);
+
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Allow");
+
+        if (profile->flags & NGX_HTTP_PPROF_POST) {
+            ngx_str_set(&h->value, "GET, POST");
+
+        } else {
+            ngx_str_set(&h->value, "GET");
+        }
+
+        return ngx_http_pprof_send_error(r, NGX_HTTP_NOT_ALLOWED,
+                   "method %V is not allowed here: the profiler is read "
+                   "with GET (and POST for symbol)", &r->method_name);
+    }
+
+    if ((r->method & NGX_HTTP_POST)
+        && (r->headers_in.content_length_n < 0
+            || r->headers_in.content_length_n > NGX_HTTP_PPROF_POST_MAX))
+    {
+        (void) ngx_http_discard_request_body(r);
+        return ngx_http_pprof_send_error(r,
+                   NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                   "a symbol lookup needs a Content-Length of at most "
+                   "%d bytes", NGX_HTTP_PPROF_POST_MAX);
+    }
+
+    ctx->query.name = profile->name;
+
+    rc = ngx_http_pprof_parse_args(r, ctx, profile);
+
+    if (rc != NGX_OK) {
+        (void) ngx_http_discard_request_body(r);
+        return rc;
+    }
+
+    return ngx_http_pprof_upstream_start(r, ctx);
+}
+
+
+/*
+ * The location prefix is stripped from the normalized URI (nginx already
+ * decoded %XX and resolved dot segments); what is left must be one of the
+ * names exactly, so no path can leave the configured pprof prefix.
+ */
+
+static ngx_http_pprof_profile_t *
+ngx_http_pprof_route(ngx_http_request_t *r)
+{
+    u_char                    *p, *last;
+    ngx_str_t                  name;
+    ngx_http_pprof_profile_t  *profile;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    last = r->uri.data + r->uri.len;
+
+    if (clcf->exact_match
+#if (NGX_PCRE)
+        || clcf->regex
+#endif
+       )
+    {
+        /* no prefix to strip: the name is the last path segment */
+
+        for (p = last; p > r->uri.data && p[-1] != '/'; p--) {
+            /* void */
+        }
+
+    } else if (clcf->name.len <= r->uri.len
+        && ngx_strncmp(r->uri.data, clcf->name.data, clcf->name.len) == 0)
+    {
+        p = r->uri.data + clcf->name.len;
+
+    } else {
+        return NULL;
+    }
+
+    name.data = p;
+    name.len = last - p;
+
+    if (r->uri.len == 0 || r->uri.data[0] != '/') {
+        return NULL;
+    }
+
+    for (profile = ngx_http_pprof_profiles; profile->name.data; profile++) {
+        if (profile->name.len == name.len
+            && ngx_strncmp(profile->name.data, name.data, name.len) == 0)
+        {
+            return profile;
+        }
+    }
+
+    return NULL;
+}
+
+
+static ngx_int_t
+ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
+    ngx_http_pprof_profile_t *profile)
+{
+    u_char                     *p;
+    ngx_int_t                   rc, debug, n;
+    ngx_str_t                   seconds, value;
+    ngx_uint_t                  gc;
+    ngx_http_pprof_query_t     *q;
+    ngx_http_pprof_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
+    q = &ctx->query;
+
+    /* arguments for the profiler */
+
+    ngx_str_null(&seconds);
+    debug = 0;
+    gc = 0;
+
+    rc = ngx_http_pprof_arg(r, "seconds", &seconds);
+
+    if (rc == NGX_OK) {
+        if (!(profile->flags & (NGX_HTTP_PPROF_CAPTURE|NGX_HTTP_PPROF_DELTA)))
+        {
+            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+                       "\"seconds\" does not apply to this profile");
+        }
+
+        if (ngx_http_pprof_number(&seconds, plcf->max_seconds,
+                                  profile->flags & NGX_HTTP_PPROF_FRACTION)
+            != NGX_OK)
+        {
+            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+                       "\"seconds\" must be a positive number of at most "
+                       "%ui (pprof_max_seconds)", plcf->max_seconds);
+        }
+
+        q->delta = (profile->flags & NGX_HTTP_PPROF_DELTA) ? 1 : 0;
+    }
+
+    rc = ngx_http_pprof_arg(r, "debug", &value);
+
+    if (rc == NGX_OK && (profile->flags & NGX_HTTP_PPROF_DEBUG)) {
+        debug = ngx_atoi(value.data, value.len);
+
+        if (debug == NGX_ERROR || debug > 2) {
+            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+                       "\"debug\" must be 0, 1 or 2");
+        }
+
+        if (debug && seconds.len) {
+            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+                       "\"seconds\" and \"debug\" cannot be combined: a "
+                       "delta profile is binary only");
+        }
+    }
+
+    rc = ngx_http_pprof_arg(r, "gc", &value);
+
+    if (rc == NGX_OK && (profile->flags & NGX_HTTP_PPROF_GC)) {
+        n = ngx_atoi(value.data, value.len);
+
+        if (n != 0 && n != 1) {
+            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+                       "\"gc\" must be 0 or 1");
+        }
+
+        gc = n;
+    }
+
+    /* rebuilt from validated values: nothing else goes upstream */
+
+    p = ngx_pnalloc(r->pool, sizeof("seconds=&debug=2&gc=1") - 1
+                             + seconds.len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    q->args.data = p;
+
+    if (seconds.len) {
+        p = ngx_sprintf(p, "seconds=%V&", &seconds);
+    }
+
+    if (debug) {
+        p = ngx_sprintf(p, "debug=%i&", debug);
+    }
+
+    if (gc) {
+        p = ngx_cpymem(p, "gc=1&", sizeof("gc=1&") - 1);
+    }
+
+    q->args.len = (p == q->args.data) ? 0 : p - q->args.data - 1;
+
+    /* how to show it */
+
+    q->renderable = (profile->flags & NGX_HTTP_PPROF_PROFILE) ? 1 : 0;
+    q->format = NGX_HTTP_PPROF_FORMAT_RAW;
+
+    rc = ngx_http_pprof_arg(r, "format", &value);
+
+    if (rc == NGX_OK) {
+        if (value.len == 3 && ngx_strncmp(value.data, "raw", 3) == 0) {
+            q->html = 0;
+
+        } else {
+            n = ngx_http_pprof_keyword(&value, ngx_http_pprof_formats);
+
+            if (n == NGX_ERROR) {
+                return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+                           "\"format\" must be html, top, json, "
+                           "flamegraph, collapsed or raw");
+            }
+
+            if (!q->renderable) {
+                return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+                           "only the raw format applies here: this is "
+                           "not a profile");
+            }
+
+            if (debug && n != PPROF_FORMAT_HTML) {
+                return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+                           "this format needs the binary profile: drop "
+                           "\"debug\"");
+            }
+
+            q->format = n;
+            q->html = (n == PPROF_FORMAT_HTML);
+        }
+
+    } else if (q->html && q->renderable) {
+        q->format = PPROF_FORMAT_HTML;
+    }
+
+    if (q->format == NGX_HTTP_PPROF_FORMAT_RAW) {
+        return NGX_OK;
+    }
+
+    q->view = (profile->name.len == sizeof("goroutine") - 1
+               && ngx_strncmp(profile->name.data, "goroutine",
+                              sizeof("goroutine") - 1) == 0)
+              ? PPROF_VIEW_GOROUTINES : PPROF_VIEW_TOP;
+
+    if (ngx_http_pprof_arg(r, "view", &value) == NGX_OK) {
+        n = ngx_http_pprof_keyword(&value, ngx_http_pprof_views);
+
+        if (n == NGX_ERROR) {
+            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+                       "\"view\" must be top, flame or goroutines");
+        }
+
+        q->view = n;
+    }
+
+    q->sort = PPROF_SORT_FLAT;
+
+    if (ngx_http_pprof_arg(r, "sort", &value) == NGX_OK) {
+        if (value.len == 3 && ngx_strncmp(value.data, "cum", 3) == 0) {
+            q->sort = PPROF_SORT_CUM;
+
+        } else if (value.len != 4
+                   || ngx_strncmp(value.data, "flat", 4) != 0)
+        {
+            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+                       "\"sort\" must be flat or cum");
+        }
+    }
+
+    q->nodecount = (q->format == PPROF_FORMAT_HTML)
+                   ? NGX_HTTP_PPROF_HTML_NODECOUNT : 0;
+
+    if (ngx_http_pprof_arg(r, "nodecount", &value) == NGX_OK) {
+        n = ngx_atoi(value.data, value.len);
+
+        if (n == NGX_ERROR || n > 1000000) {
+            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+                       "\"nodecount\" must be a number up to 1000000 "
+                       "(0: all)");
+        }
+
+        q->nodecount = n;
+    }
+
+    if (ngx_http_pprof_arg_string(r, "sample", &q->sample) != NGX_OK
+        || ngx_http_pprof_arg_string(r, "focus", &q->focus) != NGX_OK
+        || ngx_http_pprof_arg_string(r, "ignore", &q->ignore) != NGX_OK
+        || ngx_http_pprof_arg_string(r, "zoom", &q->zoom) != NGX_OK
+        || ngx_http_pprof_arg_string(r, "search", &q->search) != NGX_OK)
+    {
+        return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+                   "an argument is longer than %d bytes or holds a "
+                   "control character", NGX_HTTP_PPROF_ARG_MAX);
+    }
+
+    return NGX_OK;
+}
+
+
+/* the raw value of the first argument so named, or NGX_DECLINED */
+
+static ngx_int_t
+ngx_http_pprof_arg(ngx_http_request_t *r, char *name, ngx_str_t *value)
+{
+    if (ngx_http_arg(r, (u_char *) name, ngx_strlen(name), value) != NGX_OK
+        || value->len == 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+/* a form value, decoded ('+' is a space) and NUL-terminated for the engine */
+
+static ngx_int_t
+ngx_http_pprof_arg_string(ngx_http_request_t *r, char *name, char **value)
+{
+    u_char     *p, *dst, *src;
+    ngx_str_t   raw;
+
+    *value = NULL;
+
+    if (ngx_http_pprof_arg(r, name, &raw) != NGX_OK) {
+        return NGX_OK;
+    }
+
+    if (raw.len > NGX_HTTP_PPROF_ARG_MAX * 3) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_pnalloc(r->pool, raw.len + 1);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(p, raw.data, raw.len);
+
+    for (dst = p; dst < p + raw.len; dst++) {
+        if (*dst == '+') {
+            *dst = ' ';
+        }
+    }
+
+    src = p;
+    dst = p;
+    ngx_unescape_uri(&dst, &src, raw.len, 0);
+
+    if (dst - p > NGX_HTTP_PPROF_ARG_MAX) {
+        return NGX_ERROR;
+    }
+
+    *dst = '\0';
+
+    for (src = p; src < dst; src++) {
+        if (*src < 0x20 || *src == 0x7f) {
+            return NGX_ERROR;
+        }
+    }
+
+    *value = (char *) p;
+
+    return NGX_OK;
+}
+
+
+/* a positive integer (or decimal, for trace) no larger than max */
+
+static ngx_int_t
+ngx_http_pprof_number(ngx_str_t *value, ngx_uint_t max, ngx_uint_t fraction)
+{
+    u_char     *p, *last;
+    ngx_int_t   n;
+    ngx_str_t   integer;
+
+    if (value->len > 16) {
+        return NGX_ERROR;
+    }
+
+    last = value->data + value->len;
+    p = ngx_strlchr(value->data, last, '.');
+
+    integer.data = value->data;
+    integer.len = (p ? p : last) - value->data;
+
+    if (p) {
+        if (!fraction || p + 1 == last) {
+            return NGX_ERROR;
+        }
+
+        for (p++; p < last; p++) {
+            if (*p < '0' || *p > '9') {
+                return NGX_ERROR;
+            }
+        }
+    }
+
+    n = integer.len ? ngx_atoi(integer.data, integer.len) : 0;
+
+    if (n == NGX_ERROR || (ngx_uint_t) n > max
+        || ((ngx_uint_t) n == max && integer.len < value->len))
+    {
+        return NGX_ERROR;
+    }
+
+    if (n == 0) {
+        /* "0.5" is a capture; "0" and "0.0" are not */
+
+        for (p = value->data; p < last; p++) {
+            if (*p >= '1' && *p <= '9') {
+                return NGX_OK;
+            }
+        }
+
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_pprof_keyword(ngx_str_t *value, ngx_str_t *words)
+{
+    ngx_int_t  i;
+
+    for (i = 0; words[i].data; i++) {
+        if (words[i].len == value->len
+            && ngx_strncmp(words[i].data, value->data, value->len) == 0)
+        {
+            return i;
+        }
+    }
+
+    return NGX_ERROR;
+}
+
+
+static ngx_uint_t
+ngx_http_pprof_accepts_html(ngx_http_request_t *r)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == sizeof("Accept") - 1
+            && ngx_strncasecmp(h[i].key.data, (u_char *) "Accept",
+                               sizeof("Accept") - 1) == 0
+            && ngx_strlcasestrn(h[i].value.data,
+                                h[i].value.data + h[i].value.len,
+                                (u_char *) "text/html",
+                                sizeof("text/html") - 2)
+               != NULL)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}

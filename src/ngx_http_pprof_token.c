@@ -1,0 +1,296 @@
+
+/*
+ * The ServiceAccount token: read from its file, re-read when the kubelet
+ * rotates it.  Bound tokens expire (about hourly), so every worker checks
+ * the file on a timer and never on a request's path.  The token itself is
+ * never logged, at any level: messages name the file only.
+ */
+
+
+#include "ngx_http_pprof.h"
+
+
+static void ngx_http_pprof_token_read(ngx_http_pprof_token_t *token,
+    ngx_log_t *log, ngx_uint_t level);
+static void ngx_http_pprof_token_timer(ngx_event_t *ev);
+static void ngx_http_pprof_token_set(ngx_http_pprof_token_t *token,
+    u_char *data, size_t len);
+
+
+ngx_http_pprof_token_t *
+ngx_http_pprof_token_add(ngx_conf_t *cf, ngx_str_t *path)
+{
+    ngx_uint_t                   i;
+    ngx_http_pprof_token_t      *token, **tokenp;
+    ngx_http_pprof_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_pprof_module);
+
+    tokenp = pmcf->tokens.elts;
+
+    for (i = 0; i < pmcf->tokens.nelts; i++) {
+        if (tokenp[i]->path.len == path->len
+            && ngx_strncmp(tokenp[i]->path.data, path->data, path->len) == 0)
+        {
+            return tokenp[i];
+        }
+    }
+
+    token = ngx_pcalloc(cf->pool, sizeof(ngx_http_pprof_token_t));
+    if (token == NULL) {
+        return NULL;
+    }
+
+    /* ngx_open_file() wants a C string */
+
+    token->path.len = path->len;
+    token->path.data = ngx_pnalloc(cf->pool, path->len + 1);
+    if (token->path.data == NULL) {
+        return NULL;
+    }
+
+    (void) ngx_cpystrn(token->path.data, path->data, path->len + 1);
+
+    tokenp = ngx_array_push(&pmcf->tokens);
+    if (tokenp == NULL) {
+        return NULL;
+    }
+
+    *tokenp = token;
+
+    /*
+     * Read once while loading the configuration, so workers start with a
+     * token; outside a cluster the file may well be missing: that is a
+     * warning here and a clear 502 per request, not a failed start.
+     */
+
+    ngx_http_pprof_token_read(token, cf->log, NGX_LOG_WARN);
+
+    return token;
+}
+
+
+ngx_int_t
+ngx_http_pprof_token_init_process(ngx_cycle_t *cycle)
+{
+    ngx_uint_t                   i;
+    ngx_http_pprof_token_t     **tokenp;
+    ngx_http_conf_ctx_t         *ctx;
+    ngx_http_pprof_main_conf_t  *pmcf;
+
+    ctx = (ngx_http_conf_ctx_t *) cycle->conf_ctx[ngx_http_module.index];
+
+    if (ctx == NULL) {
+        return NGX_OK;
+    }
+
+    pmcf = ctx->main_conf[ngx_http_pprof_module.ctx_index];
+    tokenp = pmcf->tokens.elts;
+
+    for (i = 0; i < pmcf->tokens.nelts; i++) {
+        tokenp[i]->refresh = pmcf->token_refresh;
+        tokenp[i]->log = cycle->log;
+        tokenp[i]->timer.handler = ngx_http_pprof_token_timer;
+        tokenp[i]->timer.data = tokenp[i];
+        tokenp[i]->timer.log = cycle->log;
+        /* a pending check must not keep a worker from exiting */
+        tokenp[i]->timer.cancelable = 1;
+
+        ngx_add_timer(&tokenp[i]->timer, tokenp[i]->refresh);
+    }
+
+    return NGX_OK;
+}
+
+
+/* the APIServer said 401: the file may have changed since the last look */
+
+void
+ngx_http_pprof_token_recheck(ngx_http_pprof_token_t *token)
+{
+    if (token->timer.handler == NULL || ngx_exiting) {
+        return;
+    }
+
+    if (token->timer.timer_set) {
+        ngx_del_timer(&token->timer);
+    }
+
+    ngx_add_timer(&token->timer, 1);
+}
+
+
+static void
+ngx_http_pprof_token_timer(ngx_event_t *ev)
+{
+    ngx_http_pprof_token_t  *token = ev->data;
+
+    ngx_http_pprof_token_read(token, token->log, NGX_LOG_ERR);
+
+    if (!ngx_exiting) {
+        ngx_add_timer(ev, token->refresh);
+    }
+}
+
+
+static void
+ngx_http_pprof_token_read(ngx_http_pprof_token_t *token, ngx_log_t *log,
+    ngx_uint_t level)
+{
+    u_char           *p, *last;
+    u_char            buf[NGX_HTTP_PPROF_TOKEN_MAX + 1];
+    ssize_t           n;
+    ngx_fd_t          fd;
+    ngx_file_t        file;
+    ngx_file_info_t   fi;
+
+    /* a projected volume swaps a symlink: stat() sees the new file */
+
+    if (ngx_file_info(token->path.data, &fi) == NGX_FILE_ERROR) {
+        if (!token->error) {
+            ngx_log_error(level, log, ngx_errno,
+                          "pprof: token file \"%V\" cannot be read: "
+                          "requests will be refused until it can",
+                          &token->path);
+        }
+
+        token->error = 1;
+        ngx_http_pprof_token_set(token, NULL, 0);
+        return;
+    }
+
+    if (!token->error
+        && token->token.len
+        && ngx_file_uniq(&fi) == token->uniq
+        && ngx_file_mtime(&fi) == token->mtime
+        && ngx_file_size(&fi) == token->size)
+    {
+        return;
+    }
+
+    fd = ngx_open_file(token->path.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        ngx_log_error(level, log, ngx_errno,
+                      "pprof: token file \"%V\" cannot be opened",
+                      &token->path);
+        token->error = 1;
+        ngx_http_pprof_token_set(token, NULL, 0);
+        return;
+    }
+
+    ngx_memzero(&file, sizeof(ngx_file_t));
+    file.fd = fd;
+    file.name = token->path;
+    file.log = log;
+
+    n = ngx_read_file(&file, buf, sizeof(buf), 0);
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, log, ngx_errno,
+                      ngx_close_file_n " \"%V\" failed", &token->path);
+    }
+
+    if (n == NGX_ERROR) {
+        token->error = 1;
+        ngx_http_pprof_token_set(token, NULL, 0);
+        return;
+    }
+
+    p = buf;
+    last = buf + n;
+
+    while (p < last && (*p == ' ' || *p == '\t' || *p == CR || *p == LF)) {
+        p++;
+    }
+
+    while (last > p
+           && (last[-1] == ' ' || last[-1] == '\t'
+               || last[-1] == CR || last[-1] == LF))
+    {
+        last--;
+    }
+
+    if (n > NGX_HTTP_PPROF_TOKEN_MAX || p == last) {
+        ngx_log_error(level, log, 0,
+                      "pprof: token file \"%V\" is %s", &token->path,
+                      p == last ? "empty" : "too large for a token");
+        goto invalid;
+    }
+
+    /* what goes into a header line must not be able to end it */
+
+    for (n = 0; p + n < last; n++) {
+        if (p[n] < 0x21 || p[n] > 0x7e) {
+            ngx_log_error(level, log, 0,
+                          "pprof: token file \"%V\" holds a character "
+                          "not allowed in a token at offset %z",
+                          &token->path, n);
+            goto invalid;
+        }
+    }
+
+    ngx_http_pprof_token_set(token, p, last - p);
+    ngx_explicit_memzero(buf, sizeof(buf));
+
+    if (token->error) {
+        ngx_log_error(NGX_LOG_NOTICE, log, 0,
+                      "pprof: token file \"%V\" read", &token->path);
+
+    } else {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, log, 0,
+                       "pprof: token file \"%V\" changed", &token->path);
+    }
+
+    token->error = 0;
+    token->uniq = ngx_file_uniq(&fi);
+    token->mtime = ngx_file_mtime(&fi);
+    token->size = ngx_file_size(&fi);
+
+    return;
+
+invalid:
+
+    ngx_explicit_memzero(buf, sizeof(buf));
+    token->error = 1;
+    ngx_http_pprof_token_set(token, NULL, 0);
+}
+
+
+/*
+ * The token lives in malloc()ed memory: it is replaced in every worker at
+ * run time, long after the configuration pool stopped growing.
+ */
+
+static void
+ngx_http_pprof_token_set(ngx_http_pprof_token_t *token, u_char *data,
+    size_t len)
+{
+    u_char  *p;
+
+    if (token->token.len == len
+        && (len == 0 || ngx_memcmp(token->token.data, data, len) == 0))
+    {
+        return;
+    }
+
+    p = NULL;
+
+    if (len) {
+        p = ngx_alloc(len, ngx_cycle->log);
+        if (p == NULL) {
+            len = 0;
+
+        } else {
+            ngx_memcpy(p, data, len);
+        }
+    }
+
+    if (token->token.data) {
+        ngx_explicit_memzero(token->token.data, token->token.len);
+        ngx_free(token->token.data);
+    }
+
+    token->token.data = p;
+    token->token.len = len;
+}
