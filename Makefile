@@ -60,6 +60,19 @@ $(BUILD)/ngx_http_pprof_module.so: $(BUILD)/objs/Makefile $(MODULE_SRCS)
 	$(MAKE) -C $(BUILD)/nginx-src -f $(CURDIR)/$(BUILD)/objs/Makefile modules
 	cp $(BUILD)/objs/ngx_http_pprof_module.so $@
 
+# fastest first: unit tests, the runner, the fake APIServer, the reference
+# comparison with go tool pprof, the nginx suites, then a short fuzz run
+test: all
+	$(MAKE) engine-test
+	$(MAKE) runner-selftest
+	$(MAKE) apiserver-test
+	$(MAKE) compare
+	t/run.sh t/*.t
+	$(MAKE) fuzz-short
+
+run: all $(BUILD)/fake-apiserver
+	conf/demo.sh
+
 clean:
 	rm -rf $(BUILD) t/servroot*
 
