@@ -151,7 +151,7 @@ ngx_int_t ngx_http_pprof_send_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *fmt, ...);
 ngx_int_t ngx_http_pprof_filter_error(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_uint_t status);
-void ngx_http_pprof_set_reason(ngx_http_request_t *r,
+ngx_int_t ngx_http_pprof_set_reason(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, const char *fmt, ...);
 
 /* token.c */

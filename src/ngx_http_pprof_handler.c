@@ -178,6 +178,12 @@ ngx_http_pprof_handler(ngx_http_request_t *r)
 
     if (rc != NGX_OK) {
         (void) ngx_http_discard_request_body(r);
+
+        if (rc == NGX_DECLINED) {
+            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST, "%V",
+                                             &ctx->reason);
+        }
+
         return rc;
     }
 
@@ -268,7 +274,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     if (rc == NGX_OK) {
         if (!(profile->flags & (NGX_HTTP_PPROF_CAPTURE|NGX_HTTP_PPROF_DELTA)))
         {
-            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_pprof_set_reason(r, ctx,
                        "\"seconds\" does not apply to this profile");
         }
 
@@ -276,7 +282,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
                                   profile->flags & NGX_HTTP_PPROF_FRACTION)
             != NGX_OK)
         {
-            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_pprof_set_reason(r, ctx,
                        "\"seconds\" must be a positive number of at most "
                        "%ui (pprof_max_seconds)", plcf->max_seconds);
         }
@@ -290,12 +296,12 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         debug = ngx_atoi(value.data, value.len);
 
         if (debug == NGX_ERROR || debug > 2) {
-            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_pprof_set_reason(r, ctx,
                        "\"debug\" must be 0, 1 or 2");
         }
 
         if (debug && seconds.len) {
-            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_pprof_set_reason(r, ctx,
                        "\"seconds\" and \"debug\" cannot be combined: a "
                        "delta profile is binary only");
         }
@@ -307,7 +313,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         n = ngx_atoi(value.data, value.len);
 
         if (n != 0 && n != 1) {
-            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_pprof_set_reason(r, ctx,
                        "\"gc\" must be 0 or 1");
         }
 
@@ -319,7 +325,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     p = ngx_pnalloc(r->pool, sizeof("seconds=&debug=2&gc=1") - 1
                              + seconds.len);
     if (p == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_ERROR;
     }
 
     q->args.data = p;
@@ -353,19 +359,19 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
             n = ngx_http_pprof_keyword(&value, ngx_http_pprof_formats);
 
             if (n == NGX_ERROR) {
-                return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+                return ngx_http_pprof_set_reason(r, ctx,
                            "\"format\" must be html, top, json, "
                            "flamegraph, collapsed or raw");
             }
 
             if (!q->renderable) {
-                return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+                return ngx_http_pprof_set_reason(r, ctx,
                            "only the raw format applies here: this is "
                            "not a profile");
             }
 
             if (debug && n != PPROF_FORMAT_HTML) {
-                return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+                return ngx_http_pprof_set_reason(r, ctx,
                            "this format needs the binary profile: drop "
                            "\"debug\"");
             }
@@ -391,7 +397,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         n = ngx_http_pprof_keyword(&value, ngx_http_pprof_views);
 
         if (n == NGX_ERROR) {
-            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_pprof_set_reason(r, ctx,
                        "\"view\" must be top, flame or goroutines");
         }
 
@@ -407,7 +413,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         } else if (value.len != 4
                    || ngx_strncmp(value.data, "flat", 4) != 0)
         {
-            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_pprof_set_reason(r, ctx,
                        "\"sort\" must be flat or cum");
         }
     }
@@ -419,7 +425,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         n = ngx_atoi(value.data, value.len);
 
         if (n == NGX_ERROR || n > 1000000) {
-            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_pprof_set_reason(r, ctx,
                        "\"nodecount\" must be a number up to 1000000 "
                        "(0: all)");
         }
@@ -433,7 +439,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         || ngx_http_pprof_arg_string(r, "zoom", &q->zoom) != NGX_OK
         || ngx_http_pprof_arg_string(r, "search", &q->search) != NGX_OK)
     {
-        return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST,
+        return ngx_http_pprof_set_reason(r, ctx,
                    "an argument is longer than %d bytes or holds a "
                    "control character", NGX_HTTP_PPROF_ARG_MAX);
     }

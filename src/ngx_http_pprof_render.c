@@ -599,7 +599,12 @@ ngx_http_pprof_send_error(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
-void
+/*
+ * Keeps why the request failed, for the page and the log; returns
+ * NGX_DECLINED so that a check can end with "return ...set_reason()".
+ */
+
+ngx_int_t
 ngx_http_pprof_set_reason(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     const char *fmt, ...)
 {
@@ -608,7 +613,7 @@ ngx_http_pprof_set_reason(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 
     p = ngx_pnalloc(r->pool, NGX_HTTP_PPROF_REASON_MAX);
     if (p == NULL) {
-        return;
+        return NGX_ERROR;
     }
 
     va_start(args, fmt);
@@ -618,6 +623,8 @@ ngx_http_pprof_set_reason(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     va_end(args);
 
     ctx->reason.data = p;
+
+    return NGX_DECLINED;
 }
 
 
