@@ -84,4 +84,190 @@ void *pprof_alloc(const pprof_allocator_t *a, size_t size);
 void pprof_free(const pprof_allocator_t *a, void *p);
 
 
+/*
+ * The engine's own additions below: the decoded profile and the report
+ * internals shared by pprof_proto.c, pprof_report.c and pprof_format.c.
+ */
+
+/* a call tree or a set of stack groups larger than this is refused */
+#define PPROF_MAX_TREE_NODES    (1 << 21)
+
+/* pprof_tree_node_t.name of node 0 */
+#define PPROF_ROOT_NAME         "all"
+
+
+/*
+ * The unit `go tool pprof` prints a whole report in ("minimum"): chosen
+ * from the smallest non-zero flat (else cum) of the rows and the total.
+ * Every value of the text and HTML top views is then formatted with
+ * pprof_report_format_value(), so all rows share one unit, as in pprof.
+ * nodecount: the rows shown (0: all), as pprof picks the unit from them.
+ */
+size_t pprof_report_format_value(const pprof_report_t *report,
+    size_t nodecount, char *buf, size_t size, int64_t value);
+
+/* the allocator the report was made with; pprof_render() passes it on
+ * as options->allocator when the caller gave none */
+const pprof_allocator_t *pprof_report_allocator(const pprof_report_t *report);
+
+/* "(inline)", "(partial-inline)" or "" for row i of the report */
+const char *pprof_report_inline_label(const pprof_report_t *report,
+    size_t row);
+
+/*
+ * The header lines of `go tool pprof -top` ("File: ...", "Type: ...",
+ * "Time: ...", "Duration: ...", "Active filters:", "Showing nodes ...",
+ * "Showing top N nodes out of M"), each followed by '\n'.  Returns the
+ * length written or needed (like snprintf); nodecount as in rendering.
+ */
+size_t pprof_report_labels(const pprof_report_t *report, size_t nodecount,
+    char *buf, size_t size);
+
+
+/* a buffered writer over pprof_write_pt, used by every renderer */
+typedef struct {
+    pprof_write_pt           write;
+    void                    *data;
+    char                    *buf;
+    size_t                   len;
+    size_t                   size;
+    int                      failed;
+} pprof_out_t;
+
+void pprof_out_init(pprof_out_t *out, pprof_write_pt write, void *data,
+    char *buf, size_t size);
+void pprof_out_write(pprof_out_t *out, const char *s, size_t len);
+void pprof_out_str(pprof_out_t *out, const char *s);
+void pprof_out_printf(pprof_out_t *out, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* flushes; returns PPROF_OK or PPROF_ERROR if any write failed */
+int pprof_out_flush(pprof_out_t *out);
+/* a JSON string with its quotes; invalid UTF-8 becomes U+FFFD */
+void pprof_out_json_str(pprof_out_t *out, const char *s, size_t len);
+
+
+void pprof_set_error(pprof_error_t *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+
+/* --- the decoded profile (pprof_proto.c) --- */
+
+typedef struct {
+    uint32_t                 node;      /* name node: what pprof groups by */
+    uint32_t                 function;  /* index; PPROF_NONE: address only */
+    int64_t                  line;
+} pprof_line_t;
+
+
+typedef struct {
+    uint64_t                 address;
+    uint32_t                 mapping;   /* index or PPROF_NONE */
+    /* an address-only location gets one line with function PPROF_NONE,
+     * so every location has nlines >= 1 */
+    uint32_t                 line;      /* first one in profile->lines */
+    uint32_t                 nlines;    /* innermost (inlined) first */
+} pprof_location_t;
+
+
+typedef struct {
+    pprof_str_t              name;
+    pprof_str_t              system_name;
+    pprof_str_t              filename;
+    int64_t                  start_line;
+} pprof_function_t;
+
+
+typedef struct {
+    pprof_str_t              filename;
+    pprof_str_t              build_id;
+    uint64_t                 memory_start;
+    uint64_t                 memory_limit;
+    uint64_t                 file_offset;
+    uint32_t                 node;      /* "[base]" or "<unknown>" */
+} pprof_mapping_t;
+
+
+/* a sample stays encoded: its message's place in the inflated buffer */
+typedef struct {
+    uint32_t                 off;
+    uint32_t                 len;
+} pprof_sample_ref_t;
+
+
+/* ids to indexes: a dense array for small ids, else open addressing */
+typedef struct {
+    uint32_t                *dense;     /* id -> index, PPROF_NONE */
+    uint64_t                 ndense;
+    uint64_t                *keys;
+    uint32_t                *vals;
+    uint64_t                 mask;
+} pprof_idmap_t;
+
+
+/* name nodes made from a mapping (address-only or unnamed functions) */
+#define PPROF_NAME_SYNTH     0x01
+
+
+struct pprof_profile_s {
+    pprof_info_t             info;
+    pprof_allocator_t        allocator;
+
+    unsigned char           *buf;       /* the inflated profile */
+    size_t                   buflen;
+
+    pprof_str_t             *strings;
+    size_t                   nstrings;
+    pprof_function_t        *functions;
+    pprof_mapping_t         *mappings;
+    pprof_location_t        *locations;
+    pprof_line_t            *lines;
+    size_t                   nlines;
+    pprof_sample_ref_t      *samples;
+
+    /* distinct function names (merged) and mapping-made names */
+    pprof_str_t             *names;
+    unsigned char           *name_flags;
+    size_t                   nnames;
+    size_t                   longest_name;
+    char                    *synth;     /* storage of "[base]" names */
+
+    pprof_idmap_t            location_ids;
+    size_t                   max_depth; /* most location ids in a sample */
+
+    pprof_str_t              drop_frames;
+    pprof_str_t              keep_frames;
+    pprof_str_t              default_sample_type;
+    pprof_str_t              doc_url;
+    pprof_str_t              build_id;  /* of mapping[0] */
+};
+
+
+uint32_t pprof_idmap_find(const pprof_idmap_t *map, uint64_t id);
+
+/*
+ * Decodes sample i: its location indexes (leaf first) into locs, which
+ * has room for profile->max_depth, and value number vi.  Returns the
+ * number of locations.  The sample was validated by the parser.
+ */
+size_t pprof_sample_decode(const pprof_profile_t *profile, size_t i,
+    size_t vi, uint32_t *locs, int64_t *value);
+
+/* "k=v k=v" of sample i's labels, or the length needed when buf is NULL */
+size_t pprof_sample_labels(const pprof_profile_t *profile, size_t i,
+    char *buf, size_t size);
+
+
+/* the unit machinery of pprof's internal/measurement */
+double pprof_scale(int64_t value, pprof_str_t from, pprof_str_t to,
+    pprof_str_t *unit);
+size_t pprof_scaled_label(char *buf, size_t size, int64_t value,
+    pprof_str_t from, pprof_str_t to);
+
+
 #endif /* _PPROF_INTERNAL_H_INCLUDED_ */

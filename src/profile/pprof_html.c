@@ -1,0 +1,2317 @@
+
+/*
+ * The HTML views of the engine: the top table, the flame graph (also as a
+ * standalone file), goroutine stack groups and a text page.  Everything is
+ * rendered on the server so that every view is readable with scripts off;
+ * the little JavaScript there is only highlights flame graph frames as one
+ * types a search.
+ *
+ * Links are relative and query-only ("?view=flame&zoom=...") so the pages
+ * work under any location prefix behind any proxy.  Every link starts with
+ * the capture arguments (options->query) and keeps the current options.
+ *
+ * Output is gathered in a 16 KB buffer and handed to options->write when
+ * it fills up: the writer is called a few times per page, never per byte.
+ */
+
+
+#include <regex.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "pprof_internal.h"
+
+
+#define PPROF_HTML_BUF          16384
+/* escaping expands a byte to at most 6 ("&quot;"), URL encoding to 3 */
+#define PPROF_HTML_ESC_CHUNK    (PPROF_HTML_BUF / 8)
+
+/* flame graph frames narrower than 1/1000 of the width are not drawn */
+#define PPROF_HTML_FLAME_MIN    1000
+/* a frame gets a text label from this width on, in 1/1000 of a percent */
+#define PPROF_HTML_LABEL_MIN    2000
+#define PPROF_HTML_ROW          18
+#define PPROF_HTML_NCOLORS      16
+
+/* out.failed: 1 the writer failed, or this */
+#define PPROF_HTML_OOM          2
+
+/* the search regex cache never grows beyond this many entries */
+#define PPROF_HTML_CACHE_MAX    65536
+
+
+typedef struct {
+    const pprof_render_options_t  *options;
+    size_t                         len;
+    int                            failed;
+    char                           buf[PPROF_HTML_BUF];
+} pprof_html_out_t;
+
+
+/*
+ * The state a link carries.  Strings are empty when unset; links write
+ * only what is set, after options->query.
+ */
+typedef struct {
+    const char                    *format;
+    const char                    *view;
+    pprof_str_t                    zoom;
+    pprof_str_t                    sample;
+    int                            sort;
+    int                            has_nodecount;
+    size_t                         nodecount;
+    pprof_str_t                    focus;
+    pprof_str_t                    ignore;
+    pprof_str_t                    search;
+    /* from a debug=1/2 text page to the views: the binary profile */
+    int                            no_debug;
+} pprof_html_link_t;
+
+
+/* fields a form shows, so that its hidden inputs leave them out */
+#define PPROF_HTML_F_NODECOUNT  0x01
+#define PPROF_HTML_F_FOCUS      0x02
+#define PPROF_HTML_F_IGNORE     0x04
+#define PPROF_HTML_F_SEARCH     0x08
+
+
+typedef struct {
+    const char                    *p;
+    size_t                         len;
+    int                            match;
+} pprof_html_cache_t;
+
+
+typedef struct {
+    regex_t                        re;
+    int                            compiled;
+    char                           error[160];
+    char                          *name;        /* NUL-terminated copy */
+    size_t                         name_size;
+    pprof_html_cache_t            *cache;
+    size_t                         cache_mask;
+    size_t                         cache_used;
+} pprof_html_search_t;
+
+
+typedef struct {
+    const pprof_render_options_t  *options;     /* &opts */
+    pprof_render_options_t         opts;
+    pprof_report_t                *report;
+    const pprof_report_info_t     *rinfo;       /* NULL on a text page */
+    const pprof_info_t            *info;
+    pprof_str_t                    unit;
+    int                            goroutines;  /* a goroutine profile */
+    int                            standalone;  /* the flamegraph format */
+    int                            text;        /* a text page */
+    pprof_html_link_t              state;       /* of the current page */
+    pprof_error_t                 *err;
+    /* last: the buffer is not cleared */
+    pprof_html_out_t               out;
+} pprof_html_ctx_t;
+
+
+static void pprof_html_init(pprof_html_ctx_t *ctx, pprof_report_t *report,
+    const pprof_render_options_t *options, pprof_error_t *err);
+static int pprof_html_done(pprof_html_ctx_t *ctx, int rc);
+static void pprof_html_flush(pprof_html_out_t *o);
+static void pprof_html_raw(pprof_html_out_t *o, const char *s, size_t len);
+static void pprof_html_cstr(pprof_html_out_t *o, const char *s);
+static void pprof_html_esc(pprof_html_out_t *o, const char *s, size_t len);
+static void pprof_html_url(pprof_html_out_t *o, const char *s, size_t len);
+static void pprof_html_uint(pprof_html_out_t *o, uint64_t n);
+static void pprof_html_fixed3(pprof_html_out_t *o, int64_t n);
+static void pprof_html_value(pprof_html_ctx_t *ctx, int64_t value);
+static void pprof_html_rvalue(pprof_html_ctx_t *ctx, int64_t value);
+static void pprof_html_percent(pprof_html_ctx_t *ctx, int64_t value,
+    int64_t total);
+static void pprof_html_href(pprof_html_ctx_t *ctx,
+    const pprof_html_link_t *l);
+static void pprof_html_param(pprof_html_out_t *o, int *sep,
+    const char *name, pprof_str_t value);
+static void pprof_html_hidden(pprof_html_ctx_t *ctx,
+    const pprof_html_link_t *l, unsigned shown);
+static void pprof_html_hidden1(pprof_html_out_t *o, const char *name,
+    pprof_str_t value);
+static size_t pprof_html_url_decode(char *dst, const char *src, size_t len);
+static void pprof_html_head(pprof_html_ctx_t *ctx, const char *title,
+    size_t title_len, const char *what);
+static void pprof_html_header(pprof_html_ctx_t *ctx, const char *title,
+    size_t title_len, int current);
+static void pprof_html_nav(pprof_html_ctx_t *ctx, int current);
+static void pprof_html_meta(pprof_html_ctx_t *ctx);
+static void pprof_html_samples(pprof_html_ctx_t *ctx);
+static void pprof_html_foot(pprof_html_ctx_t *ctx, int script);
+static int pprof_html_top(pprof_html_ctx_t *ctx);
+static int pprof_html_flame(pprof_html_ctx_t *ctx);
+static int pprof_html_goroutines(pprof_html_ctx_t *ctx);
+static void pprof_html_frame(pprof_html_ctx_t *ctx,
+    const pprof_tree_node_t *node, int64_t x, int64_t width, int root,
+    int matched);
+static int pprof_html_search_init(pprof_html_ctx_t *ctx,
+    pprof_html_search_t *s, size_t nnodes);
+static int pprof_html_search_match(pprof_html_ctx_t *ctx,
+    pprof_html_search_t *s, pprof_str_t name);
+static void pprof_html_search_free(pprof_html_ctx_t *ctx,
+    pprof_html_search_t *s);
+static int64_t pprof_html_search_tree(pprof_html_ctx_t *ctx,
+    pprof_html_search_t *s, const pprof_tree_t *tree, unsigned char *marks);
+static uint32_t pprof_html_next(const pprof_tree_t *tree, uint32_t i,
+    int descend);
+static pprof_str_t pprof_html_short_name(pprof_str_t name);
+static uint32_t pprof_html_hash(const char *p, size_t len);
+static pprof_str_t pprof_html_s(const char *s);
+static int pprof_html_eq(pprof_str_t s, const char *c);
+static int pprof_html_prefix(pprof_str_t s, const char *c);
+static void pprof_html_set_error(pprof_error_t *err, const char *msg);
+
+
+#define pprof_html_lit(o, s)  pprof_html_raw(o, s, sizeof(s) - 1)
+
+
+static const char  pprof_html_css[] =
+    "*{box-sizing:border-box}"
+    "body{margin:0;font:14px/1.45 system-ui,-apple-system,\"Segoe UI\","
+    "Roboto,sans-serif;color:#1f1f1f;background:#fff}"
+    "a{color:#0b57d0;text-decoration:none}"
+    "a:hover{text-decoration:underline}"
+    "header{padding:10px 16px 6px;background:#f7f3ec;"
+    "border-bottom:1px solid #e4dccd}"
+    "h1{margin:0;font-size:20px}"
+    "h1 small{margin-left:10px;font-size:14px;font-weight:normal;"
+    "color:#555}"
+    "nav{margin:6px 0 2px}"
+    "nav a,nav strong{margin-right:14px;white-space:nowrap}"
+    "nav .sep{margin-right:14px;color:#aaa}"
+    ".meta{margin:4px 0 0;color:#444}"
+    ".meta span{margin-right:18px;white-space:nowrap}"
+    ".meta b{color:#1f1f1f;font-weight:600}"
+    ".meta strong{padding:0 4px;background:#fde7b8;border-radius:3px}"
+    ".meta a{margin-right:4px;padding:0 4px}"
+    ".comments{margin:4px 0 0;padding-left:20px;color:#555}"
+    "main{padding:12px 16px}"
+    "form{display:flex;flex-wrap:wrap;gap:6px 14px;align-items:center;"
+    "margin:0 0 10px}"
+    "input[type=text]{width:16em}"
+    "input[type=number]{width:6em}"
+    ".note{margin:0 0 10px;color:#555}"
+    ".err{color:#b3261e;font-weight:600}"
+    ".top{border-collapse:collapse;font:13px/1.35 ui-monospace,"
+    "SFMono-Regular,Menlo,Consolas,monospace}"
+    ".top th,.top td{padding:2px 10px;text-align:right;white-space:nowrap}"
+    ".top th{position:sticky;top:0;background:#fff;"
+    "border-bottom:2px solid #d5cdbf}"
+    ".top th:last-child,.top td:last-child{text-align:left;"
+    "white-space:normal;word-break:break-all}"
+    ".top tbody tr:nth-child(even){background:#faf7f2}"
+    ".top tbody tr:hover{background:#fff0cf}"
+    ".fg{position:relative;overflow:hidden;margin:0 0 10px;"
+    "font:12px/17px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}"
+    ".fg a{position:absolute;height:17px;padding:0 3px;overflow:hidden;"
+    "white-space:nowrap;text-overflow:ellipsis;color:#1f1f1f;"
+    "border-right:1px solid #fff;border-radius:2px}"
+    ".fg a:hover{text-decoration:none;outline:1px solid #333;"
+    "outline-offset:-1px}"
+    ".fg .r{background:#d9d2c5}"
+    ".fg a.m{background:#b23fd0;color:#fff}"
+    ".c0{background:#f26b4f}.c1{background:#f5825a}"
+    ".c2{background:#f79865}.c3{background:#f9ad70}"
+    ".c4{background:#fbc17b}.c5{background:#fdd386}"
+    ".c6{background:#e8594a}.c7{background:#ee7a3f}"
+    ".c8{background:#f4974a}.c9{background:#f0b350}"
+    ".c10{background:#e9c35b}.c11{background:#f6a07c}"
+    ".c12{background:#f08c6a}.c13{background:#e6a94f}"
+    ".c14{background:#fcb968}.c15{background:#ee6f5e}"
+    ".g{margin:0 0 8px}"
+    ".g summary{cursor:pointer}"
+    ".g summary b{display:inline-block;min-width:4em;text-align:right}"
+    ".g .lbl{margin-left:10px;color:#555}"
+    ".g small{color:#666}"
+    ".g ol{margin:2px 0 6px;padding-left:5.5em;"
+    "font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}"
+    ".g .file{margin-left:10px;color:#666}"
+    "pre.text{margin:0;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,"
+    "Consolas,monospace;white-space:pre-wrap;word-break:break-all}";
+
+
+/* highlights frames as one types; the server-side search is the real one */
+static const char  pprof_html_flame_js[] =
+    "<script>(function(){"
+    "var q=document.getElementById('search'),"
+    "f=document.querySelectorAll('.fg a[title]');"
+    "if(!q)return;"
+    "q.addEventListener('input',function(){var r=null,i,n;"
+    "try{if(q.value)r=new RegExp(q.value)}catch(e){return}"
+    "for(i=0;i<f.length;i++){n=f[i].title.split('\\n')[0];"
+    "f[i].classList.toggle('m',!!r&&r.test(n))}});"
+    "})();</script>\n";
+
+
+static const char  pprof_html_hex[] = "0123456789ABCDEF";
+
+
+int
+pprof_render_html(pprof_report_t *report,
+    const pprof_render_options_t *options, pprof_error_t *err)
+{
+    int               rc, view;
+    pprof_html_ctx_t  ctx;
+
+    pprof_html_init(&ctx, report, options, err);
+
+    view = options->view;
+
+    if (view != PPROF_VIEW_FLAME && view != PPROF_VIEW_GOROUTINES) {
+        view = PPROF_VIEW_TOP;
+    }
+
+    ctx.state.view = (view == PPROF_VIEW_FLAME) ? "flame"
+                     : (view == PPROF_VIEW_GOROUTINES) ? "goroutines"
+                     : "top";
+
+    if (view != PPROF_VIEW_FLAME) {
+        /* zoom and search only mean something on the flame graph */
+        ctx.state.zoom.len = 0;
+        ctx.state.search.len = 0;
+    }
+
+    pprof_html_head(&ctx, options->title, 0,
+                    view == PPROF_VIEW_FLAME ? "flame graph"
+                    : view == PPROF_VIEW_GOROUTINES ? "goroutines" : "top");
+    pprof_html_header(&ctx, NULL, 0, view);
+
+    pprof_html_lit(&ctx.out, "<main>\n");
+
+    switch (view) {
+    case PPROF_VIEW_FLAME:
+        rc = pprof_html_flame(&ctx);
+        break;
+    case PPROF_VIEW_GOROUTINES:
+        rc = pprof_html_goroutines(&ctx);
+        break;
+    default:
+        rc = pprof_html_top(&ctx);
+        break;
+    }
+
+    if (rc != PPROF_OK) {
+        return pprof_html_done(&ctx, rc);
+    }
+
+    pprof_html_lit(&ctx.out, "</main>\n");
+    pprof_html_foot(&ctx, view == PPROF_VIEW_FLAME);
+
+    return pprof_html_done(&ctx, PPROF_OK);
+}
+
+
+/*
+ * A whole document with only the flame graph and a compact header: the
+ * file a user saves or embeds.  Its links stay in the flamegraph format.
+ */
+
+int
+pprof_render_flamegraph(pprof_report_t *report,
+    const pprof_render_options_t *options, pprof_error_t *err)
+{
+    int               rc;
+    pprof_html_ctx_t  ctx;
+
+    pprof_html_init(&ctx, report, options, err);
+
+    ctx.standalone = 1;
+    ctx.state.format = "flamegraph";
+    ctx.state.view = "";
+
+    pprof_html_head(&ctx, options->title, 0, "flame graph");
+    pprof_html_header(&ctx, NULL, 0, -1);
+
+    pprof_html_lit(&ctx.out, "<main>\n");
+
+    rc = pprof_html_flame(&ctx);
+    if (rc != PPROF_OK) {
+        return pprof_html_done(&ctx, rc);
+    }
+
+    pprof_html_lit(&ctx.out, "</main>\n");
+    pprof_html_foot(&ctx, 1);
+
+    return pprof_html_done(&ctx, PPROF_OK);
+}
+
+
+int
+pprof_render_text_page(const char *title, const char *text, size_t len,
+    const pprof_render_options_t *options)
+{
+    size_t            tlen;
+    pprof_html_ctx_t  ctx;
+
+    pprof_html_init(&ctx, NULL, options, NULL);
+
+    if (title == NULL || title[0] == '\0') {
+        title = options->title;
+    }
+
+    tlen = title ? strlen(title) : 0;
+
+    pprof_html_head(&ctx, title, tlen, NULL);
+    pprof_html_header(&ctx, title, tlen, -1);
+
+    pprof_html_lit(&ctx.out, "<main>\n<pre class=\"text\">");
+    pprof_html_esc(&ctx.out, text, text ? len : 0);
+    pprof_html_lit(&ctx.out, "</pre>\n</main>\n");
+
+    pprof_html_foot(&ctx, 0);
+
+    return pprof_html_done(&ctx, PPROF_OK);
+}
+
+
+/*
+ * & < > " ' become entities.  Control characters other than tab and
+ * newline, C1 controls and bytes that are not UTF-8 become U+FFFD, so any
+ * input gives valid HTML text or attribute values.  Like ngx_escape_html,
+ * a NULL dst returns the length only.
+ */
+
+size_t
+pprof_html_escape(char *dst, const char *src, size_t len)
+{
+    size_t          n, k;
+    unsigned char   c, c1, c2;
+    const unsigned char   *p, *end;
+
+    static const char  fffd[] = "\xef\xbf\xbd";
+
+    p = (const unsigned char *) src;
+    end = p + len;
+    n = 0;
+
+    while (p < end) {
+        c = *p;
+
+        if (c >= 0x80) {
+            /* length of a valid UTF-8 sequence at p, or 0 */
+            k = 0;
+            c1 = (end - p > 1) ? p[1] : 0;
+            c2 = (end - p > 2) ? p[2] : 0;
+
+            if (c >= 0xc2 && c <= 0xdf) {
+                /* C2 80..C2 9F are the C1 controls */
+                if ((c1 & 0xc0) == 0x80 && !(c == 0xc2 && c1 < 0xa0)) {
+                    k = 2;
+                }
+
+            } else if (c >= 0xe0 && c <= 0xef) {
+                if ((c1 & 0xc0) == 0x80 && (c2 & 0xc0) == 0x80
+                    && !(c == 0xe0 && c1 < 0xa0)
+                    && !(c == 0xed && c1 >= 0xa0))
+                {
+                    k = 3;
+                }
+
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                if ((c1 & 0xc0) == 0x80 && (c2 & 0xc0) == 0x80
+                    && end - p > 3 && (p[3] & 0xc0) == 0x80
+                    && !(c == 0xf0 && c1 < 0x90)
+                    && !(c == 0xf4 && c1 >= 0x90))
+                {
+                    k = 4;
+                }
+            }
+
+            if (k == 0) {
+                /* a lone byte, or a C1 control: its 2 bytes go too */
+                k = (c == 0xc2 && (c1 & 0xc0) == 0x80) ? 2 : 1;
+
+                if (dst) {
+                    dst = (char *) memcpy(dst, fffd, 3) + 3;
+                }
+
+                n += 3;
+                p += k;
+                continue;
+            }
+
+            if (dst) {
+                dst = (char *) memcpy(dst, p, k) + k;
+            }
+
+            n += k;
+            p += k;
+            continue;
+        }
+
+        switch (c) {
+
+        case '&':
+            if (dst) {
+                dst = (char *) memcpy(dst, "&amp;", 5) + 5;
+            }
+            n += 5;
+            break;
+
+        case '<':
+            if (dst) {
+                dst = (char *) memcpy(dst, "&lt;", 4) + 4;
+            }
+            n += 4;
+            break;
+
+        case '>':
+            if (dst) {
+                dst = (char *) memcpy(dst, "&gt;", 4) + 4;
+            }
+            n += 4;
+            break;
+
+        case '"':
+            if (dst) {
+                dst = (char *) memcpy(dst, "&quot;", 6) + 6;
+            }
+            n += 6;
+            break;
+
+        case '\'':
+            if (dst) {
+                dst = (char *) memcpy(dst, "&#39;", 5) + 5;
+            }
+            n += 5;
+            break;
+
+        default:
+            if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+                if (dst) {
+                    dst = (char *) memcpy(dst, fffd, 3) + 3;
+                }
+                n += 3;
+                break;
+            }
+
+            if (dst) {
+                *dst++ = (char) c;
+            }
+            n++;
+        }
+
+        p++;
+    }
+
+    return n;
+}
+
+
+static void
+pprof_html_init(pprof_html_ctx_t *ctx, pprof_report_t *report,
+    const pprof_render_options_t *options, pprof_error_t *err)
+{
+    size_t                         i;
+    const pprof_report_options_t  *ro;
+
+    memset(ctx, 0, offsetof(pprof_html_ctx_t, out));
+    ctx->out.options = options;     /* write and data only */
+    ctx->out.len = 0;
+    ctx->out.failed = 0;
+
+    ctx->opts = *options;
+    ctx->options = &ctx->opts;
+    ctx->report = report;
+    ctx->err = err;
+
+    if (ctx->opts.allocator == NULL && report != NULL) {
+        ctx->opts.allocator = pprof_report_allocator(report);
+    }
+
+    ctx->state.format = "";
+    ctx->state.view = "";
+    ctx->state.search = pprof_html_s(options->search);
+    ctx->state.has_nodecount = 1;
+    ctx->state.nodecount = options->nodecount;
+
+    if (report == NULL) {
+        /* a text page: debug=1 and debug=2 goroutine dumps */
+        ctx->text = 1;
+        ctx->goroutines = options->title
+                          && strcmp(options->title, "goroutine") == 0;
+        return;
+    }
+
+    ctx->rinfo = pprof_report_info(report);
+    ctx->info = pprof_profile_info(ctx->rinfo->profile);
+
+    if (ctx->rinfo->sample_index < ctx->info->nsample_types) {
+        ctx->unit = ctx->info->sample_types[ctx->rinfo->sample_index].unit;
+    }
+
+    for (i = 0; i < ctx->info->nsample_types; i++) {
+        if (pprof_html_eq(ctx->info->sample_types[i].type, "goroutine")) {
+            ctx->goroutines = 1;
+        }
+    }
+
+    ro = ctx->rinfo->options;
+
+    if (ro) {
+        ctx->state.sample = pprof_html_s(ro->sample_type);
+        ctx->state.sort = ro->sort;
+        ctx->state.focus = pprof_html_s(ro->focus);
+        ctx->state.ignore = pprof_html_s(ro->ignore);
+        ctx->state.zoom = pprof_html_s(ro->zoom);
+    }
+}
+
+
+static int
+pprof_html_done(pprof_html_ctx_t *ctx, int rc)
+{
+    if (rc == PPROF_OK) {
+        pprof_html_flush(&ctx->out);
+    }
+
+    if (ctx->out.failed) {
+        pprof_html_set_error(ctx->err, ctx->out.failed == PPROF_HTML_OOM
+                                       ? "html: out of memory"
+                                       : "html: write failed");
+        return PPROF_ERROR;
+    }
+
+    return rc;
+}
+
+
+/* output */
+
+
+static void
+pprof_html_flush(pprof_html_out_t *o)
+{
+    if (o->len && !o->failed
+        && o->options->write(o->options->data, o->buf, o->len) != 0)
+    {
+        o->failed = 1;
+    }
+
+    o->len = 0;
+}
+
+
+static void
+pprof_html_raw(pprof_html_out_t *o, const char *s, size_t len)
+{
+    if (len > PPROF_HTML_BUF - o->len) {
+        pprof_html_flush(o);
+
+        if (len >= PPROF_HTML_BUF) {
+            if (!o->failed && o->options->write(o->options->data, s, len)) {
+                o->failed = 1;
+            }
+            return;
+        }
+    }
+
+    memcpy(o->buf + o->len, s, len);
+    o->len += len;
+}
+
+
+static void
+pprof_html_cstr(pprof_html_out_t *o, const char *s)
+{
+    pprof_html_raw(o, s, strlen(s));
+}
+
+
+static void
+pprof_html_esc(pprof_html_out_t *o, const char *s, size_t len)
+{
+    size_t  n;
+
+    while (len) {
+        n = len;
+
+        if (n > PPROF_HTML_ESC_CHUNK) {
+            /* cut before a UTF-8 sequence, not inside it */
+            n = PPROF_HTML_ESC_CHUNK;
+            while (n > PPROF_HTML_ESC_CHUNK - 3
+                   && ((unsigned char) s[n] & 0xc0) == 0x80)
+            {
+                n--;
+            }
+        }
+
+        if (n * 6 > PPROF_HTML_BUF - o->len) {
+            pprof_html_flush(o);
+        }
+
+        o->len += pprof_html_escape(o->buf + o->len, s, n);
+        s += n;
+        len -= n;
+    }
+}
+
+
+/* percent-encodes all but RFC 3986 unreserved characters */
+
+static void
+pprof_html_url(pprof_html_out_t *o, const char *s, size_t len)
+{
+    unsigned char   c;
+    char    *d;
+    size_t   n;
+
+    while (len) {
+        n = len < PPROF_HTML_ESC_CHUNK ? len : PPROF_HTML_ESC_CHUNK;
+
+        if (n * 3 > PPROF_HTML_BUF - o->len) {
+            pprof_html_flush(o);
+        }
+
+        d = o->buf + o->len;
+        len -= n;
+
+        while (n--) {
+            c = (unsigned char) *s++;
+
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~')
+            {
+                *d++ = (char) c;
+
+            } else {
+                *d++ = '%';
+                *d++ = pprof_html_hex[c >> 4];
+                *d++ = pprof_html_hex[c & 0xf];
+            }
+        }
+
+        o->len = d - o->buf;
+    }
+}
+
+
+static void
+pprof_html_uint(pprof_html_out_t *o, uint64_t n)
+{
+    char   buf[24], *p;
+
+    p = buf + sizeof(buf);
+
+    do {
+        *--p = (char) ('0' + n % 10);
+        n /= 10;
+    } while (n);
+
+    pprof_html_raw(o, p, buf + sizeof(buf) - p);
+}
+
+
+/* n thousandths as "12.345" */
+
+static void
+pprof_html_fixed3(pprof_html_out_t *o, int64_t n)
+{
+    char  frac[4];
+
+    if (n < 0) {
+        n = 0;
+    }
+
+    pprof_html_uint(o, (uint64_t) n / 1000);
+
+    frac[0] = '.';
+    frac[1] = (char) ('0' + n / 100 % 10);
+    frac[2] = (char) ('0' + n / 10 % 10);
+    frac[3] = (char) ('0' + n % 10);
+
+    pprof_html_raw(o, frac, 4);
+}
+
+
+static void
+pprof_html_value(pprof_html_ctx_t *ctx, int64_t value)
+{
+    char    buf[64];
+    size_t  n;
+
+    n = pprof_format_value(buf, sizeof(buf), value, ctx->unit);
+    if (n >= sizeof(buf)) {
+        n = strnlen(buf, sizeof(buf) - 1);
+    }
+
+    pprof_html_esc(&ctx->out, buf, n);
+}
+
+
+/* a top table value: every row in the report's one unit, as in pprof */
+
+static void
+pprof_html_rvalue(pprof_html_ctx_t *ctx, int64_t value)
+{
+    char    buf[64];
+    size_t  n;
+
+    n = pprof_report_format_value(ctx->report, ctx->options->nodecount,
+                                  buf, sizeof(buf), value);
+    if (n >= sizeof(buf)) {
+        n = strnlen(buf, sizeof(buf) - 1);
+    }
+
+    pprof_html_esc(&ctx->out, buf, n);
+}
+
+
+static void
+pprof_html_percent(pprof_html_ctx_t *ctx, int64_t value, int64_t total)
+{
+    char    buf[64], *p;
+    size_t  n;
+
+    n = pprof_format_percent(buf, sizeof(buf), value, total);
+    if (n >= sizeof(buf)) {
+        n = strnlen(buf, sizeof(buf) - 1);
+    }
+
+    /* the text format pads to a column; a table cell needs no padding */
+    p = buf;
+    while (n && *p == ' ') {
+        p++;
+        n--;
+    }
+
+    pprof_html_esc(&ctx->out, p, n);
+}
+
+
+/* links */
+
+
+/* href="?QUERY&format=..&view=..&zoom=..&sample=..&sort=cum&..." */
+
+static void
+pprof_html_href(pprof_html_ctx_t *ctx, const pprof_html_link_t *l)
+{
+    int                sep;
+    const char        *q, *amp, *end;
+    pprof_html_out_t  *o;
+
+    o = &ctx->out;
+    sep = 0;
+
+    pprof_html_lit(o, "href=\"?");
+
+    q = ctx->options->query;
+
+    if (q && q[0] && !l->no_debug) {
+        /* already URL-encoded; only & and quotes need care here */
+        pprof_html_esc(o, q, strlen(q));
+        sep = 1;
+
+    } else if (q && q[0]) {
+        end = q + strlen(q);
+
+        while (q < end) {
+            amp = memchr(q, '&', end - q);
+            if (amp == NULL) {
+                amp = end;
+            }
+
+            if (amp > q
+                && !((amp - q == 5 || (amp - q > 5 && q[5] == '='))
+                     && memcmp(q, "debug", 5) == 0))
+            {
+                if (sep) {
+                    pprof_html_lit(o, "&amp;");
+                }
+
+                pprof_html_esc(o, q, amp - q);
+                sep = 1;
+            }
+
+            q = amp + 1;
+        }
+    }
+
+    pprof_html_param(o, &sep, "format", pprof_html_s(l->format));
+    pprof_html_param(o, &sep, "view", pprof_html_s(l->view));
+    pprof_html_param(o, &sep, "zoom", l->zoom);
+    pprof_html_param(o, &sep, "sample", l->sample);
+
+    if (l->sort == PPROF_SORT_CUM) {
+        pprof_html_param(o, &sep, "sort", pprof_html_s("cum"));
+    }
+
+    if (l->has_nodecount) {
+        if (sep) {
+            pprof_html_lit(o, "&amp;");
+        }
+
+        pprof_html_lit(o, "nodecount=");
+        pprof_html_uint(o, l->nodecount);
+        sep = 1;
+    }
+
+    pprof_html_param(o, &sep, "focus", l->focus);
+    pprof_html_param(o, &sep, "ignore", l->ignore);
+    pprof_html_param(o, &sep, "search", l->search);
+
+    pprof_html_lit(o, "\"");
+}
+
+
+static void
+pprof_html_param(pprof_html_out_t *o, int *sep, const char *name,
+    pprof_str_t value)
+{
+    if (value.len == 0) {
+        return;
+    }
+
+    if (*sep) {
+        pprof_html_lit(o, "&amp;");
+    }
+
+    pprof_html_cstr(o, name);
+    pprof_html_lit(o, "=");
+    pprof_html_url(o, value.data, value.len);
+
+    *sep = 1;
+}
+
+
+/*
+ * Hidden inputs of a GET form: the capture arguments first, decoded (the
+ * browser encodes them again), then the state not shown as a field.
+ */
+
+static void
+pprof_html_hidden(pprof_html_ctx_t *ctx, const pprof_html_link_t *l,
+    unsigned shown)
+{
+    char              *buf;
+    size_t             qlen;
+    const char        *q, *amp, *eq, *end;
+    pprof_str_t        name, value;
+    pprof_html_out_t  *o;
+
+    o = &ctx->out;
+    q = ctx->options->query;
+    qlen = q ? strlen(q) : 0;
+
+    if (qlen) {
+        buf = pprof_alloc(ctx->options->allocator, qlen);
+
+        if (buf == NULL) {
+            /* pages without the capture arguments would be wrong */
+            o->failed = PPROF_HTML_OOM;
+
+        } else {
+            end = q + qlen;
+
+            while (q < end) {
+                amp = memchr(q, '&', end - q);
+                if (amp == NULL) {
+                    amp = end;
+                }
+
+                if (amp > q) {
+                    /* split first: "%3D" in a value is not a separator */
+                    eq = memchr(q, '=', amp - q);
+                    if (eq == NULL) {
+                        eq = amp;
+                    }
+
+                    name.data = buf;
+                    name.len = pprof_html_url_decode(buf, q, eq - q);
+                    value.data = buf + name.len;
+                    value.len = (eq < amp)
+                                ? pprof_html_url_decode(buf + name.len, eq + 1,
+                                                        amp - eq - 1)
+                                : 0;
+
+                    pprof_html_lit(o, "<input type=\"hidden\" name=\"");
+                    pprof_html_esc(o, name.data, name.len);
+                    pprof_html_lit(o, "\" value=\"");
+                    pprof_html_esc(o, value.data, value.len);
+                    pprof_html_lit(o, "\">");
+                }
+
+                q = amp + 1;
+            }
+
+            pprof_free(ctx->options->allocator, buf);
+        }
+    }
+
+    pprof_html_hidden1(o, "format", pprof_html_s(l->format));
+    pprof_html_hidden1(o, "view", pprof_html_s(l->view));
+    pprof_html_hidden1(o, "zoom", l->zoom);
+    pprof_html_hidden1(o, "sample", l->sample);
+
+    if (l->sort == PPROF_SORT_CUM) {
+        pprof_html_hidden1(o, "sort", pprof_html_s("cum"));
+    }
+
+    if (l->has_nodecount && !(shown & PPROF_HTML_F_NODECOUNT)) {
+        pprof_html_lit(o, "<input type=\"hidden\" name=\"nodecount\" value=\"");
+        pprof_html_uint(o, l->nodecount);
+        pprof_html_lit(o, "\">");
+    }
+
+    if (!(shown & PPROF_HTML_F_FOCUS)) {
+        pprof_html_hidden1(o, "focus", l->focus);
+    }
+
+    if (!(shown & PPROF_HTML_F_IGNORE)) {
+        pprof_html_hidden1(o, "ignore", l->ignore);
+    }
+
+    if (!(shown & PPROF_HTML_F_SEARCH)) {
+        pprof_html_hidden1(o, "search", l->search);
+    }
+
+    pprof_html_lit(o, "\n");
+}
+
+
+static void
+pprof_html_hidden1(pprof_html_out_t *o, const char *name, pprof_str_t value)
+{
+    if (value.len == 0) {
+        return;
+    }
+
+    pprof_html_lit(o, "<input type=\"hidden\" name=\"");
+    pprof_html_cstr(o, name);
+    pprof_html_lit(o, "\" value=\"");
+    pprof_html_esc(o, value.data, value.len);
+    pprof_html_lit(o, "\">");
+}
+
+
+static size_t
+pprof_html_url_decode(char *dst, const char *src, size_t len)
+{
+    int         hi, lo;
+    char       *d;
+    const char *end;
+
+    d = dst;
+    end = src + len;
+
+    while (src < end) {
+        if (*src == '+') {
+            *d++ = ' ';
+            src++;
+            continue;
+        }
+
+        if (*src == '%' && end - src >= 3) {
+            hi = (src[1] >= '0' && src[1] <= '9') ? src[1] - '0'
+                 : ((src[1] | 0x20) >= 'a' && (src[1] | 0x20) <= 'f')
+                   ? (src[1] | 0x20) - 'a' + 10 : -1;
+            lo = (src[2] >= '0' && src[2] <= '9') ? src[2] - '0'
+                 : ((src[2] | 0x20) >= 'a' && (src[2] | 0x20) <= 'f')
+                   ? (src[2] | 0x20) - 'a' + 10 : -1;
+
+            if (hi >= 0 && lo >= 0) {
+                *d++ = (char) (hi << 4 | lo);
+                src += 3;
+                continue;
+            }
+        }
+
+        *d++ = *src++;
+    }
+
+    return d - dst;
+}
+
+
+/* page chrome */
+
+
+static void
+pprof_html_head(pprof_html_ctx_t *ctx, const char *title, size_t title_len,
+    const char *what)
+{
+    pprof_html_out_t  *o;
+
+    o = &ctx->out;
+
+    if (title == NULL) {
+        title = "";
+    }
+
+    if (title_len == 0) {
+        title_len = strlen(title);
+    }
+
+    pprof_html_lit(o,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+        "<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width,"
+        "initial-scale=1\">\n"
+        "<meta name=\"robots\" content=\"noindex\">\n"
+        "<title>");
+
+    pprof_html_esc(o, title_len ? title : "profile",
+                   title_len ? title_len : sizeof("profile") - 1);
+
+    if (what) {
+        pprof_html_lit(o, " \xe2\x80\x93 ");
+        pprof_html_cstr(o, what);
+    }
+
+    if (ctx->state.zoom.len) {
+        pprof_html_lit(o, " \xe2\x80\x93 ");
+        pprof_html_esc(o, ctx->state.zoom.data, ctx->state.zoom.len);
+    }
+
+    pprof_html_lit(o, "</title>\n<style>");
+    pprof_html_raw(o, pprof_html_css, sizeof(pprof_html_css) - 1);
+    pprof_html_lit(o, "</style>\n</head>\n<body>\n");
+}
+
+
+/* current: PPROF_VIEW_* or -1 for none */
+
+static void
+pprof_html_header(pprof_html_ctx_t *ctx, const char *title,
+    size_t title_len, int current)
+{
+    size_t                    i;
+    const pprof_info_t       *info;
+    const pprof_value_type_t *st;
+    pprof_html_out_t         *o;
+
+    o = &ctx->out;
+
+    pprof_html_lit(o, "<header>\n<h1>");
+
+    if (title == NULL) {
+        title = ctx->options->title;
+        title_len = title ? strlen(title) : 0;
+    }
+
+    if (title_len) {
+        pprof_html_esc(o, title, title_len);
+
+    } else {
+        pprof_html_lit(o, "profile");
+    }
+
+    if (ctx->rinfo) {
+        st = &ctx->info->sample_types[ctx->rinfo->sample_index];
+        pprof_html_lit(o, "<small>");
+        pprof_html_esc(o, st->type.data, st->type.len);
+        pprof_html_lit(o, "</small>");
+    }
+
+    pprof_html_lit(o, "</h1>\n");
+
+    pprof_html_nav(ctx, current);
+
+    if (ctx->rinfo == NULL) {
+        pprof_html_lit(o, "</header>\n");
+        return;
+    }
+
+    pprof_html_meta(ctx);
+    pprof_html_samples(ctx);
+
+    info = ctx->info;
+
+    if (info->ncomments) {
+        pprof_html_lit(o, "<ul class=\"comments\">");
+
+        for (i = 0; i < info->ncomments; i++) {
+            pprof_html_lit(o, "<li>");
+            pprof_html_esc(o, info->comments[i].data, info->comments[i].len);
+            pprof_html_lit(o, "</li>");
+        }
+
+        pprof_html_lit(o, "</ul>\n");
+    }
+
+    pprof_html_lit(o, "</header>\n");
+}
+
+
+static void
+pprof_html_nav(pprof_html_ctx_t *ctx, int current)
+{
+    size_t              i;
+    pprof_html_out_t   *o;
+    pprof_html_link_t   l;
+
+    static const struct {
+        int          view;
+        const char  *name;
+        const char  *label;
+    }  views[] = {
+        { PPROF_VIEW_TOP, "top", "Top" },
+        { PPROF_VIEW_FLAME, "flame", "Flame graph" },
+        { PPROF_VIEW_GOROUTINES, "goroutines", "Goroutines" }
+    };
+
+    static const struct {
+        const char  *format;
+        const char  *label;
+        const char  *title;
+    }  formats[] = {
+        { "top", "text", "go tool pprof -top as plain text" },
+        { "json", "JSON", "the report as JSON" },
+        { "collapsed", "collapsed",
+          "folded stacks, one \"a;b;c value\" a line" },
+        { "flamegraph", "flame graph file",
+          "a self-contained flame graph page to save or share" }
+    };
+
+    o = &ctx->out;
+
+    if (ctx->text
+        && (ctx->options->query == NULL || ctx->options->query[0] == '\0'))
+    {
+        /* an error page: without the capture arguments links would lie */
+        return;
+    }
+
+    pprof_html_lit(o, "<nav aria-label=\"views\">");
+
+    for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+
+        if (views[i].view == PPROF_VIEW_GOROUTINES && !ctx->goroutines) {
+            continue;
+        }
+
+        if (views[i].view == current && !ctx->standalone) {
+            pprof_html_lit(o, "<strong aria-current=\"page\">");
+            pprof_html_cstr(o, views[i].label);
+            pprof_html_lit(o, "</strong>");
+            continue;
+        }
+
+        l = ctx->state;
+        l.format = "";
+        l.view = views[i].name;
+        l.no_debug = ctx->text;
+
+        if (views[i].view != PPROF_VIEW_FLAME) {
+            l.zoom.len = 0;
+            l.search.len = 0;
+        }
+
+        pprof_html_lit(o, "<a ");
+        pprof_html_href(ctx, &l);
+        pprof_html_lit(o, ">");
+        pprof_html_cstr(o, views[i].label);
+        pprof_html_lit(o, "</a>");
+    }
+
+    pprof_html_lit(o, "<span class=\"sep\">|</span>");
+
+    for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        l = ctx->state;
+        l.format = formats[i].format;
+        l.view = "";
+        l.no_debug = ctx->text;
+
+        if (formats[i].format[0] != 'f') {
+            l.zoom.len = 0;
+            l.search.len = 0;
+        }
+
+        pprof_html_lit(o, "<a ");
+        pprof_html_href(ctx, &l);
+        pprof_html_lit(o, " title=\"");
+        pprof_html_esc(o, formats[i].title, strlen(formats[i].title));
+        pprof_html_lit(o, "\">");
+        pprof_html_cstr(o, formats[i].label);
+        pprof_html_lit(o, "</a>");
+    }
+
+    /* the profile as fetched: only the capture arguments apply */
+    memset(&l, 0, sizeof(pprof_html_link_t));
+    l.format = "raw";
+    l.view = "";
+
+    pprof_html_lit(o, "<a ");
+    pprof_html_href(ctx, &l);
+    pprof_html_lit(o, " download title=\"the profile as fetched (.pb.gz), "
+                   "for go tool pprof\">raw</a></nav>\n");
+}
+
+
+static void
+pprof_html_meta(pprof_html_ctx_t *ctx)
+{
+    char                       buf[64];
+    size_t                     i, n;
+    time_t                     t;
+    struct tm                  tm;
+    pprof_str_t                ns;
+    const pprof_info_t        *info;
+    pprof_html_out_t          *o;
+    const pprof_value_type_t  *st;
+
+    o = &ctx->out;
+    info = ctx->info;
+
+    pprof_html_lit(o, "<p class=\"meta\">");
+
+    pprof_html_lit(o, "<span><b>Type:</b> ");
+    if (info->period_type.type.len) {
+        pprof_html_esc(o, info->period_type.type.data,
+                       info->period_type.type.len);
+        pprof_html_lit(o, "/");
+        pprof_html_esc(o, info->period_type.unit.data,
+                       info->period_type.unit.len);
+
+    } else {
+        for (i = 0; i < info->nsample_types; i++) {
+            if (i) {
+                pprof_html_lit(o, ", ");
+            }
+            pprof_html_esc(o, info->sample_types[i].type.data,
+                           info->sample_types[i].type.len);
+        }
+    }
+    pprof_html_lit(o, "</span>");
+
+    if (info->time_nanos > 0) {
+        t = (time_t) (info->time_nanos / 1000000000);
+
+        if (gmtime_r(&t, &tm) != NULL) {
+            n = strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm);
+            if (n) {
+                pprof_html_lit(o, "<span><b>Time:</b> ");
+                pprof_html_raw(o, buf, n);
+                pprof_html_lit(o, "</span>");
+            }
+        }
+    }
+
+    if (info->duration_nanos > 0) {
+        ns = pprof_html_s("nanoseconds");
+        n = pprof_format_value(buf, sizeof(buf), info->duration_nanos, ns);
+        if (n < sizeof(buf)) {
+            pprof_html_lit(o, "<span><b>Duration:</b> ");
+            pprof_html_esc(o, buf, n);
+            pprof_html_lit(o, "</span>");
+        }
+    }
+
+    if (info->period > 0) {
+        n = pprof_format_value(buf, sizeof(buf), info->period,
+                               info->period_type.unit);
+        if (n < sizeof(buf)) {
+            pprof_html_lit(o, "<span><b>Period:</b> ");
+            pprof_html_esc(o, buf, n);
+            pprof_html_lit(o, "</span>");
+        }
+    }
+
+    st = &info->sample_types[ctx->rinfo->sample_index];
+
+    pprof_html_lit(o, "<span><b>Total:</b> ");
+    pprof_html_value(ctx, ctx->rinfo->total);
+    pprof_html_lit(o, " ");
+
+    if (ctx->goroutines) {
+        pprof_html_lit(o, "goroutines");
+
+    } else {
+        pprof_html_esc(o, st->type.data, st->type.len);
+    }
+
+    pprof_html_lit(o, "</span>");
+
+    if (info->main_binary.len) {
+        pprof_html_lit(o, "<span><b>Binary:</b> ");
+        pprof_html_esc(o, info->main_binary.data, info->main_binary.len);
+        pprof_html_lit(o, "</span>");
+    }
+
+    pprof_html_lit(o, "</p>\n");
+}
+
+
+/* the sample type switcher: one link per type, the current one marked */
+
+static void
+pprof_html_samples(pprof_html_ctx_t *ctx)
+{
+    size_t                     i;
+    pprof_html_link_t          l;
+    pprof_html_out_t          *o;
+    const pprof_value_type_t  *st;
+
+    if (ctx->info->nsample_types < 2) {
+        return;
+    }
+
+    o = &ctx->out;
+
+    pprof_html_lit(o, "<p class=\"meta\"><b>Sample:</b> ");
+
+    for (i = 0; i < ctx->info->nsample_types; i++) {
+        st = &ctx->info->sample_types[i];
+
+        if (i == ctx->rinfo->sample_index) {
+            pprof_html_lit(o, "<strong title=\"");
+            pprof_html_esc(o, st->unit.data, st->unit.len);
+            pprof_html_lit(o, "\">");
+            pprof_html_esc(o, st->type.data, st->type.len);
+            pprof_html_lit(o, "</strong> ");
+            continue;
+        }
+
+        l = ctx->state;
+        l.sample = st->type;
+
+        pprof_html_lit(o, "<a ");
+        pprof_html_href(ctx, &l);
+        pprof_html_lit(o, " title=\"");
+        pprof_html_esc(o, st->unit.data, st->unit.len);
+        pprof_html_lit(o, "\">");
+        pprof_html_esc(o, st->type.data, st->type.len);
+        pprof_html_lit(o, "</a> ");
+    }
+
+    pprof_html_lit(o, "</p>\n");
+}
+
+
+static void
+pprof_html_foot(pprof_html_ctx_t *ctx, int script)
+{
+    if (script) {
+        pprof_html_raw(&ctx->out, pprof_html_flame_js,
+                       sizeof(pprof_html_flame_js) - 1);
+    }
+
+    pprof_html_lit(&ctx->out, "</body>\n</html>\n");
+}
+
+
+/* the top view */
+
+
+static int
+pprof_html_top(pprof_html_ctx_t *ctx)
+{
+    size_t                      i, shown, n;
+    int64_t                     sum, total;
+    const char                 *inl;
+    pprof_html_out_t           *o;
+    pprof_html_link_t           l;
+    const pprof_function_row_t *row;
+
+    o = &ctx->out;
+    n = ctx->rinfo->nfunctions;
+    total = ctx->rinfo->total;
+
+    shown = n;
+    if (ctx->options->nodecount && ctx->options->nodecount < n) {
+        shown = ctx->options->nodecount;
+    }
+
+    sum = 0;
+    for (i = 0; i < shown; i++) {
+        sum += ctx->rinfo->functions[i].flat;
+    }
+
+    /* the controls: a plain GET form, the state in hidden inputs */
+    pprof_html_lit(o, "<form method=\"get\" role=\"search\">");
+    pprof_html_hidden(ctx, &ctx->state,
+                      PPROF_HTML_F_NODECOUNT | PPROF_HTML_F_FOCUS
+                      | PPROF_HTML_F_IGNORE | PPROF_HTML_F_SEARCH);
+
+    pprof_html_lit(o, "<label>Rows <input type=\"number\" name=\"nodecount\" "
+                   "min=\"0\" value=\"");
+    pprof_html_uint(o, ctx->options->nodecount);
+    pprof_html_lit(o, "\" title=\"0 shows all\"></label>\n"
+                   "<label>Focus <input type=\"text\" name=\"focus\" "
+                   "placeholder=\"regex\" value=\"");
+    pprof_html_esc(o, ctx->state.focus.data, ctx->state.focus.len);
+    pprof_html_lit(o, "\" title=\"keep only samples with a function "
+                   "matching this regex\"></label>\n"
+                   "<label>Ignore <input type=\"text\" name=\"ignore\" "
+                   "placeholder=\"regex\" value=\"");
+    pprof_html_esc(o, ctx->state.ignore.data, ctx->state.ignore.len);
+    pprof_html_lit(o, "\" title=\"drop samples with a function matching "
+                   "this regex\"></label>\n"
+                   "<button type=\"submit\">Apply</button></form>\n");
+
+    pprof_html_lit(o, "<p class=\"note\">Showing <b>");
+    pprof_html_uint(o, shown);
+    pprof_html_lit(o, "</b> of <b>");
+    pprof_html_uint(o, n);
+    pprof_html_lit(o, "</b> functions, accounting for ");
+    pprof_html_value(ctx, sum);
+    pprof_html_lit(o, " (");
+    pprof_html_percent(ctx, sum, total);
+    pprof_html_lit(o, " of ");
+    pprof_html_value(ctx, total);
+    pprof_html_lit(o, ")");
+
+    if (shown < n) {
+        l = ctx->state;
+        l.nodecount = 0;
+        pprof_html_lit(o, " \xe2\x80\x93 <a ");
+        pprof_html_href(ctx, &l);
+        pprof_html_lit(o, ">show all</a>");
+    }
+
+    pprof_html_lit(o, "</p>\n"
+        "<table class=\"top\">\n<thead><tr>");
+
+    l = ctx->state;
+
+    l.sort = PPROF_SORT_FLAT;
+    pprof_html_lit(o, "<th scope=\"col\"");
+    if (ctx->state.sort != PPROF_SORT_CUM) {
+        pprof_html_lit(o, " aria-sort=\"descending\"><a ");
+        pprof_html_href(ctx, &l);
+        pprof_html_lit(o, " title=\"sorted by flat\">flat \xe2\x96\xbe</a>");
+
+    } else {
+        pprof_html_lit(o, "><a ");
+        pprof_html_href(ctx, &l);
+        pprof_html_lit(o, " title=\"sort by flat\">flat</a>");
+    }
+
+    pprof_html_lit(o, "</th><th scope=\"col\">flat%</th>"
+                   "<th scope=\"col\">sum%</th><th scope=\"col\"");
+
+    l.sort = PPROF_SORT_CUM;
+    if (ctx->state.sort == PPROF_SORT_CUM) {
+        pprof_html_lit(o, " aria-sort=\"descending\"><a ");
+        pprof_html_href(ctx, &l);
+        pprof_html_lit(o, " title=\"sorted by cum\">cum \xe2\x96\xbe</a>");
+
+    } else {
+        pprof_html_lit(o, "><a ");
+        pprof_html_href(ctx, &l);
+        pprof_html_lit(o, " title=\"sort by cum\">cum</a>");
+    }
+
+    pprof_html_lit(o, "</th><th scope=\"col\">cum%</th>"
+                   "<th scope=\"col\">name</th></tr></thead>\n<tbody>\n");
+
+    /* each name opens the flame graph zoomed on the function */
+    l = ctx->state;
+    l.view = "flame";
+
+    sum = 0;
+
+    for (i = 0; i < shown; i++) {
+        row = &ctx->rinfo->functions[i];
+        sum += row->flat;
+
+        pprof_html_lit(o, "<tr><td>");
+        pprof_html_rvalue(ctx, row->flat);
+        pprof_html_lit(o, "</td><td>");
+        pprof_html_percent(ctx, row->flat, total);
+        pprof_html_lit(o, "</td><td>");
+        pprof_html_percent(ctx, sum, total);
+        pprof_html_lit(o, "</td><td>");
+        pprof_html_rvalue(ctx, row->cum);
+        pprof_html_lit(o, "</td><td>");
+        pprof_html_percent(ctx, row->cum, total);
+        pprof_html_lit(o, "</td><td><a ");
+        l.zoom = row->name;
+        pprof_html_href(ctx, &l);
+        pprof_html_lit(o, ">");
+        pprof_html_esc(o, row->name.data, row->name.len);
+        pprof_html_lit(o, "</a>");
+
+        inl = pprof_report_inline_label(ctx->report, i);
+        if (inl && inl[0]) {
+            pprof_html_lit(o, " <small>");
+            pprof_html_esc(o, inl, strlen(inl));
+            pprof_html_lit(o, "</small>");
+        }
+
+        pprof_html_lit(o, "</td></tr>\n");
+
+        if (o->failed) {
+            break;
+        }
+    }
+
+    pprof_html_lit(o, "</tbody>\n</table>\n");
+
+    return PPROF_OK;
+}
+
+
+/* the flame graph */
+
+
+static int
+pprof_html_flame(pprof_html_ctx_t *ctx)
+{
+    int                       searching, invalid, matched;
+    double                    scale;
+    size_t                    shown, maxdepth;
+    int64_t                   rootcum, min, x, total, msum;
+    int64_t                  *start, *end;
+    uint32_t                  i, d;
+    unsigned char            *marks;
+    pprof_html_out_t         *o;
+    pprof_html_link_t         l;
+    const pprof_tree_t       *tree;
+    const pprof_tree_node_t  *node, *nodes;
+    pprof_html_search_t       search;
+
+    o = &ctx->out;
+    total = ctx->rinfo->total;
+
+    tree = pprof_report_tree(ctx->report, ctx->err);
+    if (tree == NULL) {
+        return PPROF_ERROR;
+    }
+
+    nodes = tree->nodes;
+    rootcum = tree->nnodes ? nodes[0].cum : 0;
+
+    /* the search form; zoom and the rest of the state ride along hidden */
+    pprof_html_lit(o, "<form method=\"get\" role=\"search\">");
+    pprof_html_hidden(ctx, &ctx->state, PPROF_HTML_F_SEARCH);
+    pprof_html_lit(o, "<label>Search <input type=\"text\" id=\"search\" "
+                   "name=\"search\" placeholder=\"regex\" value=\"");
+    pprof_html_esc(o, ctx->state.search.data, ctx->state.search.len);
+    pprof_html_lit(o, "\" title=\"highlight functions matching this "
+                   "regex (POSIX extended)\"></label>"
+                   "<button type=\"submit\">Highlight</button>");
+
+    if (ctx->state.search.len) {
+        l = ctx->state;
+        l.search.len = 0;
+        pprof_html_lit(o, "<a ");
+        pprof_html_href(ctx, &l);
+        pprof_html_lit(o, ">clear</a>");
+    }
+
+    pprof_html_lit(o, "</form>\n");
+
+    if (ctx->state.zoom.len) {
+        l = ctx->state;
+        l.zoom.len = 0;
+
+        pprof_html_lit(o, "<p class=\"note\">Zoomed on <b>");
+        pprof_html_esc(o, ctx->state.zoom.data, ctx->state.zoom.len);
+        pprof_html_lit(o, "</b>: ");
+        pprof_html_value(ctx, rootcum);
+        pprof_html_lit(o, " (");
+        pprof_html_percent(ctx, rootcum, total);
+        pprof_html_lit(o, " of total) \xe2\x80\x93 <a ");
+        pprof_html_href(ctx, &l);
+        pprof_html_lit(o, ">reset zoom</a></p>\n");
+    }
+
+    if (rootcum <= 0) {
+        pprof_html_lit(o, "<p class=\"note\">No samples");
+        if (ctx->state.zoom.len) {
+            pprof_html_lit(o, " in this function");
+        }
+        pprof_html_lit(o, ".</p>\n");
+        return PPROF_OK;
+    }
+
+    /* search: mark every node, sum matched nodes outside matched ones */
+
+    searching = 0;
+    invalid = 0;
+    marks = NULL;
+    msum = 0;
+
+    memset(&search, 0, sizeof(pprof_html_search_t));
+
+    if (ctx->state.search.len) {
+        if (pprof_html_search_init(ctx, &search, tree->nnodes) != PPROF_OK) {
+            pprof_html_search_free(ctx, &search);
+            return PPROF_ERROR;
+        }
+
+        if (!search.compiled) {
+            invalid = 1;
+
+        } else {
+            marks = pprof_alloc(ctx->options->allocator, tree->nnodes);
+            if (marks == NULL) {
+                pprof_html_search_free(ctx, &search);
+                pprof_html_set_error(ctx->err, "html: out of memory");
+                return PPROF_ERROR;
+            }
+
+            searching = 1;
+            msum = pprof_html_search_tree(ctx, &search, tree, marks);
+        }
+
+        pprof_html_lit(o, "<p class=\"note\">");
+
+        if (invalid) {
+            pprof_html_lit(o, "<span class=\"err\">Invalid search regex: ");
+            pprof_html_esc(o, search.error, strlen(search.error));
+            pprof_html_lit(o, "</span>");
+
+        } else {
+            pprof_html_lit(o, "Matched ");
+            pprof_html_value(ctx, msum);
+            pprof_html_lit(o, ": <b>");
+            pprof_html_percent(ctx, msum, total);
+            pprof_html_lit(o, "</b> of total");
+
+            if (ctx->state.zoom.len) {
+                pprof_html_lit(o, ", ");
+                pprof_html_percent(ctx, msum, rootcum);
+                pprof_html_lit(o, " of the zoomed graph");
+            }
+        }
+
+        pprof_html_lit(o, "</p>\n");
+    }
+
+    /*
+     * Pass 1: how deep the drawn part goes, for the height of the box.
+     * Frames narrower than 1/PPROF_HTML_FLAME_MIN are skipped with their
+     * subtrees.
+     */
+
+    min = rootcum / PPROF_HTML_FLAME_MIN;
+    if (min < 1) {
+        min = 1;
+    }
+
+    shown = 0;
+    maxdepth = 0;
+    i = 0;
+
+    while (i != PPROF_NONE) {
+        node = &nodes[i];
+
+        if (node->cum >= min) {
+            shown++;
+            if (node->depth > maxdepth) {
+                maxdepth = node->depth;
+            }
+        }
+
+        i = pprof_html_next(tree, i, node->cum >= min);
+    }
+
+    start = pprof_alloc(ctx->options->allocator,
+                        2 * (maxdepth + 2) * sizeof(int64_t));
+    if (start == NULL) {
+        pprof_free(ctx->options->allocator, marks);
+        pprof_html_search_free(ctx, &search);
+        pprof_html_set_error(ctx->err, "html: out of memory");
+        return PPROF_ERROR;
+    }
+
+    end = start + maxdepth + 2;
+
+    /* to thousandths of a percent of the width */
+    scale = 100000.0 / (double) rootcum;
+
+    /*
+     * Pass 2: draw, root on top.  A node's left edge is its parent's left
+     * edge if it is the first child, else where its previous sibling (the
+     * last node seen at that depth) ended.
+     */
+
+    pprof_html_lit(o, "<div class=\"fg\" style=\"height:");
+    pprof_html_uint(o, (maxdepth + 1) * PPROF_HTML_ROW);
+    pprof_html_lit(o, "px\">\n");
+
+    i = 0;
+
+    while (i != PPROF_NONE) {
+        node = &nodes[i];
+        d = node->depth;
+
+        if (d > maxdepth + 1 || (d == 0) != (i == 0)) {
+            /* a malformed tree: do not write out of bounds */
+            i = pprof_html_next(tree, i, 0);
+            continue;
+        }
+
+        if (i == 0) {
+            x = 0;
+
+        } else if (nodes[node->parent].first_child == i) {
+            x = start[d - 1];
+
+        } else {
+            x = end[d];
+        }
+
+        start[d] = x;
+        end[d] = x + node->cum;
+
+        if (node->cum >= min) {
+            matched = searching && (marks[i] & 1);
+
+            pprof_html_frame(ctx, node,
+                             (int64_t) ((double) x * scale + 0.5),
+                             (int64_t) ((double) node->cum * scale + 0.5),
+                             i == 0, matched);
+
+            if (o->failed) {
+                break;
+            }
+        }
+
+        i = pprof_html_next(tree, i, node->cum >= min);
+    }
+
+    pprof_html_lit(o, "</div>\n");
+
+    pprof_html_lit(o, "<p class=\"note\">");
+    pprof_html_uint(o, shown);
+    pprof_html_lit(o, " frames drawn");
+
+    if (tree->nnodes > shown) {
+        pprof_html_lit(o, ", ");
+        pprof_html_uint(o, tree->nnodes - shown);
+        pprof_html_lit(o, " narrower than 0.1% hidden");
+    }
+
+    pprof_html_lit(o, ". Width is cumulative ");
+    pprof_html_esc(o,
+                   ctx->info->sample_types[ctx->rinfo->sample_index].type.data,
+                   ctx->info->sample_types[ctx->rinfo->sample_index].type.len);
+    pprof_html_lit(o, "; callers above callees; click a frame to zoom.</p>\n");
+
+    pprof_free(ctx->options->allocator, start);
+    pprof_free(ctx->options->allocator, marks);
+    pprof_html_search_free(ctx, &search);
+
+    return PPROF_OK;
+}
+
+
+/* x and width in thousandths of a percent of the graph's width */
+
+static void
+pprof_html_frame(pprof_html_ctx_t *ctx, const pprof_tree_node_t *node,
+    int64_t x, int64_t width, int root, int matched)
+{
+    pprof_str_t        name, label;
+    pprof_html_out_t  *o;
+    pprof_html_link_t  l;
+
+    o = &ctx->out;
+    name = node->name;
+    l = ctx->state;
+
+    if (root) {
+        /* the root resets the zoom */
+        l.zoom.len = 0;
+
+        if (name.len == 0) {
+            name = pprof_html_s("all");
+        }
+
+        if (ctx->state.zoom.len) {
+            /* zoomed: "all" is only what passes through the function */
+            name = pprof_html_s("all \xe2\x86\x91 reset zoom");
+        }
+
+        pprof_html_lit(o, "<a class=\"r");
+
+    } else {
+        l.zoom = name;
+
+        pprof_html_lit(o, "<a class=\"c");
+        pprof_html_uint(o, pprof_html_hash(name.data, name.len)
+                           % PPROF_HTML_NCOLORS);
+    }
+
+    if (matched) {
+        pprof_html_lit(o, " m");
+    }
+
+    pprof_html_lit(o, "\" style=\"left:");
+    pprof_html_fixed3(o, x);
+    pprof_html_lit(o, "%;width:");
+    pprof_html_fixed3(o, width);
+    pprof_html_lit(o, "%;top:");
+    pprof_html_uint(o, (uint64_t) node->depth * PPROF_HTML_ROW);
+    pprof_html_lit(o, "px\" ");
+    pprof_html_href(ctx, &l);
+
+    /* the hover title: name, value, share of the total, self */
+    pprof_html_lit(o, " title=\"");
+    pprof_html_esc(o, name.data, name.len);
+    pprof_html_lit(o, "&#10;");
+    pprof_html_value(ctx, node->cum);
+    pprof_html_lit(o, " (");
+    pprof_html_percent(ctx, node->cum, ctx->rinfo->total);
+    pprof_html_lit(o, ")");
+
+    if (node->flat) {
+        pprof_html_lit(o, ", self ");
+        pprof_html_value(ctx, node->flat);
+    }
+
+    pprof_html_lit(o, "\">");
+
+    if (width >= PPROF_HTML_LABEL_MIN) {
+        label = root ? name : pprof_html_short_name(name);
+        pprof_html_esc(o, label.data, label.len);
+    }
+
+    pprof_html_lit(o, "</a>\n");
+}
+
+
+/* pre-order successor of node i; descend == 0 skips its subtree */
+
+static uint32_t
+pprof_html_next(const pprof_tree_t *tree, uint32_t i, int descend)
+{
+    const pprof_tree_node_t  *nodes;
+
+    nodes = tree->nodes;
+
+    if (descend && nodes[i].first_child != PPROF_NONE) {
+        return nodes[i].first_child;
+    }
+
+    while (i != 0 && i != PPROF_NONE) {
+        if (nodes[i].next_sibling != PPROF_NONE) {
+            return nodes[i].next_sibling;
+        }
+
+        i = nodes[i].parent;
+    }
+
+    return PPROF_NONE;
+}
+
+
+/*
+ * "k8s.io/apiserver/pkg/server.(*Config).Complete" is labelled
+ * "server.(*Config).Complete": the package path is in the hover title.
+ */
+
+static pprof_str_t
+pprof_html_short_name(pprof_str_t name)
+{
+    size_t       i, last;
+    pprof_str_t  s;
+
+    last = 0;
+
+    for (i = 0; i < name.len; i++) {
+        if (name.data[i] == '(' || name.data[i] == '[') {
+            break;
+        }
+
+        if (name.data[i] == '/') {
+            last = i + 1;
+        }
+    }
+
+    if (last >= name.len) {
+        return name;
+    }
+
+    s.data = name.data + last;
+    s.len = name.len - last;
+
+    return s;
+}
+
+
+static int
+pprof_html_search_init(pprof_html_ctx_t *ctx, pprof_html_search_t *s,
+    size_t nnodes)
+{
+    int     rc;
+    size_t  size;
+
+    rc = regcomp(&s->re, ctx->options->search, REG_EXTENDED | REG_NOSUB);
+
+    if (rc != 0) {
+        regerror(rc, &s->re, s->error, sizeof(s->error));
+        return PPROF_OK;
+    }
+
+    s->compiled = 1;
+
+    /* a name is matched once: functions recur all over the tree */
+    size = 64;
+    while (size < 2 * nnodes && size < PPROF_HTML_CACHE_MAX) {
+        size <<= 1;
+    }
+
+    s->cache = pprof_alloc(ctx->options->allocator,
+                           size * sizeof(pprof_html_cache_t));
+    s->name_size = 256;
+    s->name = pprof_alloc(ctx->options->allocator, s->name_size);
+
+    if (s->cache == NULL || s->name == NULL) {
+        pprof_html_set_error(ctx->err, "html: out of memory");
+        return PPROF_ERROR;
+    }
+
+    memset(s->cache, 0, size * sizeof(pprof_html_cache_t));
+    s->cache_mask = size - 1;
+
+    return PPROF_OK;
+}
+
+
+static int
+pprof_html_search_match(pprof_html_ctx_t *ctx, pprof_html_search_t *s,
+    pprof_str_t name)
+{
+    int                  match;
+    char                *p;
+    size_t               h, size;
+    pprof_html_cache_t  *e;
+
+    /* names share the profile's strings: the address is a good key */
+    h = ((uintptr_t) name.data >> 3) * 0x9e3779b1u + name.len;
+    h = (h ^ (h >> 15)) & s->cache_mask;
+
+    for ( ;; ) {
+        e = &s->cache[h];
+
+        if (e->p == NULL) {
+            break;
+        }
+
+        if (e->len == name.len
+            && (e->p == name.data || memcmp(e->p, name.data, name.len) == 0))
+        {
+            return e->match;
+        }
+
+        h = (h + 1) & s->cache_mask;
+    }
+
+    if (name.len >= s->name_size) {
+        size = s->name_size;
+        while (size <= name.len) {
+            size <<= 1;
+        }
+
+        p = pprof_alloc(ctx->options->allocator, size);
+        if (p == NULL) {
+            return 0;
+        }
+
+        pprof_free(ctx->options->allocator, s->name);
+        s->name = p;
+        s->name_size = size;
+    }
+
+    memcpy(s->name, name.data, name.len);
+    s->name[name.len] = '\0';
+
+    match = (regexec(&s->re, s->name, 0, NULL, 0) == 0);
+
+    /* keep the table at most 3/4 full; past that, just match */
+    if (s->cache_used < s->cache_mask / 4 * 3 && name.data != NULL) {
+        e->p = name.data;
+        e->len = name.len;
+        e->match = match;
+        s->cache_used++;
+    }
+
+    return match;
+}
+
+
+/*
+ * Marks matching nodes (bit 0) and nodes below a match (bit 1); returns
+ * the matched value: matches below a match are not counted twice.
+ */
+
+static int64_t
+pprof_html_search_tree(pprof_html_ctx_t *ctx, pprof_html_search_t *s,
+    const pprof_tree_t *tree, unsigned char *marks)
+{
+    int                       m;
+    size_t                    n;
+    int64_t                   sum;
+    uint32_t                  i, p, mdepth;
+    const pprof_tree_node_t  *nodes;
+
+    nodes = tree->nodes;
+    n = tree->nnodes;
+    sum = 0;
+
+    /* parents usually come before children: then one pass in memory order */
+    for (i = 1; i < n; i++) {
+        if (nodes[i].parent >= i) {
+            break;
+        }
+    }
+
+    if (i == n) {
+        marks[0] = 0;
+
+        for (i = 1; i < n; i++) {
+            p = nodes[i].parent;
+            m = pprof_html_search_match(ctx, s, nodes[i].name);
+            marks[i] = (unsigned char) (m | (marks[p] ? 2 : 0));
+
+            if (marks[i] == 1) {
+                sum += nodes[i].cum;
+            }
+        }
+
+        return sum;
+    }
+
+    /* else in pre-order, remembering the depth of the outermost match */
+    mdepth = PPROF_NONE;
+    i = 0;
+
+    while (i != PPROF_NONE) {
+        if (mdepth != PPROF_NONE && nodes[i].depth <= mdepth) {
+            mdepth = PPROF_NONE;
+        }
+
+        m = (i != 0 && pprof_html_search_match(ctx, s, nodes[i].name));
+        marks[i] = (unsigned char) (m | (mdepth != PPROF_NONE ? 2 : 0));
+
+        if (m && mdepth == PPROF_NONE) {
+            sum += nodes[i].cum;
+            mdepth = nodes[i].depth;
+        }
+
+        i = pprof_html_next(tree, i, 1);
+    }
+
+    return sum;
+}
+
+
+static void
+pprof_html_search_free(pprof_html_ctx_t *ctx, pprof_html_search_t *s)
+{
+    if (s->compiled) {
+        regfree(&s->re);
+        s->compiled = 0;
+    }
+
+    pprof_free(ctx->options->allocator, s->cache);
+    pprof_free(ctx->options->allocator, s->name);
+    s->cache = NULL;
+    s->name = NULL;
+}
+
+
+/* the goroutines view */
+
+
+static int
+pprof_html_goroutines(pprof_html_ctx_t *ctx)
+{
+    size_t                      i, j, n, shown;
+    int64_t                     total;
+    pprof_html_out_t           *o;
+    pprof_html_link_t           l;
+    const pprof_frame_t        *f;
+    const pprof_stack_group_t  *groups, *g;
+
+    o = &ctx->out;
+    total = ctx->rinfo->total;
+
+    n = 0;
+    if (ctx->err) {
+        ctx->err->msg[0] = '\0';
+    }
+
+    groups = pprof_report_stack_groups(ctx->report, &n, ctx->err);
+    if (groups == NULL) {
+        if (n != 0 || ctx->err == NULL || ctx->err->msg[0] != '\0') {
+            return PPROF_ERROR;
+        }
+
+        /* no samples: nothing to group */
+    }
+
+    shown = n;
+    if (ctx->options->nodecount && ctx->options->nodecount < n) {
+        shown = ctx->options->nodecount;
+    }
+
+    pprof_html_lit(o, "<p class=\"note\"><b>");
+
+    if (ctx->goroutines) {
+        pprof_html_value(ctx, total);
+        pprof_html_lit(o, "</b> goroutines in <b>");
+
+    } else {
+        pprof_html_value(ctx, total);
+        pprof_html_lit(o, "</b> in <b>");
+    }
+
+    pprof_html_uint(o, n);
+    pprof_html_lit(o, "</b> groups of identical stacks, biggest first");
+
+    if (shown < n) {
+        l = ctx->state;
+        l.nodecount = 0;
+        pprof_html_lit(o, "; showing ");
+        pprof_html_uint(o, shown);
+        pprof_html_lit(o, " \xe2\x80\x93 <a ");
+        pprof_html_href(ctx, &l);
+        pprof_html_lit(o, ">show all</a>");
+    }
+
+    pprof_html_lit(o, ".</p>\n");
+
+    l = ctx->state;
+    l.view = "flame";
+
+    for (i = 0; i < shown; i++) {
+        g = &groups[i];
+
+        pprof_html_lit(o, "<details class=\"g\" open><summary><b>");
+        pprof_html_value(ctx, g->count);
+        pprof_html_lit(o, "</b> ");
+        pprof_html_percent(ctx, g->count, total);
+
+        if (g->nframes) {
+            /*
+             * The leaf is runtime.gopark for most parked goroutines: the
+             * first frame outside the runtime says more, with its callee.
+             */
+            for (j = 0; j + 1 < g->nframes; j++) {
+                if (!pprof_html_prefix(g->frames[j].function, "runtime.")) {
+                    break;
+                }
+            }
+
+            pprof_html_lit(o, " &nbsp;<code>");
+            pprof_html_esc(o, g->frames[j].function.data,
+                           g->frames[j].function.len);
+            pprof_html_lit(o, "</code>");
+
+            if (j > 0) {
+                pprof_html_lit(o, " <small>\xe2\x86\x90 ");
+                pprof_html_esc(o, g->frames[j - 1].function.data,
+                               g->frames[j - 1].function.len);
+                pprof_html_lit(o, "</small>");
+            }
+        }
+
+        if (g->labels.len) {
+            pprof_html_lit(o, "<span class=\"lbl\">");
+            pprof_html_esc(o, g->labels.data, g->labels.len);
+            pprof_html_lit(o, "</span>");
+        }
+
+        pprof_html_lit(o, "</summary>\n<ol>");
+
+        for (j = 0; j < g->nframes; j++) {
+            f = &g->frames[j];
+
+            pprof_html_lit(o, "<li><a ");
+            l.zoom = f->function;
+            pprof_html_href(ctx, &l);
+            pprof_html_lit(o, ">");
+            pprof_html_esc(o, f->function.data, f->function.len);
+            pprof_html_lit(o, "</a>");
+
+            if (f->file.len) {
+                pprof_html_lit(o, "<span class=\"file\">");
+                pprof_html_esc(o, f->file.data, f->file.len);
+
+                if (f->line > 0) {
+                    pprof_html_lit(o, ":");
+                    pprof_html_uint(o, (uint64_t) f->line);
+                }
+
+                pprof_html_lit(o, "</span>");
+            }
+
+            pprof_html_lit(o, "</li>\n");
+        }
+
+        pprof_html_lit(o, "</ol></details>\n");
+
+        if (o->failed) {
+            break;
+        }
+    }
+
+    return PPROF_OK;
+}
+
+
+/* helpers */
+
+
+/* FNV-1a: stable, so a function keeps its colour on every page */
+
+static uint32_t
+pprof_html_hash(const char *p, size_t len)
+{
+    uint32_t  h;
+
+    h = 2166136261u;
+
+    while (len--) {
+        h ^= (unsigned char) *p++;
+        h *= 16777619u;
+    }
+
+    return h;
+}
+
+
+static pprof_str_t
+pprof_html_s(const char *s)
+{
+    pprof_str_t  r;
+
+    r.data = s ? s : "";
+    r.len = s ? strlen(s) : 0;
+
+    return r;
+}
+
+
+static int
+pprof_html_eq(pprof_str_t s, const char *c)
+{
+    size_t  n;
+
+    n = strlen(c);
+
+    return s.len == n && memcmp(s.data, c, n) == 0;
+}
+
+
+static int
+pprof_html_prefix(pprof_str_t s, const char *c)
+{
+    size_t  n;
+
+    n = strlen(c);
+
+    return s.len >= n && memcmp(s.data, c, n) == 0;
+}
+
+
+static void
+pprof_html_set_error(pprof_error_t *err, const char *msg)
+{
+    if (err) {
+        snprintf(err->msg, sizeof(err->msg), "%s", msg);
+    }
+}

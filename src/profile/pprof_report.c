@@ -1,0 +1,1752 @@
+
+/*
+ * Aggregation with `go tool pprof` semantics at function granularity:
+ * the profile's drop_frames/keep_frames (pprof's Prune), -focus/-ignore,
+ * flat and cum per function, "(inline)" labels, and the call tree and
+ * goroutine stack groups the HTML views draw.
+ *
+ * Samples stay encoded in the profile; each pass decodes a sample's
+ * location ids into one scratch array and walks it.  Cum is counted once
+ * per sample through a per-name "last sample seen" stamp.
+ */
+
+
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pprof_internal.h"
+
+
+/* per name node */
+#define PPROF_NODE_FOCUS       0x01
+#define PPROF_NODE_IGNORE      0x02
+#define PPROF_NODE_DROP        0x04
+#define PPROF_NODE_ZOOM        0x08
+#define PPROF_NODE_INL_PARENT  0x10    /* is inlined somewhere */
+#define PPROF_NODE_NOINLINE    0x20    /* has a non-inline caller edge */
+#define PPROF_NODE_INLINE      0x40    /* has an inline-only caller edge */
+
+/* per location, from drop_frames */
+#define PPROF_LOC_PRUNE        1       /* the whole location is dropped */
+#define PPROF_LOC_BENEATH      2       /* inlined lines below it dropped */
+
+#define PPROF_MAX_REGEX        512
+
+
+/* a static inline edge (caller, callee) inside some location */
+typedef struct {
+    uint32_t                *slots;
+    uint64_t                *keys;
+    uint32_t                *stamp;
+    unsigned char           *state;    /* 1: used, 2: also non-inline */
+    size_t                   mask;
+    size_t                   n;
+} pprof_pairs_t;
+
+
+struct pprof_report_s {
+    pprof_report_info_t      info;
+    pprof_allocator_t        allocator;
+    const pprof_profile_t   *pr;
+
+    unsigned char           *flags;        /* per name node */
+    int64_t                 *flat;
+    int64_t                 *cum;
+    uint32_t                *row_node;
+    unsigned char           *row_inline;
+
+    unsigned char           *loc_prune;    /* NULL: no drop_frames */
+    uint32_t                *loc_skip;
+    int                      focus;
+    int                      ignore;
+    int                      zoom;
+
+    uint32_t                *locs;         /* scratch, max_depth */
+
+    /* the output unit, for the first unit_rows rows */
+    size_t                   unit_rows;
+    int                      unit_ready;
+    pprof_str_t              unit;
+
+    int                      tree_ready;
+    pprof_tree_t             tree;
+
+    int                      groups_ready;
+    pprof_stack_group_t     *groups;
+    size_t                   ngroups;
+    pprof_frame_t           *frames;
+    char                    *labels;
+};
+
+
+typedef struct {
+    pprof_function_row_t     row;
+    uint32_t                 node;
+    unsigned char            inl;
+} pprof_sort_row_t;
+
+
+static int64_t
+pprof_abs(int64_t v)
+{
+    return v < 0 ? -v : v;
+}
+
+
+static int
+pprof_str_cmp(pprof_str_t a, pprof_str_t b)
+{
+    int  rc;
+
+    rc = memcmp(a.data, b.data, a.len < b.len ? a.len : b.len);
+
+    if (rc != 0) {
+        return rc;
+    }
+
+    return a.len < b.len ? -1 : a.len > b.len;
+}
+
+
+/* pprof's FlatNameOrder: |flat| desc, name, |cum| desc */
+static int
+pprof_cmp_flat(const void *one, const void *two)
+{
+    int                      rc;
+    int64_t                  a, b;
+    const pprof_sort_row_t  *x, *y;
+
+    x = one;
+    y = two;
+
+    a = pprof_abs(x->row.flat);
+    b = pprof_abs(y->row.flat);
+    if (a != b) {
+        return a > b ? -1 : 1;
+    }
+
+    rc = pprof_str_cmp(x->row.name, y->row.name);
+    if (rc != 0) {
+        return rc;
+    }
+
+    a = pprof_abs(x->row.cum);
+    b = pprof_abs(y->row.cum);
+    if (a != b) {
+        return a > b ? -1 : 1;
+    }
+
+    return x->node < y->node ? -1 : x->node > y->node;
+}
+
+
+/* pprof's CumNameOrder: |cum| desc, name, |flat| desc */
+static int
+pprof_cmp_cum(const void *one, const void *two)
+{
+    int                      rc;
+    int64_t                  a, b;
+    const pprof_sort_row_t  *x, *y;
+
+    x = one;
+    y = two;
+
+    a = pprof_abs(x->row.cum);
+    b = pprof_abs(y->row.cum);
+    if (a != b) {
+        return a > b ? -1 : 1;
+    }
+
+    rc = pprof_str_cmp(x->row.name, y->row.name);
+    if (rc != 0) {
+        return rc;
+    }
+
+    a = pprof_abs(x->row.flat);
+    b = pprof_abs(y->row.flat);
+    if (a != b) {
+        return a > b ? -1 : 1;
+    }
+
+    return x->node < y->node ? -1 : x->node > y->node;
+}
+
+
+static void *
+pprof_report_alloc(pprof_report_t *r, size_t n, size_t size)
+{
+    if (size != 0 && n > (size_t) -1 / size) {
+        return NULL;
+    }
+
+    return pprof_alloc(&r->allocator, n * size);
+}
+
+
+/* --- regular expressions --- */
+
+static int
+pprof_regex_check(const char *what, const char *re, pprof_error_t *err)
+{
+    size_t  i, len;
+
+    len = strlen(re);
+
+    if (len > PPROF_MAX_REGEX) {
+        pprof_set_error(err, "%s: regular expression longer than %d bytes",
+                        what, PPROF_MAX_REGEX);
+        return PPROF_ERROR;
+    }
+
+    /* backreferences make matching exponential: refused */
+    for (i = 0; i < len; i++) {
+        if (re[i] == '\\') {
+            if (i + 1 < len && re[i + 1] >= '0' && re[i + 1] <= '9') {
+                pprof_set_error(err, "%s: backreferences are not supported",
+                                what);
+                return PPROF_ERROR;
+            }
+
+            i++;
+        }
+    }
+
+    return PPROF_OK;
+}
+
+
+static int
+pprof_regex_compile(regex_t *rx, const char *what, const char *re,
+    pprof_error_t *err)
+{
+    int   rc;
+    char  msg[128];
+
+    rc = regcomp(rx, re, REG_EXTENDED | REG_NOSUB);
+
+    if (rc != 0) {
+        if (err != NULL) {
+            regerror(rc, rx, msg, sizeof(msg));
+            pprof_set_error(err, "%s: bad regular expression: %s", what, msg);
+        }
+
+        return PPROF_ERROR;
+    }
+
+    return PPROF_OK;
+}
+
+
+/* pprof's simplifyFunc: drops a leading '.' and an argument list */
+static pprof_str_t
+pprof_simplify(pprof_str_t s)
+{
+    size_t  i;
+
+    static const char  anon[] = "(anonymous namespace)";
+    static const char  op[] = "operator()";
+
+    if (s.len && s.data[0] == '.') {
+        s.data++;
+        s.len--;
+    }
+
+    for (i = 0; i < s.len; i++) {
+        if (s.len - i >= sizeof(anon) - 1
+            && memcmp(s.data + i, anon, sizeof(anon) - 1) == 0)
+        {
+            i += sizeof(anon) - 2;
+            continue;
+        }
+
+        if (s.len - i >= sizeof(op) - 1
+            && memcmp(s.data + i, op, sizeof(op) - 1) == 0)
+        {
+            i += sizeof(op) - 2;
+            continue;
+        }
+
+        if (s.data[i] == '(') {
+            s.len = i;
+            break;
+        }
+    }
+
+    return s;
+}
+
+
+static int
+pprof_regex_match(const regex_t *rx, pprof_str_t s, char *tmp)
+{
+    /* names are not NUL-terminated; tmp holds longest_name + 1 bytes */
+    memcpy(tmp, s.data, s.len);
+    tmp[s.len] = '\0';
+
+    return regexec(rx, tmp, 0, NULL, 0) == 0;
+}
+
+
+/* drop_frames and keep_frames, as pprof's RemoveUninteresting */
+static int
+pprof_setup_prune(pprof_report_t *r, char *tmp, pprof_error_t *err)
+{
+    int                       keep;
+    char                     *re;
+    size_t                    i, j, len;
+    regex_t                   drop_rx, keep_rx;
+    pprof_str_t               name;
+    const pprof_line_t       *ln;
+    const pprof_profile_t    *pr;
+    const pprof_location_t   *loc;
+
+    pr = r->pr;
+
+    if (pr->drop_frames.len == 0) {
+        return PPROF_OK;
+    }
+
+    len = pr->drop_frames.len;
+    if (pr->keep_frames.len > len) {
+        len = pr->keep_frames.len;
+    }
+
+    re = pprof_alloc(&r->allocator, len + 5);
+    if (re == NULL) {
+        pprof_set_error(err, "out of memory");
+        return PPROF_ERROR;
+    }
+
+    /* pprof anchors them; a pattern that does not compile prunes nothing,
+     * as pprof ignores RemoveUninteresting's error */
+    memcpy(re, "^(", 2);
+    memcpy(re + 2, pr->drop_frames.data, pr->drop_frames.len);
+    memcpy(re + 2 + pr->drop_frames.len, ")$", 3);
+
+    if (memchr(pr->drop_frames.data, '\0', pr->drop_frames.len) != NULL
+        || pprof_regex_compile(&drop_rx, "drop_frames", re, NULL)
+           != PPROF_OK)
+    {
+        pprof_free(&r->allocator, re);
+        return PPROF_OK;
+    }
+
+    keep = 0;
+
+    if (pr->keep_frames.len) {
+        memcpy(re + 2, pr->keep_frames.data, pr->keep_frames.len);
+        memcpy(re + 2 + pr->keep_frames.len, ")$", 3);
+
+        if (memchr(pr->keep_frames.data, '\0', pr->keep_frames.len) != NULL
+            || pprof_regex_compile(&keep_rx, "keep_frames", re, NULL)
+               != PPROF_OK)
+        {
+            regfree(&drop_rx);
+            pprof_free(&r->allocator, re);
+            return PPROF_OK;
+        }
+
+        keep = 1;
+    }
+
+    pprof_free(&r->allocator, re);
+
+    for (i = 0; i < pr->nnames; i++) {
+        if (pr->name_flags[i] & PPROF_NAME_SYNTH) {
+            continue;
+        }
+
+        name = pprof_simplify(pr->names[i]);
+
+        if (pprof_regex_match(&drop_rx, name, tmp)
+            && !(keep && pprof_regex_match(&keep_rx, name, tmp)))
+        {
+            r->flags[i] |= PPROF_NODE_DROP;
+        }
+    }
+
+    regfree(&drop_rx);
+    if (keep) {
+        regfree(&keep_rx);
+    }
+
+    r->loc_prune = pprof_report_alloc(r, pr->info.nlocations, 1);
+    r->loc_skip = pprof_report_alloc(r, pr->info.nlocations,
+                                     sizeof(uint32_t));
+    if (r->loc_prune == NULL || r->loc_skip == NULL) {
+        pprof_set_error(err, "out of memory");
+        return PPROF_ERROR;
+    }
+
+    for (i = 0; i < pr->info.nlocations; i++) {
+        loc = &pr->locations[i];
+        ln = &pr->lines[loc->line];
+        r->loc_prune[i] = 0;
+        r->loc_skip[i] = 0;
+
+        /* the outermost matching line, scanning from the caller */
+        for (j = loc->nlines; j > 0; j--) {
+            if (r->flags[ln[j - 1].node] & PPROF_NODE_DROP) {
+                break;
+            }
+        }
+
+        if (j == 0) {
+            continue;
+        }
+
+        if (j == loc->nlines) {
+            r->loc_prune[i] = PPROF_LOC_PRUNE;
+
+        } else {
+            /* pprof keeps only the callers of the matching line */
+            r->loc_prune[i] = PPROF_LOC_BENEATH;
+            r->loc_skip[i] = (uint32_t) j;
+        }
+    }
+
+    return PPROF_OK;
+}
+
+
+static int
+pprof_setup_filters(pprof_report_t *r, pprof_error_t *err)
+{
+    int                      rc;
+    char                    *tmp;
+    size_t                   i;
+    regex_t                  focus_rx, ignore_rx;
+    pprof_str_t              zoom;
+    const pprof_profile_t   *pr;
+    const pprof_report_options_t  *o;
+
+    pr = r->pr;
+    o = r->info.options;
+
+    r->focus = o->focus != NULL && o->focus[0] != '\0';
+    r->ignore = o->ignore != NULL && o->ignore[0] != '\0';
+    r->zoom = o->zoom != NULL && o->zoom[0] != '\0';
+
+    if ((r->focus && pprof_regex_check("focus", o->focus, err) != PPROF_OK)
+        || (r->ignore
+            && pprof_regex_check("ignore", o->ignore, err) != PPROF_OK))
+    {
+        return PPROF_ERROR;
+    }
+
+    tmp = pprof_alloc(&r->allocator, pr->longest_name + 1);
+    if (tmp == NULL) {
+        pprof_set_error(err, "out of memory");
+        return PPROF_ERROR;
+    }
+
+    rc = PPROF_ERROR;
+
+    if (r->focus
+        && pprof_regex_compile(&focus_rx, "focus", o->focus, err) != PPROF_OK)
+    {
+        goto done;
+    }
+
+    if (r->ignore
+        && pprof_regex_compile(&ignore_rx, "ignore", o->ignore, err)
+           != PPROF_OK)
+    {
+        if (r->focus) {
+            regfree(&focus_rx);
+        }
+        goto done;
+    }
+
+    zoom.data = o->zoom;
+    zoom.len = r->zoom ? strlen(o->zoom) : 0;
+
+    /* each distinct name is matched once, not once per frame */
+    for (i = 0; i < pr->nnames; i++) {
+        if (r->focus && pprof_regex_match(&focus_rx, pr->names[i], tmp)) {
+            r->flags[i] |= PPROF_NODE_FOCUS;
+        }
+
+        if (r->ignore && pprof_regex_match(&ignore_rx, pr->names[i], tmp)) {
+            r->flags[i] |= PPROF_NODE_IGNORE;
+        }
+
+        if (r->zoom && pprof_str_cmp(zoom, pr->names[i]) == 0) {
+            r->flags[i] |= PPROF_NODE_ZOOM;
+        }
+    }
+
+    if (r->focus) {
+        regfree(&focus_rx);
+    }
+
+    if (r->ignore) {
+        regfree(&ignore_rx);
+    }
+
+    rc = pprof_setup_prune(r, tmp, err);
+
+done:
+
+    pprof_free(&r->allocator, tmp);
+
+    return rc;
+}
+
+
+/* the lines of location li in effect after drop_frames: [*lo, *hi) */
+static void
+pprof_loc_lines(const pprof_report_t *r, uint32_t li, size_t *lo,
+    size_t *hi)
+{
+    const pprof_location_t  *loc;
+
+    loc = &r->pr->locations[li];
+    *lo = loc->line + (r->loc_skip ? r->loc_skip[li] : 0);
+    *hi = loc->line + loc->nlines;
+}
+
+
+/*
+ * Decodes sample i into r->locs.  Returns the number of locations and sets
+ * *first to the first one kept (leaf side) after drop_frames; returns 0 if
+ * focus/ignore drop the sample.  *value is the chosen value.
+ */
+static size_t
+pprof_prepare(pprof_report_t *r, size_t i, size_t *first, int64_t *value)
+{
+    int                  found, focused;
+    size_t               n, k, j, lo, hi;
+    unsigned             f;
+    const pprof_line_t  *lines;
+
+    n = pprof_sample_decode(r->pr, i, r->info.sample_index, r->locs, value);
+    *first = 0;
+
+    if (r->loc_prune != NULL) {
+        /* pprof's Prune: from the root, the first pruned location after
+         * the first user one cuts the stack */
+        found = 0;
+
+        for (k = n; k > 0; k--) {
+            f = r->loc_prune[r->locs[k - 1]];
+
+            if (f == 0) {
+                found = 1;
+                continue;
+            }
+
+            if (!found) {
+                continue;
+            }
+
+            *first = f == PPROF_LOC_PRUNE ? k : k - 1;
+            break;
+        }
+    }
+
+    if (!r->focus && !r->ignore) {
+        return n;
+    }
+
+    /* pprof's FilterSamplesByName: an ignored frame drops the sample; without
+     * focus, any frame keeps it */
+    lines = r->pr->lines;
+    focused = !r->focus && n > *first;
+
+    for (k = *first; k < n; k++) {
+        pprof_loc_lines(r, r->locs[k], &lo, &hi);
+
+        for (j = lo; j < hi; j++) {
+            f = r->flags[lines[j].node];
+
+            if (f & PPROF_NODE_IGNORE) {
+                return 0;
+            }
+
+            if (f & PPROF_NODE_FOCUS) {
+                focused = 1;
+            }
+        }
+    }
+
+    return focused ? n : 0;
+}
+
+
+/* --- inline edges --- */
+
+/* a caller->callee edge into a function that is inlined somewhere */
+typedef struct {
+    uint64_t                 key;       /* caller << 32 | callee */
+    int64_t                  weight;
+    uint32_t                 stamp;     /* last sample that counted it */
+    uint32_t                 inline_only;
+} pprof_edge_t;
+
+
+typedef struct {
+    uint32_t                *slots;     /* edge index + 1, 0: empty */
+    pprof_edge_t            *edges;
+    size_t                   mask;
+    size_t                   n;
+    size_t                   cap;
+} pprof_edges_t;
+
+
+static size_t
+pprof_edge_hash(uint64_t key)
+{
+    return (size_t) ((key * 0x9e3779b97f4a7c15ULL) >> 20);
+}
+
+
+static int
+pprof_edges_grow(pprof_report_t *r, pprof_edges_t *e)
+{
+    size_t         i, h, size, cap;
+    uint32_t      *slots;
+    pprof_edge_t  *edges;
+
+    cap = e->cap ? e->cap * 2 : 1024;
+    size = cap * 2;
+
+    slots = pprof_report_alloc(r, size, sizeof(uint32_t));
+    edges = pprof_report_alloc(r, cap, sizeof(pprof_edge_t));
+    if (slots == NULL || edges == NULL) {
+        pprof_free(&r->allocator, slots);
+        pprof_free(&r->allocator, edges);
+        return PPROF_ERROR;
+    }
+
+    memset(slots, 0, size * sizeof(uint32_t));
+
+    if (e->n) {
+        memcpy(edges, e->edges, e->n * sizeof(pprof_edge_t));
+    }
+
+    for (i = 0; i < e->n; i++) {
+        for (h = pprof_edge_hash(edges[i].key) & (size - 1); slots[h] != 0;
+             h = (h + 1) & (size - 1))
+        {
+            /* void */
+        }
+
+        slots[h] = (uint32_t) i + 1;
+    }
+
+    pprof_free(&r->allocator, e->slots);
+    pprof_free(&r->allocator, e->edges);
+
+    e->slots = slots;
+    e->edges = edges;
+    e->mask = size - 1;
+    e->cap = cap;
+
+    return PPROF_OK;
+}
+
+
+/*
+ * pprof's graph adds the edge once per sample (its first occurrence
+ * there decides whether this sample sees it inline); an edge stays
+ * inline only if every counted occurrence was.
+ */
+static int
+pprof_edge_add(pprof_report_t *r, pprof_edges_t *e, uint32_t caller,
+    uint32_t callee, int inl, int64_t v, uint32_t cur)
+{
+    size_t         h;
+    uint32_t       s;
+    uint64_t       key;
+    pprof_edge_t  *edge;
+
+    key = (uint64_t) caller << 32 | callee;
+    h = 0;
+
+    if (e->cap) {
+        for (h = pprof_edge_hash(key) & e->mask; (s = e->slots[h]) != 0;
+             h = (h + 1) & e->mask)
+        {
+            edge = &e->edges[s - 1];
+
+            if (edge->key == key) {
+                if (edge->stamp != cur) {
+                    edge->stamp = cur;
+                    edge->weight += v;
+
+                    if (!inl) {
+                        edge->inline_only = 0;
+                    }
+                }
+
+                return PPROF_OK;
+            }
+        }
+    }
+
+    if (e->n == e->cap) {
+        if (pprof_edges_grow(r, e) != PPROF_OK) {
+            return PPROF_ERROR;
+        }
+
+        for (h = pprof_edge_hash(key) & e->mask; e->slots[h] != 0;
+             h = (h + 1) & e->mask)
+        {
+            /* void */
+        }
+    }
+
+    edge = &e->edges[e->n++];
+    edge->key = key;
+    edge->weight = v;
+    edge->stamp = cur;
+    edge->inline_only = inl;
+    e->slots[h] = (uint32_t) e->n;
+
+    return PPROF_OK;
+}
+
+
+/*
+ * "(inline)" in pprof's -top: all caller edges that survive its edge
+ * trimming (|weight| >= edgefraction 0.001 of the flat sum) are inlined
+ * calls; "(partial-inline)": some are.  Only functions that appear as an
+ * inlined line of some location can get a label, so only edges into them
+ * are kept.
+ */
+static void
+pprof_mark_inlined(pprof_report_t *r)
+{
+    size_t                   i, j, lo, hi;
+    const pprof_line_t      *lines;
+    const pprof_profile_t   *pr;
+
+    pr = r->pr;
+    lines = pr->lines;
+
+    for (i = 0; i < pr->info.nlocations; i++) {
+        pprof_loc_lines(r, (uint32_t) i, &lo, &hi);
+
+        for (j = lo; j + 1 < hi; j++) {
+            if (lines[j].node != lines[j + 1].node) {
+                r->flags[lines[j].node] |= PPROF_NODE_INL_PARENT;
+            }
+        }
+    }
+}
+
+
+static int
+pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
+{
+    int                      rc;
+    size_t                   i, n, k, j, first, lo, hi;
+    int64_t                  v, total, flat_sum, cutoff;
+    uint32_t                 node, parent, cur, *stamp;
+    pprof_edges_t            edges;
+    pprof_edge_t            *e;
+    const pprof_line_t      *lines;
+    const pprof_profile_t   *pr;
+
+    pr = r->pr;
+    lines = pr->lines;
+    rc = PPROF_ERROR;
+
+    memset(&edges, 0, sizeof(pprof_edges_t));
+
+    stamp = pprof_report_alloc(r, pr->nnames, sizeof(uint32_t));
+    if (stamp == NULL) {
+        pprof_set_error(err, "out of memory");
+        goto done;
+    }
+
+    memset(stamp, 0, pr->nnames * sizeof(uint32_t));
+    pprof_mark_inlined(r);
+    total = 0;
+
+    for (i = 0; i < pr->info.nsamples; i++) {
+        n = pprof_prepare(r, i, &first, &v);
+
+        /* the total is taken before focus and ignore, as pprof does */
+        total += pprof_abs(v);
+
+        if (v == 0 || n == first) {
+            continue;
+        }
+
+        cur = (uint32_t) i + 1;
+        parent = PPROF_NONE;
+
+        for (k = n; k > first; k--) {
+            pprof_loc_lines(r, r->locs[k - 1], &lo, &hi);
+
+            for (j = hi; j > lo; j--) {
+                node = lines[j - 1].node;
+
+                if (stamp[node] != cur) {
+                    stamp[node] = cur;
+                    r->cum[node] += v;
+                }
+
+                if ((r->flags[node] & PPROF_NODE_INL_PARENT)
+                    && parent != PPROF_NONE && node != parent
+                    && pprof_edge_add(r, &edges, parent, node, j != hi, v,
+                                      cur)
+                       != PPROF_OK)
+                {
+                    pprof_set_error(err, "out of memory");
+                    goto done;
+                }
+
+                parent = node;
+            }
+        }
+
+        pprof_loc_lines(r, r->locs[first], &lo, &hi);
+        r->flat[lines[lo].node] += v;
+    }
+
+    r->info.total = total; if (getenv("PPROF_DEBUG")) fprintf(stderr, "edges %zu cap %zu\n", edges.n, edges.cap);
+
+    flat_sum = 0;
+    for (i = 0; i < pr->nnames; i++) {
+        flat_sum += r->flat[i];
+    }
+
+    cutoff = pprof_abs((int64_t) ((double) flat_sum * 0.001));
+
+    for (i = 0; i < edges.n; i++) {
+        e = &edges.edges[i];
+
+        if (pprof_abs(e->weight) >= cutoff) {
+            r->flags[(uint32_t) e->key] |= e->inline_only
+                                           ? PPROF_NODE_INLINE
+                                           : PPROF_NODE_NOINLINE;
+        }
+    }
+
+    rc = PPROF_OK;
+
+done:
+
+    pprof_free(&r->allocator, stamp);
+    pprof_free(&r->allocator, edges.slots);
+    pprof_free(&r->allocator, edges.edges);
+
+    return rc;
+}
+
+
+static int
+pprof_make_rows(pprof_report_t *r, pprof_error_t *err)
+{
+    size_t                   i, n;
+    unsigned                 f;
+    pprof_sort_row_t        *rows;
+    const pprof_profile_t   *pr;
+
+    pr = r->pr;
+    n = 0;
+
+    for (i = 0; i < pr->nnames; i++) {
+        if (r->cum[i] != 0 || r->flat[i] != 0) {
+            n++;
+        }
+    }
+
+    rows = pprof_report_alloc(r, n, sizeof(pprof_sort_row_t));
+    r->info.functions = pprof_report_alloc(r, n,
+                                           sizeof(pprof_function_row_t));
+    r->row_node = pprof_report_alloc(r, n, sizeof(uint32_t));
+    r->row_inline = pprof_report_alloc(r, n, 1);
+
+    if (rows == NULL || r->info.functions == NULL || r->row_node == NULL
+        || r->row_inline == NULL)
+    {
+        pprof_free(&r->allocator, rows);
+        pprof_set_error(err, "out of memory");
+        return PPROF_ERROR;
+    }
+
+    n = 0;
+
+    for (i = 0; i < pr->nnames; i++) {
+        if (r->cum[i] == 0 && r->flat[i] == 0) {
+            continue;
+        }
+
+        f = r->flags[i];
+        rows[n].row.name = pr->names[i];
+        rows[n].row.flat = r->flat[i];
+        rows[n].row.cum = r->cum[i];
+        rows[n].node = (uint32_t) i;
+        rows[n].inl = (f & PPROF_NODE_INLINE)
+                      ? ((f & PPROF_NODE_NOINLINE) ? 2 : 1) : 0;
+        n++;
+    }
+
+    qsort(rows, n, sizeof(pprof_sort_row_t),
+          r->info.options->sort == PPROF_SORT_CUM ? pprof_cmp_cum
+                                                  : pprof_cmp_flat);
+
+    for (i = 0; i < n; i++) {
+        r->info.functions[i] = rows[i].row;
+        r->row_node[i] = rows[i].node;
+        r->row_inline[i] = rows[i].inl;
+    }
+
+    r->info.nfunctions = n;
+    pprof_free(&r->allocator, rows);
+
+    return PPROF_OK;
+}
+
+
+pprof_report_t *
+pprof_report(const pprof_profile_t *profile,
+    const pprof_report_options_t *options, const pprof_allocator_t *allocator,
+    pprof_error_t *err)
+{
+    int                   index;
+    size_t                nnames;
+    pprof_report_t       *r;
+    const pprof_info_t   *info;
+
+    static const pprof_report_options_t  defaults;
+
+    if (options == NULL) {
+        options = &defaults;
+    }
+
+    info = &profile->info;
+
+    if (info->nsample_types == 0) {
+        pprof_set_error(err, "profile has no samples");
+        return NULL;
+    }
+
+    index = pprof_sample_index(profile, options->sample_type);
+    if (index < 0) {
+        pprof_set_error(err, "unknown sample type \"%.64s\"",
+                        options->sample_type);
+        return NULL;
+    }
+
+    r = pprof_alloc(allocator, sizeof(pprof_report_t));
+    if (r == NULL) {
+        pprof_set_error(err, "out of memory");
+        return NULL;
+    }
+
+    memset(r, 0, sizeof(pprof_report_t));
+    r->allocator = *allocator;
+    r->pr = profile;
+    r->info.profile = profile;
+    r->info.options = options;
+    r->info.sample_index = (size_t) index;
+
+    nnames = profile->nnames;
+
+    r->flags = pprof_report_alloc(r, nnames, 1);
+    r->flat = pprof_report_alloc(r, nnames, sizeof(int64_t));
+    r->cum = pprof_report_alloc(r, nnames, sizeof(int64_t));
+    r->locs = pprof_report_alloc(r, profile->max_depth, sizeof(uint32_t));
+
+    if (r->flags == NULL || r->flat == NULL || r->cum == NULL
+        || r->locs == NULL)
+    {
+        pprof_set_error(err, "out of memory");
+        goto failed;
+    }
+
+    memset(r->flags, 0, nnames);
+    memset(r->flat, 0, nnames * sizeof(int64_t));
+    memset(r->cum, 0, nnames * sizeof(int64_t));
+
+    if (pprof_setup_filters(r, err) != PPROF_OK
+        || pprof_aggregate(r, err) != PPROF_OK
+        || pprof_make_rows(r, err) != PPROF_OK)
+    {
+        goto failed;
+    }
+
+    return r;
+
+failed:
+
+    pprof_report_free(r);
+
+    return NULL;
+}
+
+
+const pprof_report_info_t *
+pprof_report_info(const pprof_report_t *report)
+{
+    return &report->info;
+}
+
+
+void
+pprof_report_free(pprof_report_t *r)
+{
+    const pprof_allocator_t  *a;
+
+    if (r == NULL) {
+        return;
+    }
+
+    a = &r->allocator;
+
+    pprof_free(a, r->flags);
+    pprof_free(a, r->flat);
+    pprof_free(a, r->cum);
+    pprof_free(a, r->row_node);
+    pprof_free(a, r->row_inline);
+    pprof_free(a, r->info.functions);
+    pprof_free(a, r->loc_prune);
+    pprof_free(a, r->loc_skip);
+    pprof_free(a, r->locs);
+    pprof_free(a, r->tree.nodes);
+    pprof_free(a, r->groups);
+    pprof_free(a, r->frames);
+    pprof_free(a, r->labels);
+    pprof_free(a, r);
+}
+
+
+const pprof_allocator_t *
+pprof_report_allocator(const pprof_report_t *report)
+{
+    return &report->allocator;
+}
+
+
+const char *
+pprof_report_inline_label(const pprof_report_t *report, size_t row)
+{
+    if (row >= report->info.nfunctions) {
+        return "";
+    }
+
+    switch (report->row_inline[row]) {
+    case 1:
+        return "(inline)";
+    case 2:
+        return "(partial-inline)";
+    default:
+        return "";
+    }
+}
+
+
+/* --- the output unit (pprof's selectOutputUnit) --- */
+
+size_t
+pprof_report_format_value(const pprof_report_t *report, size_t nodecount,
+    char *buf, size_t size, int64_t value)
+{
+    size_t                      i, n;
+    int64_t                     min, v;
+    pprof_str_t                 unit, min_unit, max_unit, minimum;
+    pprof_report_t             *r;
+    const pprof_value_type_t   *st;
+
+    /* the cache is not part of the report's logical state */
+    r = (pprof_report_t *) report;
+    st = &r->pr->info.sample_types[r->info.sample_index];
+
+    n = r->info.nfunctions;
+    if (nodecount && nodecount < n) {
+        n = nodecount;
+    }
+
+    if (!r->unit_ready || r->unit_rows != n) {
+        min = 0;
+
+        for (i = 0; i < n; i++) {
+            v = pprof_abs(r->info.functions[i].flat);
+            if (v == 0) {
+                v = pprof_abs(r->info.functions[i].cum);
+            }
+
+            if (v > 0 && (min == 0 || v < min)) {
+                min = v;
+            }
+        }
+
+        if (min == 0) {
+            min = r->info.total;
+        }
+
+        minimum.data = "minimum";
+        minimum.len = 7;
+
+        pprof_scale(min, st->unit, minimum, &min_unit);
+        pprof_scale(r->info.total, st->unit, minimum, &max_unit);
+
+        unit = min_unit;
+
+        if ((min_unit.len != max_unit.len
+             || memcmp(min_unit.data, max_unit.data, min_unit.len) != 0)
+            && min * 100 < r->info.total)
+        {
+            pprof_scale(100 * min, st->unit, minimum, &unit);
+        }
+
+        r->unit = unit.len ? unit : st->unit;
+        r->unit_rows = n;
+        r->unit_ready = 1;
+    }
+
+    return pprof_scaled_label(buf, size, value, st->unit, r->unit);
+}
+
+
+/* --- the call tree --- */
+
+/* counting sort of idx[0..n) by key[idx] < nkeys, stable */
+static int
+pprof_counting_sort(pprof_report_t *r, uint32_t *idx, uint32_t *tmp,
+    size_t n, const uint32_t *key, size_t nkeys)
+{
+    size_t     i, sum, c;
+    uint32_t  *count;
+
+    count = pprof_report_alloc(r, nkeys + 1, sizeof(uint32_t));
+    if (count == NULL) {
+        return PPROF_ERROR;
+    }
+
+    memset(count, 0, (nkeys + 1) * sizeof(uint32_t));
+
+    for (i = 0; i < n; i++) {
+        count[key[idx[i]]]++;
+    }
+
+    sum = 0;
+    for (i = 0; i <= nkeys; i++) {
+        c = count[i];
+        count[i] = (uint32_t) sum;
+        sum += c;
+    }
+
+    for (i = 0; i < n; i++) {
+        tmp[count[key[idx[i]]]++] = idx[i];
+    }
+
+    memcpy(idx, tmp, n * sizeof(uint32_t));
+    pprof_free(&r->allocator, count);
+
+    return PPROF_OK;
+}
+
+
+typedef struct {
+    pprof_str_t              name;
+    uint32_t                 node;
+} pprof_name_rank_t;
+
+
+static int
+pprof_cmp_name(const void *one, const void *two)
+{
+    const pprof_name_rank_t  *x, *y;
+
+    x = one;
+    y = two;
+
+    return pprof_str_cmp(x->name, y->name);
+}
+
+
+/* links children in name order, as flame graphs draw them */
+static int
+pprof_tree_link(pprof_report_t *r, uint32_t *name_of)
+{
+    size_t                   i, n, nn;
+    uint32_t                *idx, *tmp, *rank, *parent, prev;
+    pprof_name_rank_t       *names;
+    pprof_tree_node_t       *nodes;
+    const pprof_profile_t   *pr;
+
+    pr = r->pr;
+    nodes = r->tree.nodes;
+    n = r->tree.nnodes;
+    nn = pr->nnames;
+
+    names = pprof_report_alloc(r, nn, sizeof(pprof_name_rank_t));
+    rank = pprof_report_alloc(r, nn, sizeof(uint32_t));
+    idx = pprof_report_alloc(r, n, sizeof(uint32_t));
+    tmp = pprof_report_alloc(r, n, sizeof(uint32_t));
+    parent = pprof_report_alloc(r, n, sizeof(uint32_t));
+
+    if (names == NULL || rank == NULL || idx == NULL || tmp == NULL
+        || parent == NULL)
+    {
+        goto failed;
+    }
+
+    for (i = 0; i < nn; i++) {
+        names[i].name = pr->names[i];
+        names[i].node = (uint32_t) i;
+    }
+
+    qsort(names, nn, sizeof(pprof_name_rank_t), pprof_cmp_name);
+
+    for (i = 0; i < nn; i++) {
+        rank[names[i].node] = (uint32_t) i;
+    }
+
+    /* name_of[] becomes each node's name rank, parent[] its parent */
+    for (i = 1; i < n; i++) {
+        name_of[i] = rank[name_of[i]];
+        parent[i] = nodes[i].parent;
+        idx[i - 1] = (uint32_t) i;
+    }
+
+    if (pprof_counting_sort(r, idx, tmp, n - 1, name_of, nn) != PPROF_OK
+        || pprof_counting_sort(r, idx, tmp, n - 1, parent, n) != PPROF_OK)
+    {
+        goto failed;
+    }
+
+    prev = PPROF_NONE;
+
+    for (i = 0; i + 1 < n; i++) {
+        if (prev != PPROF_NONE && nodes[prev].parent == nodes[idx[i]].parent)
+        {
+            nodes[prev].next_sibling = idx[i];
+
+        } else {
+            nodes[nodes[idx[i]].parent].first_child = idx[i];
+        }
+
+        prev = idx[i];
+    }
+
+    pprof_free(&r->allocator, names);
+    pprof_free(&r->allocator, rank);
+    pprof_free(&r->allocator, idx);
+    pprof_free(&r->allocator, tmp);
+    pprof_free(&r->allocator, parent);
+
+    return PPROF_OK;
+
+failed:
+
+    pprof_free(&r->allocator, names);
+    pprof_free(&r->allocator, rank);
+    pprof_free(&r->allocator, idx);
+    pprof_free(&r->allocator, tmp);
+    pprof_free(&r->allocator, parent);
+
+    return PPROF_ERROR;
+}
+
+
+/* the first location to walk from the root, and whether zoom drops it */
+static int
+pprof_zoom_start(pprof_report_t *r, size_t n, size_t first, size_t *k0,
+    size_t *j0)
+{
+    size_t               k, j, lo, hi;
+    const pprof_line_t  *lines;
+
+    lines = r->pr->lines;
+    *k0 = n;
+    *j0 = 0;
+
+    if (!r->zoom) {
+        return 0;
+    }
+
+    /* the outermost occurrence: from the root down */
+    for (k = n; k > first; k--) {
+        pprof_loc_lines(r, r->locs[k - 1], &lo, &hi);
+
+        for (j = hi; j > lo; j--) {
+            if (r->flags[lines[j - 1].node] & PPROF_NODE_ZOOM) {
+                *k0 = k;
+                *j0 = j;
+                return 0;
+            }
+        }
+    }
+
+    return -1;
+}
+
+
+const pprof_tree_t *
+pprof_report_tree(pprof_report_t *r, pprof_error_t *err)
+{
+    size_t                   i, n, k, j, first, lo, hi, k0, j0, frames;
+    size_t                   cap, size, h;
+    int64_t                  v;
+    uint32_t                 node, parent, t, *slots, *name_of;
+    uint64_t                 key, *keys;
+    pprof_tree_node_t       *nodes, *tn;
+    const pprof_line_t      *lines;
+    const pprof_profile_t   *pr;
+
+    if (r->tree_ready) {
+        return &r->tree;
+    }
+
+    pr = r->pr;
+    lines = pr->lines;
+    slots = NULL;
+    keys = NULL;
+    name_of = NULL;
+
+    /* a first pass bounds the node count: one per frame at most */
+    frames = 0;
+
+    for (i = 0; i < pr->info.nsamples && frames <= PPROF_MAX_TREE_NODES;
+         i++)
+    {
+        n = pprof_prepare(r, i, &first, &v);
+        if (v == 0 || n == first
+            || pprof_zoom_start(r, n, first, &k0, &j0) != 0)
+        {
+            continue;
+        }
+
+        for (k = k0; k > first; k--) {
+            pprof_loc_lines(r, r->locs[k - 1], &lo, &hi);
+            frames += (k == k0 && r->zoom) ? j0 - lo : hi - lo;
+        }
+    }
+
+    cap = (frames > PPROF_MAX_TREE_NODES ? PPROF_MAX_TREE_NODES : frames)
+          + 1;
+
+    for (size = 16; size < 2 * cap; size <<= 1) { /* void */ }
+
+    nodes = pprof_report_alloc(r, cap, sizeof(pprof_tree_node_t));
+    name_of = pprof_report_alloc(r, cap, sizeof(uint32_t));
+    slots = pprof_report_alloc(r, size, sizeof(uint32_t));
+    keys = pprof_report_alloc(r, cap, sizeof(uint64_t));
+
+    if (nodes == NULL || name_of == NULL || slots == NULL || keys == NULL) {
+        pprof_free(&r->allocator, nodes);
+        pprof_set_error(err, "out of memory");
+        goto failed;
+    }
+
+    memset(slots, 0, size * sizeof(uint32_t));
+
+    r->tree.nodes = nodes;
+    r->tree.nnodes = 1;
+
+    tn = &nodes[0];
+    tn->name.data = PPROF_ROOT_NAME;
+    tn->name.len = sizeof(PPROF_ROOT_NAME) - 1;
+    tn->cum = 0;
+    tn->flat = 0;
+    tn->parent = PPROF_NONE;
+    tn->first_child = PPROF_NONE;
+    tn->next_sibling = PPROF_NONE;
+    tn->depth = 0;
+    name_of[0] = 0;
+
+    for (i = 0; i < pr->info.nsamples; i++) {
+        n = pprof_prepare(r, i, &first, &v);
+        if (v == 0 || n == first
+            || pprof_zoom_start(r, n, first, &k0, &j0) != 0)
+        {
+            continue;
+        }
+
+        v = v < 0 ? -v : v;
+        nodes[0].cum += v;
+        parent = 0;
+
+        for (k = k0; k > first; k--) {
+            pprof_loc_lines(r, r->locs[k - 1], &lo, &hi);
+
+            for (j = (k == k0 && r->zoom) ? j0 : hi; j > lo; j--) {
+                node = lines[j - 1].node;
+                key = (uint64_t) parent << 32 | node;
+
+                for (h = (size_t) ((key * 0x9e3779b97f4a7c15ULL) >> 24)
+                         & (size - 1);
+                     slots[h] != 0;
+                     h = (h + 1) & (size - 1))
+                {
+                    if (keys[slots[h] - 1] == key) {
+                        break;
+                    }
+                }
+
+                if (slots[h] != 0) {
+                    t = slots[h] - 1;
+
+                } else {
+                    if (r->tree.nnodes == cap) {
+                        pprof_set_error(err, "call tree exceeds %d nodes",
+                                        PPROF_MAX_TREE_NODES);
+                        goto failed;
+                    }
+
+                    t = (uint32_t) r->tree.nnodes++;
+                    slots[h] = t + 1;
+                    keys[t] = key;
+                    name_of[t] = node;
+
+                    tn = &nodes[t];
+                    tn->name = pr->names[node];
+                    tn->cum = 0;
+                    tn->flat = 0;
+                    tn->parent = parent;
+                    tn->first_child = PPROF_NONE;
+                    tn->next_sibling = PPROF_NONE;
+                    tn->depth = nodes[parent].depth + 1;
+                }
+
+                nodes[t].cum += v;
+                parent = t;
+            }
+        }
+
+        nodes[parent].flat += v;
+    }
+
+    pprof_free(&r->allocator, slots);
+    pprof_free(&r->allocator, keys);
+    slots = NULL;
+    keys = NULL;
+
+    if (pprof_tree_link(r, name_of) != PPROF_OK) {
+        pprof_set_error(err, "out of memory");
+        goto failed;
+    }
+
+    pprof_free(&r->allocator, name_of);
+    r->tree_ready = 1;
+
+    return &r->tree;
+
+failed:
+
+    pprof_free(&r->allocator, slots);
+    pprof_free(&r->allocator, keys);
+    pprof_free(&r->allocator, name_of);
+    pprof_free(&r->allocator, r->tree.nodes);
+    r->tree.nodes = NULL;
+    r->tree.nnodes = 0;
+
+    return NULL;
+}
+
+
+/* --- goroutine stack groups --- */
+
+typedef struct {
+    uint32_t                 first;     /* into the frame id arena */
+    uint32_t                 nframes;
+    uint32_t                 sample;    /* first sample: its labels */
+    uint64_t                 hash;
+    int64_t                  count;
+} pprof_group_build_t;
+
+
+static int
+pprof_cmp_group(const void *one, const void *two)
+{
+    int                         rc;
+    size_t                      i, n;
+    const pprof_frame_t        *a, *b;
+    const pprof_stack_group_t  *x, *y;
+
+    x = one;
+    y = two;
+
+    if (x->count != y->count) {
+        return x->count > y->count ? -1 : 1;
+    }
+
+    n = x->nframes < y->nframes ? x->nframes : y->nframes;
+
+    for (i = 0; i < n; i++) {
+        a = &x->frames[i];
+        b = &y->frames[i];
+
+        rc = pprof_str_cmp(a->function, b->function);
+        if (rc == 0) {
+            rc = pprof_str_cmp(a->file, b->file);
+        }
+
+        if (rc != 0) {
+            return rc;
+        }
+
+        if (a->line != b->line) {
+            return a->line < b->line ? -1 : 1;
+        }
+    }
+
+    return x->nframes < y->nframes ? -1 : x->nframes > y->nframes;
+}
+
+
+/*
+ * Distinct (function, file, line) frames: lines of different locations
+ * (say, two PCs on one source line) are one frame.
+ */
+static uint32_t *
+pprof_frame_ids(pprof_report_t *r, size_t *nframes)
+{
+    size_t                   i, size, h, n;
+    uint32_t                *ids, *slots, f;
+    uint64_t                 hash;
+    pprof_str_t              file, ffile;
+    const pprof_line_t      *ln, *fl;
+    const pprof_profile_t   *pr;
+
+    pr = r->pr;
+
+    for (size = 16; size < 2 * pr->nlines; size <<= 1) { /* void */ }
+
+    ids = pprof_report_alloc(r, pr->nlines, sizeof(uint32_t));
+    slots = pprof_report_alloc(r, size, sizeof(uint32_t));
+    if (ids == NULL || slots == NULL) {
+        pprof_free(&r->allocator, ids);
+        pprof_free(&r->allocator, slots);
+        return NULL;
+    }
+
+    memset(slots, 0, size * sizeof(uint32_t));
+    n = 0;
+
+    /* slots hold a representative line index + 1 */
+    for (i = 0; i < pr->nlines; i++) {
+        ln = &pr->lines[i];
+        file = ln->function != PPROF_NONE ? pr->functions[ln->function].filename
+                                          : pr->strings[0];
+
+        hash = (uint64_t) ln->node * 0x9e3779b97f4a7c15ULL
+               ^ (uint64_t) ln->line * 0xc2b2ae3d27d4eb4fULL;
+        for (h = 0; h < file.len; h++) {
+            hash = (hash ^ (unsigned char) file.data[h])
+                   * 0x100000001b3ULL;
+        }
+
+        for (h = (size_t) (hash ^ hash >> 29) & (size - 1); slots[h] != 0;
+             h = (h + 1) & (size - 1))
+        {
+            fl = &pr->lines[slots[h] - 1];
+            ffile = fl->function != PPROF_NONE
+                    ? pr->functions[fl->function].filename : pr->strings[0];
+
+            if (fl->node == ln->node && fl->line == ln->line
+                && pprof_str_cmp(file, ffile) == 0)
+            {
+                break;
+            }
+        }
+
+        if (slots[h] == 0) {
+            slots[h] = (uint32_t) i + 1;
+            ids[i] = (uint32_t) i;
+            n++;
+
+        } else {
+            f = slots[h] - 1;
+            ids[i] = ids[f];
+        }
+    }
+
+    pprof_free(&r->allocator, slots);
+    *nframes = n;
+
+    return ids;
+}
+
+
+const pprof_stack_group_t *
+pprof_report_stack_groups(pprof_report_t *r, size_t *ngroups,
+    pprof_error_t *err)
+{
+    char                    *p;
+    size_t                   i, n, k, j, first, lo, hi, total, size, h, g;
+    size_t                   ng, nframes, nf, labels, len;
+    int64_t                  v;
+    uint32_t                *fid, *arena, *slots, *seq;
+    uint64_t                 hash;
+    pprof_frame_t           *fr;
+    const pprof_line_t      *ln;
+    pprof_group_build_t     *b;
+    pprof_stack_group_t     *sg;
+    const pprof_profile_t   *pr;
+
+    if (r->groups_ready) {
+        *ngroups = r->ngroups;
+        return r->groups;
+    }
+
+    pr = r->pr;
+    fid = NULL;
+    arena = NULL;
+    slots = NULL;
+    b = NULL;
+
+    /* bound the arena: every frame of every kept sample */
+    total = 0;
+    ng = 0;
+
+    for (i = 0; i < pr->info.nsamples && total <= PPROF_MAX_TREE_NODES; i++) {
+        n = pprof_prepare(r, i, &first, &v);
+        if (v == 0 || n == 0) {
+            continue;
+        }
+
+        ng++;
+
+        for (k = first; k < n; k++) {
+            pprof_loc_lines(r, r->locs[k], &lo, &hi);
+            total += hi - lo;
+        }
+    }
+
+    if (total > PPROF_MAX_TREE_NODES) {
+        pprof_set_error(err, "stacks exceed %d frames", PPROF_MAX_TREE_NODES);
+        return NULL;
+    }
+
+    for (size = 16; size < 2 * ng; size <<= 1) { /* void */ }
+
+    fid = pprof_frame_ids(r, &nframes);
+    arena = pprof_report_alloc(r, total, sizeof(uint32_t));
+    slots = pprof_report_alloc(r, size, sizeof(uint32_t));
+    b = pprof_report_alloc(r, ng, sizeof(pprof_group_build_t));
+
+    if (fid == NULL || arena == NULL || slots == NULL || b == NULL) {
+        goto nomem;
+    }
+
+    memset(slots, 0, size * sizeof(uint32_t));
+    ng = 0;
+    total = 0;
+
+    for (i = 0; i < pr->info.nsamples; i++) {
+        n = pprof_prepare(r, i, &first, &v);
+        if (v == 0 || n == 0) {
+            continue;
+        }
+
+        /* the stack, leaf first, appended tentatively to the arena */
+        seq = arena + total;
+        nf = 0;
+        hash = 0xcbf29ce484222325ULL;
+
+        for (k = first; k < n; k++) {
+            pprof_loc_lines(r, r->locs[k], &lo, &hi);
+
+            for (j = lo; j < hi; j++) {
+                seq[nf++] = fid[j];
+                hash = (hash ^ fid[j]) * 0x100000001b3ULL;
+            }
+        }
+
+        for (h = (size_t) (hash ^ hash >> 31) & (size - 1); slots[h] != 0;
+             h = (h + 1) & (size - 1))
+        {
+            g = slots[h] - 1;
+
+            if (b[g].hash == hash && b[g].nframes == nf
+                && memcmp(arena + b[g].first, seq, nf * sizeof(uint32_t))
+                   == 0)
+            {
+                break;
+            }
+        }
+
+        if (slots[h] != 0) {
+            b[slots[h] - 1].count += v;
+            continue;
+        }
+
+        slots[h] = (uint32_t) ng + 1;
+        b[ng].first = (uint32_t) total;
+        b[ng].nframes = (uint32_t) nf;
+        b[ng].sample = (uint32_t) i;
+        b[ng].hash = hash;
+        b[ng].count = v;
+        ng++;
+        total += nf;
+    }
+
+    pprof_free(&r->allocator, slots);
+    slots = NULL;
+
+    labels = 0;
+    for (g = 0; g < ng; g++) {
+        labels += pprof_sample_labels(pr, b[g].sample, NULL, 0);
+    }
+
+    r->groups = pprof_report_alloc(r, ng, sizeof(pprof_stack_group_t));
+    r->frames = pprof_report_alloc(r, total, sizeof(pprof_frame_t));
+    r->labels = pprof_alloc(&r->allocator, labels + 1);
+
+    if (r->groups == NULL || r->frames == NULL || r->labels == NULL) {
+        goto nomem;
+    }
+
+    fr = r->frames;
+    p = r->labels;
+
+    for (g = 0; g < ng; g++) {
+        sg = &r->groups[g];
+        sg->count = b[g].count;
+        sg->frames = fr;
+        sg->nframes = b[g].nframes;
+
+        for (j = 0; j < b[g].nframes; j++) {
+            ln = &pr->lines[arena[b[g].first + j]];
+            fr->function = pr->names[ln->node];
+            fr->file = ln->function != PPROF_NONE
+                       ? pr->functions[ln->function].filename
+                       : pr->strings[0];
+            fr->line = ln->line;
+            fr++;
+        }
+
+        len = pprof_sample_labels(pr, b[g].sample, p,
+                                  labels + 1 - (size_t) (p - r->labels));
+        sg->labels.data = p;
+        sg->labels.len = len;
+        p += len;
+    }
+
+    qsort(r->groups, ng, sizeof(pprof_stack_group_t), pprof_cmp_group);
+
+    pprof_free(&r->allocator, fid);
+    pprof_free(&r->allocator, arena);
+    pprof_free(&r->allocator, b);
+
+    r->ngroups = ng;
+    r->groups_ready = 1;
+    *ngroups = ng;
+
+    return r->groups;
+
+nomem:
+
+    pprof_free(&r->allocator, fid);
+    pprof_free(&r->allocator, arena);
+    pprof_free(&r->allocator, slots);
+    pprof_free(&r->allocator, b);
+    pprof_free(&r->allocator, r->groups);
+    pprof_free(&r->allocator, r->frames);
+    pprof_free(&r->allocator, r->labels);
+    r->groups = NULL;
+    r->frames = NULL;
+    r->labels = NULL;
+    pprof_set_error(err, "out of memory");
+
+    return NULL;
+}

@@ -1,0 +1,3 @@
+module fakeapiserver
+
+go 1.19

@@ -1,0 +1,280 @@
+
+/*
+ * pprof-summary: the profile engine from the command line.
+ *
+ *   pprof-summary [--sample-type NAME] [--format top|json|html|flamegraph|
+ *                 collapsed] [--nodecount N] [--focus RE] [--ignore RE]
+ *                 FILE|-
+ *
+ * Errors go to stderr with exit status 1, usage errors exit with 2.
+ */
+
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/profile/pprof.h"
+
+
+static void *
+pprof_cli_alloc(void *data, size_t size)
+{
+    (void) data;
+
+    return malloc(size);
+}
+
+
+static void
+pprof_cli_free(void *data, void *p)
+{
+    (void) data;
+
+    free(p);
+}
+
+
+static int
+pprof_cli_write(void *data, const char *buf, size_t len)
+{
+    return fwrite(buf, 1, len, data) == len ? 0 : -1;
+}
+
+
+static void
+pprof_cli_usage(const char *msg)
+{
+    if (msg != NULL) {
+        fprintf(stderr, "pprof-summary: %s\n", msg);
+    }
+
+    fprintf(stderr,
+            "usage: pprof-summary [--sample-type NAME] "
+            "[--format top|json|html|flamegraph|collapsed]\n"
+            "                     [--nodecount N] [--focus RE] "
+            "[--ignore RE] FILE|-\n");
+
+    exit(2);
+}
+
+
+/* reads a whole file (or stdin), sized by fstat-less doubling */
+static unsigned char *
+pprof_cli_read(const char *path, size_t *len)
+{
+    FILE           *f;
+    size_t          size, n;
+    unsigned char  *buf, *nbuf;
+
+    f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "pprof-summary: %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+
+    size = 1 << 20;
+    *len = 0;
+    buf = malloc(size);
+
+    if (f != stdin && fseek(f, 0, SEEK_END) == 0) {
+        long  end = ftell(f);
+
+        if (end > 0) {
+            free(buf);
+            size = (size_t) end + 1;
+            buf = malloc(size);
+        }
+
+        rewind(f);
+    }
+
+    while (buf != NULL) {
+        n = fread(buf + *len, 1, size - *len, f);
+        *len += n;
+
+        if (*len < size) {
+            if (ferror(f)) {
+                fprintf(stderr, "pprof-summary: %s: read error\n", path);
+                free(buf);
+                buf = NULL;
+            }
+
+            break;
+        }
+
+        nbuf = realloc(buf, size * 2);
+        if (nbuf == NULL) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+
+        buf = nbuf;
+        size *= 2;
+    }
+
+    if (buf == NULL) {
+        fprintf(stderr, "pprof-summary: %s: out of memory\n", path);
+    }
+
+    if (f != stdin) {
+        fclose(f);
+    }
+
+    return buf;
+}
+
+
+int
+main(int argc, char **argv)
+{
+    int                      i, rc;
+    char                    *end, *eq;
+    size_t                   len, optlen;
+    const char              *file, *opt, *val, *format;
+    unsigned char           *data;
+    unsigned long long       n;
+    pprof_error_t            err;
+    pprof_limits_t           limits;
+    pprof_report_t          *report;
+    pprof_profile_t         *profile;
+    pprof_allocator_t        allocator;
+    pprof_report_options_t   ro;
+    pprof_render_options_t   o;
+
+    memset(&ro, 0, sizeof(pprof_report_options_t));
+    memset(&o, 0, sizeof(pprof_render_options_t));
+    o.format = PPROF_FORMAT_TOP;
+    format = "top";
+    file = NULL;
+
+    for (i = 1; i < argc; i++) {
+        opt = argv[i];
+
+        if (opt[0] != '-' || opt[1] == '\0') {
+            if (file != NULL) {
+                pprof_cli_usage("more than one file");
+            }
+
+            file = opt;
+            continue;
+        }
+
+        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
+            pprof_cli_usage(NULL);
+        }
+
+        /* --opt value and --opt=value */
+        eq = strchr(opt, '=');
+        optlen = eq ? (size_t) (eq - opt) : strlen(opt);
+
+        if (eq) {
+            val = eq + 1;
+
+        } else {
+            if (i + 1 >= argc) {
+                pprof_cli_usage("option needs a value");
+            }
+
+            val = argv[++i];
+        }
+
+#define pprof_cli_is(name)                                                  \
+        (optlen == sizeof(name) - 1 && memcmp(opt, name, optlen) == 0)
+
+        if (pprof_cli_is("--sample-type")) {
+            ro.sample_type = val;
+
+        } else if (pprof_cli_is("--format")) {
+            format = val;
+
+            if (strcmp(val, "top") == 0) {
+                o.format = PPROF_FORMAT_TOP;
+            } else if (strcmp(val, "json") == 0) {
+                o.format = PPROF_FORMAT_JSON;
+            } else if (strcmp(val, "html") == 0) {
+                o.format = PPROF_FORMAT_HTML;
+            } else if (strcmp(val, "flamegraph") == 0) {
+                o.format = PPROF_FORMAT_FLAMEGRAPH;
+            } else if (strcmp(val, "collapsed") == 0) {
+                o.format = PPROF_FORMAT_COLLAPSED;
+            } else {
+                pprof_cli_usage("unknown format");
+            }
+
+        } else if (pprof_cli_is("--nodecount")) {
+            errno = 0;
+            n = strtoull(val, &end, 10);
+
+            if (*val == '\0' || *val == '-' || *end != '\0' || errno) {
+                pprof_cli_usage("bad --nodecount");
+            }
+
+            o.nodecount = (size_t) n;
+
+        } else if (pprof_cli_is("--focus")) {
+            ro.focus = val;
+
+        } else if (pprof_cli_is("--ignore")) {
+            ro.ignore = val;
+
+        } else {
+            pprof_cli_usage("unknown option");
+        }
+    }
+
+    if (file == NULL) {
+        pprof_cli_usage("no profile given");
+    }
+
+    (void) format;
+
+    data = pprof_cli_read(file, &len);
+    if (data == NULL) {
+        return 1;
+    }
+
+    allocator.alloc = pprof_cli_alloc;
+    allocator.free = pprof_cli_free;
+    allocator.data = NULL;
+    limits.max_inflated = 0;
+
+    profile = pprof_profile_parse(data, len, &limits, &allocator, &err);
+    free(data);
+
+    if (profile == NULL) {
+        fprintf(stderr, "pprof-summary: %s: %s\n", file, err.msg);
+        return 1;
+    }
+
+    report = pprof_report(profile, &ro, &allocator, &err);
+    if (report == NULL) {
+        fprintf(stderr, "pprof-summary: %s\n", err.msg);
+        pprof_profile_free(profile);
+        return 1;
+    }
+
+    o.view = PPROF_VIEW_TOP;
+    o.title = file;
+    o.write = pprof_cli_write;
+    o.data = stdout;
+    o.allocator = &allocator;
+
+    rc = pprof_render(report, &o, &err);
+
+    if (rc != PPROF_OK) {
+        fprintf(stderr, "pprof-summary: %s\n", err.msg);
+    }
+
+    pprof_report_free(report);
+    pprof_profile_free(profile);
+
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "pprof-summary: writing the output failed\n");
+        return 1;
+    }
+
+    return rc == PPROF_OK ? 0 : 1;
+}
