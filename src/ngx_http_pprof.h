@@ -103,6 +103,8 @@ typedef struct {
     unsigned                   html:1;        /* pages, not text */
     unsigned                   renderable:1;  /* a protobuf profile */
     unsigned                   delta:1;       /* seconds= on a snapshot */
+    unsigned                   download:1;    /* binary: a file to save */
+    unsigned                   negotiated:1;  /* view chosen by Accept */
 } ngx_http_pprof_query_t;
 
 

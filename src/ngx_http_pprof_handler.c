@@ -347,6 +347,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     /* how to show it */
 
     q->renderable = (profile->flags & NGX_HTTP_PPROF_PROFILE) ? 1 : 0;
+    q->download = (profile->flags & NGX_HTTP_PPROF_DOWNLOAD) && !debug;
     q->format = NGX_HTTP_PPROF_FORMAT_RAW;
 
     rc = ngx_http_pprof_arg(r, "format", &value);
@@ -380,8 +381,12 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
             q->html = (n == PPROF_FORMAT_HTML);
         }
 
-    } else if (q->html && q->renderable) {
-        q->format = PPROF_FORMAT_HTML;
+    } else if (q->renderable) {
+        q->negotiated = 1;
+
+        if (q->html) {
+            q->format = PPROF_FORMAT_HTML;
+        }
     }
 
     if (q->format == NGX_HTTP_PPROF_FORMAT_RAW) {

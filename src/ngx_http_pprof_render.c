@@ -41,6 +41,7 @@ static ngx_int_t ngx_http_pprof_send(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_chain_t *out);
 static void ngx_http_pprof_reset_headers(ngx_http_request_t *r,
     ngx_uint_t status, char *type, size_t len, ngx_chain_t *out);
+static ngx_int_t ngx_http_pprof_vary(ngx_http_request_t *r);
 static ngx_int_t ngx_http_pprof_set_filename(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
 static int ngx_http_pprof_write(void *data, const char *buf, size_t len);
@@ -101,6 +102,10 @@ ngx_http_pprof_header_filter(ngx_http_request_t *r)
         ctx->replace = 1;
 
         return ngx_http_pprof_filter_error(r, ctx, r->headers_out.status);
+    }
+
+    if (ctx->query.negotiated && ngx_http_pprof_vary(r) != NGX_OK) {
+        return NGX_ERROR;
     }
 
     status = r->headers_out.status;
@@ -796,20 +801,43 @@ ngx_http_pprof_reset_headers(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
+/* the same URL answers a page or a profile, by Accept */
+
+static ngx_int_t
+ngx_http_pprof_vary(ngx_http_request_t *r)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Vary");
+    ngx_str_set(&h->value, "Accept");
+
+    return NGX_OK;
+}
+
+
 /* "kubernetes.default.svc-heap-20261123T153000Z.pb.gz" */
 
 static ngx_int_t
 ngx_http_pprof_set_filename(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
 {
     u_char                     *p;
+    char                       *ext;
     size_t                      len;
     ngx_tm_t                    tm;
     ngx_table_elt_t            *h;
     ngx_http_pprof_loc_conf_t  *plcf;
 
-    if (!ctx->query.renderable || ctx->text) {
+    if (!ctx->query.download || ctx->text) {
         return NGX_OK;
     }
+
+    ext = ctx->query.renderable ? "pb.gz" : "trace";
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
 
@@ -817,7 +845,7 @@ ngx_http_pprof_set_filename(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
                                  "application/octet-stream",
                                  r->headers_out.content_length_n, NULL);
 
-    len = sizeof("attachment; filename=\"-delta-YYYYmmddTHHMMSSZ.pb.gz\"")
+    len = sizeof("attachment; filename=\"-delta-YYYYmmddTHHMMSSZ.trace\"")
           + plcf->target.len + ctx->query.name.len;
 
     p = ngx_pnalloc(r->pool, len);
@@ -836,12 +864,12 @@ ngx_http_pprof_set_filename(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
     ngx_str_set(&h->key, "Content-Disposition");
     h->value.data = p;
     h->value.len = ngx_sprintf(p, "attachment; filename=\"%V-%V%s-"
-                               "%4d%02d%02dT%02d%02d%02dZ.pb.gz\"",
+                               "%4d%02d%02dT%02d%02d%02dZ.%s\"",
                                &plcf->target, &ctx->query.name,
                                ctx->query.delta ? "-delta" : "",
                                tm.ngx_tm_year, tm.ngx_tm_mon,
                                tm.ngx_tm_mday, tm.ngx_tm_hour,
-                               tm.ngx_tm_min, tm.ngx_tm_sec)
+                               tm.ngx_tm_min, tm.ngx_tm_sec, ext)
                    - p;
 
     return NGX_OK;

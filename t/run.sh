@@ -50,19 +50,19 @@ RUN_DIR=$(mktemp -d "$ROOT/$BUILD/t-run.XXXXXX") || die "mktemp failed"
 # nginx workers may run as another user: they must reach the CA and token
 chmod 755 "$RUN_DIR"
 
-APISERVER_PID=
+FAKE_APISERVER_PID=
 STATUS=1
 # shellcheck disable=SC2317  # invoked by the traps
 cleanup() {
     trap - EXIT INT TERM HUP
-    if [ -n "$APISERVER_PID" ]; then
-        kill "$APISERVER_PID" 2>/dev/null
+    if [ -n "$FAKE_APISERVER_PID" ]; then
+        kill "$FAKE_APISERVER_PID" 2>/dev/null
         for _ in $(seq 50); do
-            kill -0 "$APISERVER_PID" 2>/dev/null || break
+            kill -0 "$FAKE_APISERVER_PID" 2>/dev/null || break
             sleep 0.1
         done
-        kill -9 "$APISERVER_PID" 2>/dev/null
-        wait "$APISERVER_PID" 2>/dev/null
+        kill -9 "$FAKE_APISERVER_PID" 2>/dev/null
+        wait "$FAKE_APISERVER_PID" 2>/dev/null
     fi
     if [ "$STATUS" = 0 ] && [ -z "${KEEP_RUN_DIR:-}" ]; then
         rm -rf "$RUN_DIR"
@@ -75,54 +75,10 @@ trap cleanup EXIT
 trap 'STATUS=130; exit' INT
 trap 'STATUS=143; exit' TERM HUP
 
-CERTS=$RUN_DIR/certs
-"$ROOT/t/apiserver/gencerts.sh" "$CERTS" || die "gencerts.sh failed"
-chmod 755 "$CERTS"
+# shellcheck source=t/apiserver/start.sh
+. "$ROOT/t/apiserver/start.sh"
+fake_apiserver_start "$RUN_DIR" || die "cannot start fake-apiserver"
 
-TOKEN=$(openssl rand -hex 20) || die "openssl rand failed"   # 40 characters
-printf '%s\n' "$TOKEN" > "$RUN_DIR/apiserver-token"
-printf '%s\n' "$TOKEN" > "$RUN_DIR/token"
-chmod 644 "$RUN_DIR/apiserver-token" "$RUN_DIR/token"
-unset TOKEN
-
-PORTS=$RUN_DIR/ports
-# shellcheck disable=SC2086  # FAKE_APISERVER_ARGS is a list of flags
-"$FAKE_APISERVER" \
-    -certs "$CERTS" \
-    -token-file "$RUN_DIR/apiserver-token" \
-    -ports-file "$PORTS" \
-    -listen 127.0.0.1:0 \
-    -listen-wrongname 127.0.0.1:0 \
-    -listen-selfsigned 127.0.0.1:0 \
-    -control 127.0.0.1:0 \
-    -exit-with-parent \
-    ${FAKE_APISERVER_ARGS:-} \
-    2> "$RUN_DIR/apiserver.log" &
-APISERVER_PID=$!
-
-for _ in $(seq 150); do             # 15 s
-    [ -s "$PORTS" ] && break
-    if ! kill -0 "$APISERVER_PID" 2>/dev/null; then
-        cat "$RUN_DIR/apiserver.log" >&2
-        die "fake-apiserver exited during startup"
-    fi
-    sleep 0.1
-done
-[ -s "$PORTS" ] || { cat "$RUN_DIR/apiserver.log" >&2; die "fake-apiserver did not start in 15 s"; }
-
-set -a
-# shellcheck disable=SC1090
-. "$PORTS"
-set +a
-if [ -z "${TEST_NGINX_APISERVER_PORT:-}" ] || [ -z "${TEST_NGINX_APISERVER_CONTROL_PORT:-}" ]; then
-    die "bad ports file $PORTS"
-fi
-
-export TEST_NGINX_APISERVER_HOST=127.0.0.1
-export TEST_NGINX_CERTS_DIR=$CERTS
-export TEST_NGINX_TOKEN_FILE=$RUN_DIR/token
-export TEST_NGINX_APISERVER_TOKEN_FILE=$RUN_DIR/apiserver-token
-export TEST_NGINX_RUN_DIR=$RUN_DIR
 export TEST_NGINX_BINARY=${TEST_NGINX_BINARY:-/usr/sbin/nginx}
 # set but empty: load no module (e.g. the runner's own self-tests)
 export TEST_NGINX_LOAD_MODULES=${TEST_NGINX_LOAD_MODULES-$ROOT/$BUILD/ngx_http_pprof_module.so}
@@ -146,12 +102,12 @@ done
 ARGS=("$@")
 [ -n "$have_target" ] || ARGS+=(t/)
 
-echo "t/run.sh: fake-apiserver pid $APISERVER_PID on port $TEST_NGINX_APISERVER_PORT" \
+echo "t/run.sh: fake-apiserver pid $FAKE_APISERVER_PID on port $TEST_NGINX_APISERVER_PORT" \
      "(control $TEST_NGINX_APISERVER_CONTROL_PORT), $RUNNER, nginx $TEST_NGINX_BINARY" >&2
 
 prove -r "${INC[@]}" "${ARGS[@]}"
 STATUS=$?
-if ! kill -0 "$APISERVER_PID" 2>/dev/null; then
+if ! kill -0 "$FAKE_APISERVER_PID" 2>/dev/null; then
     echo "t/run.sh: fake-apiserver died during the run:" >&2
     tail -20 "$RUN_DIR/apiserver.log" >&2
     [ "$STATUS" = 0 ] && STATUS=1

@@ -534,6 +534,7 @@ pprof_html_init(pprof_html_ctx_t *ctx, pprof_report_t *report,
     if (report == NULL) {
         /* a text page: debug=1 and debug=2 goroutine dumps */
         ctx->text = 1;
+        ctx->state.has_nodecount = 0;
         ctx->goroutines = options->title
                           && strcmp(options->title, "goroutine") == 0;
         return;
@@ -1241,8 +1242,14 @@ pprof_html_nav(pprof_html_ctx_t *ctx, int current)
 
     pprof_html_lit(o, "<a ");
     pprof_html_href(ctx, &l);
-    pprof_html_lit(o, " download title=\"the profile as fetched (.pb.gz), "
-                   "for go tool pprof\">raw</a></nav>\n");
+
+    if (ctx->text) {
+        pprof_html_lit(o, " title=\"this text as fetched\">raw</a></nav>\n");
+
+    } else {
+        pprof_html_lit(o, " download title=\"the profile as fetched "
+                       "(.pb.gz), for go tool pprof\">raw</a></nav>\n");
+    }
 }
 
 

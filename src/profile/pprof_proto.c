@@ -100,6 +100,55 @@ pprof_set_error(pprof_error_t *err, const char *fmt, ...)
 }
 
 
+/* the hot paths (sample location ids) read varints through this one */
+static inline const unsigned char *
+pprof_varint_fast(const unsigned char *p, const unsigned char *end,
+    uint64_t *v)
+{
+    uint64_t  r;
+    unsigned  shift, c;
+
+    if (p < end && p[0] < 0x80) {
+        *v = p[0];
+        return p + 1;
+    }
+
+    if (end - p >= 2 && p[1] < 0x80) {
+        *v = (uint64_t) (p[0] & 0x7f) | (uint64_t) p[1] << 7;
+        return p + 2;
+    }
+
+    r = 0;
+
+    for (shift = 0; shift < 70; shift += 7) {
+        if (p == end) {
+            return NULL;
+        }
+
+        c = *p++;
+        r |= (uint64_t) (c & 0x7f) << (shift < 64 ? shift : 0);
+
+        if (!(c & 0x80)) {
+            *v = r;
+            return p;
+        }
+    }
+
+    return NULL;
+}
+
+
+static inline uint32_t
+pprof_idmap_lookup(const pprof_idmap_t *map, uint64_t id)
+{
+    if (map->dense != NULL) {
+        return id < map->ndense ? map->dense[id] : PPROF_NONE;
+    }
+
+    return pprof_idmap_find(map, id);
+}
+
+
 static int
 pprof_pb_varint(pprof_pb_t *b, uint64_t *v)
 {
@@ -1312,7 +1361,8 @@ pprof_pass_samples(pprof_profile_t *pr, pprof_error_t *err)
                 pb.end = sf.data + sf.len;
 
                 while (pb.p < pb.end) {
-                    if (pprof_pb_varint(&pb, &v) != 0) {
+                    pb.p = pprof_varint_fast(pb.p, pb.end, &v);
+                    if (pb.p == NULL) {
                         PPROF_BAD("malformed packed list");
                     }
 
@@ -1322,7 +1372,7 @@ pprof_pass_samples(pprof_profile_t *pr, pprof_error_t *err)
                         nvalues++;
 
                     } else {
-                        if (pprof_idmap_find(&pr->location_ids, v)
+                        if (pprof_idmap_lookup(&pr->location_ids, v)
                             == PPROF_NONE)
                         {
                             PPROF_BAD("sample refers to an unknown location");
@@ -1424,17 +1474,15 @@ pprof_sample_decode(const pprof_profile_t *profile, size_t i, size_t vi,
         pb.end = sf.data + sf.len;
 
         while (pb.p < pb.end) {
-            if (pb.p[0] < 0x80) {
-                v = *pb.p++;
-
-            } else if (pprof_pb_varint(&pb, &v) != 0) {
+            pb.p = pprof_varint_fast(pb.p, pb.end, &v);
+            if (pb.p == NULL) {
                 break;
             }
 
         one:
 
             if (sf.field == 1) {
-                li = pprof_idmap_find(&profile->location_ids, v);
+                li = pprof_idmap_lookup(&profile->location_ids, v);
 
                 /* validated by the parser: these checks never fail */
                 if (li != PPROF_NONE && n < max) {

@@ -763,7 +763,7 @@ pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
     }
 
     memset(stamp, 0, pr->nnames * sizeof(uint32_t));
-    pprof_mark_inlined(r);
+    if (!getenv("PPROF_NOEDGE")) pprof_mark_inlined(r);
     total = 0;
 
     for (i = 0; i < pr->info.nsamples; i++) {
