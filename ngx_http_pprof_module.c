@@ -105,7 +105,7 @@ static ngx_command_t  ngx_http_pprof_commands[] = {
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_msec_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_pprof_loc_conf_t, upstream.read_timeout),
+      offsetof(ngx_http_pprof_loc_conf_t, read_timeout),
       NULL },
 
     { ngx_string("pprof_max_seconds"),
@@ -246,6 +246,7 @@ ngx_http_pprof_create_loc_conf(ngx_conf_t *cf)
     conf->upstream.connect_timeout = NGX_CONF_UNSET_MSEC;
     conf->upstream.send_timeout = NGX_CONF_UNSET_MSEC;
     conf->upstream.read_timeout = NGX_CONF_UNSET_MSEC;
+    conf->read_timeout = NGX_CONF_UNSET_MSEC;
     conf->upstream.next_upstream_timeout = NGX_CONF_UNSET_MSEC;
     conf->upstream.buffer_size = NGX_CONF_UNSET_SIZE;
     conf->upstream.hide_headers = NGX_CONF_UNSET_PTR;
@@ -321,10 +322,19 @@ ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
-    /* a capture of max_seconds must never time out while it runs */
-    ngx_conf_merge_msec_value(conf->upstream.read_timeout,
-                              prev->upstream.read_timeout,
-                              (conf->max_seconds + 60) * 1000);
+    /*
+     * A capture of max_seconds must never time out while it runs.  Only
+     * an explicit pprof_read_timeout is inherited: the default follows
+     * the pprof_max_seconds of this level, not the one of a parent level
+     * (server{} would otherwise hand its 120 s down to a location with
+     * "pprof_max_seconds 300").
+     */
+    ngx_conf_merge_msec_value(conf->read_timeout, prev->read_timeout,
+                              NGX_CONF_UNSET_MSEC);
+
+    conf->upstream.read_timeout = (conf->read_timeout != NGX_CONF_UNSET_MSEC)
+                                  ? conf->read_timeout
+                                  : (conf->max_seconds + 60) * 1000;
 
     if (conf->upstream.upstream
         && conf->upstream.read_timeout <= conf->max_seconds * 1000)

@@ -1,15 +1,16 @@
 #!/bin/bash
 # Engine benchmark: pprof-summary against zcat and `go tool pprof -top` on
 # the generator's -big profile (200k samples, 20k functions, stacks up to
-# 40 deep: about 6 MB gzip, 11 MB raw).
+# 40 deep: about 5.9 MB gzip, 10.6 MB raw).
 #
 #   bench/run.sh [BUILD]          (make bench)
 #
 # Environment: RUNS (timed runs of zcat and pprof-summary, default 5),
 # GOTOOL_RUNS (of go tool pprof, default 2: it takes seconds each),
 # SUMMARY (another pprof-summary binary).
-# Wall time is the median of the runs (date +%s.%N around each), peak RSS
-# the largest /usr/bin/time %M seen.  Prints a Markdown table and
+# The tools run round robin; wall time is the median of a tool's runs
+# (date +%s.%N around each), CPU time the median of user + sys, peak RSS
+# the largest /usr/bin/time %M seen.  Targets are checked on wall time.  Prints a Markdown table and
 # PASS/FAIL per target; exits 0 even when a target is missed (it is a
 # benchmark), non-zero only when something could not be measured.
 
@@ -44,51 +45,61 @@ raw_size=$(zcat "$profile" | wc -c)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# measure NAME RUNS COMMAND...: appends "NAME median_s peak_kb" to results
-measure() {
-    local name=$1 n=$2
-    shift 2
-    local i t0 t1 rss peak=0
-    : > "$tmp/times"
-    for ((i = 0; i < n; i++)); do
-        t0=$(date +%s.%N)
-        if ! /usr/bin/time -f %M -o "$tmp/rss" "$@" > /dev/null 2> "$tmp/err"; then
-            echo "bench: $name failed:" >&2
-            tail -5 "$tmp/err" "$tmp/rss" >&2
-            exit 1
-        fi
-        t1=$(date +%s.%N)
-        awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }' >> "$tmp/times"
-        rss=$(tail -1 "$tmp/rss")
-        if [ "$rss" -gt "$peak" ]; then
-            peak=$rss
-        fi
-    done
-    local median
-    median=$(sort -g "$tmp/times" | awk '{ v[NR] = $1 }
-        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
-    printf '%s\t%s\t%s\t%s\n' "$name" "$median" "$peak" "$n" >> "$tmp/results"
+# once NAME COMMAND...: one timed run; appends "wall cpu rss_kb" to the
+# tool's file
+once() {
+    local name=$1
+    shift
+    local t0 t1
+    t0=$(date +%s.%N)
+    if ! /usr/bin/time -f '%M %U %S' -o "$tmp/rss" "$@" > /dev/null 2> "$tmp/err"; then
+        echo "bench: $name failed:" >&2
+        tail -5 "$tmp/err" "$tmp/rss" >&2
+        exit 1
+    fi
+    t1=$(date +%s.%N)
+    tail -1 "$tmp/rss" | awk -v a="$t0" -v b="$t1" \
+        '{ printf "%.6f %.2f %d\n", b - a, $2 + $3, $1 }' >> "$tmp/$name.runs"
 }
+
+names=(zcat top html gotool)
+labels=("zcat" "pprof-summary --format=top" "pprof-summary --format=html" "go tool pprof -top")
 
 # Warm the page cache and the binaries.
 cat "$profile" "$summary" > /dev/null
 "$summary" --format=top "$profile" > /dev/null
 
-: > "$tmp/results"
-measure "zcat" "$runs" zcat "$profile"
-measure "pprof-summary --format=top" "$runs" "$summary" --format=top "$profile"
-measure "pprof-summary --format=html" "$runs" "$summary" --format=html "$profile"
-measure "go tool pprof -top" "$gotool_runs" go tool pprof -top "$profile"
+# Round robin, so that changes in the machine's load hit every tool alike;
+# go tool pprof only in the first GOTOOL_RUNS rounds.
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+for ((round = 0; round < runs || round < gotool_runs; round++)); do
+    if [ "$round" -lt "$runs" ]; then
+        once zcat zcat "$profile"
+        once top "$summary" --format=top "$profile"
+        once html "$summary" --format=html "$profile"
+    fi
+    if [ "$round" -lt "$gotool_runs" ]; then
+        once gotool go tool pprof -top "$profile"
+    fi
+done
+load_after=$(cut -d' ' -f1 /proc/loadavg)
 
-get() { # get NAME FIELD(2: seconds, 3: KB)
-    awk -F'\t' -v n="$1" -v f="$2" '$1 == n { print $f }' "$tmp/results"
+# pick NAME FIELD(1 wall, 2 cpu, 3 rss): median of walls and cpus, max rss
+pick() {
+    if [ "$2" = 3 ]; then
+        sort -n -k3 "$tmp/$1.runs" | tail -1 | cut -d' ' -f3
+    else
+        cut -d' ' -f"$2" "$tmp/$1.runs" | sort -g | awk '{ v[NR] = $1 }
+            END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    fi
 }
-zcat_s=$(get zcat 2)
-top_s=$(get "pprof-summary --format=top" 2)
-html_s=$(get "pprof-summary --format=html" 2)
-go_s=$(get "go tool pprof -top" 2)
-top_kb=$(get "pprof-summary --format=top" 3)
-html_kb=$(get "pprof-summary --format=html" 3)
+
+zcat_s=$(pick zcat 1)
+top_s=$(pick top 1)
+html_s=$(pick html 1)
+go_s=$(pick gotool 1)
+top_kb=$(pick top 3)
+html_kb=$(pick html 3)
 
 echo "## pprof engine benchmark"
 echo
@@ -96,16 +107,24 @@ echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM"
 echo "- go: $(go version | cut -d' ' -f3)"
 echo "- profile: $profile, $(awk -v s="$gz_size" 'BEGIN { printf "%.2f", s / 1048576 }') MB gzip, $(awk -v s="$raw_size" 'BEGIN { printf "%.2f", s / 1048576 }') MB decompressed"
-echo "- wall time: median of N runs; peak RSS: largest of them (/usr/bin/time %M)"
+echo "- load average: $load_before before, $load_after after"
+echo "- wall and CPU (user + sys) time: medians of the runs, interleaved round robin; peak RSS: the largest (/usr/bin/time %M)"
 echo
-echo "| tool | runs | median s | peak RSS MB | × zcat time | go tool pprof ÷ tool |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-while IFS=$'\t' read -r name secs kb n; do
-    awk -v name="$name" -v s="$secs" -v kb="$kb" -v n="$n" -v z="$zcat_s" -v g="$go_s" 'BEGIN {
-        printf "| `%s` | %d | %.4f | %.1f | %.2f | %.1f |\n", name, n, s, kb / 1024, s / z, g / s
+echo "| tool | runs | median wall s | median CPU s | peak RSS MB | × zcat wall | go tool pprof ÷ tool |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+for i in "${!names[@]}"; do
+    n=${names[$i]}
+    awk -v name="${labels[$i]}" -v s="$(pick "$n" 1)" -v c="$(pick "$n" 2)" \
+        -v kb="$(pick "$n" 3)" -v n="$(wc -l < "$tmp/$n.runs")" \
+        -v z="$zcat_s" -v g="$go_s" 'BEGIN {
+        printf "| `%s` | %d | %.4f | %.2f | %.1f | %.2f | %.1f |\n", name, n, s, c, kb / 1024, s / z, g / s
     }'
-done < "$tmp/results"
+done
 echo
+if awk -v l="$load_before" -v m="$load_after" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2 || m > n / 2) }'; then
+    echo "WARNING: the machine was busy (load average above half its $(nproc) CPUs): wall times are unreliable"
+    echo
+fi
 
 # check LABEL OK(1/0) DETAIL
 met=0

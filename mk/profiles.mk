@@ -3,7 +3,7 @@
 #   make compare           pprof-summary vs go tool pprof, every profile in
 #                          $(BUILD)/profiles and every sample type
 #   make compare-text      pprof-summary --format top vs go tool pprof -top
-#                          (default trimming), line by line: informational
+#                          -nodefraction=0 (all rows), line by line: informational
 #   make compare-selftest  the same harness against a Go stand-in for
 #                          pprof-summary (t/profiles/refsummary)
 #   make bench             bench/run.sh on a generated 200k-sample profile

@@ -82,6 +82,7 @@ typedef struct {
     ngx_flag_t                 ssl_server_name;
     ngx_array_t               *ssl_sessions;  /* per worker, at run time */
 
+    ngx_msec_t                 read_timeout;  /* as configured */
     ngx_uint_t                 max_seconds;
     size_t                     max_size;
 } ngx_http_pprof_loc_conf_t;

@@ -127,6 +127,8 @@ ngx_http_pprof_header_filter(ngx_http_request_t *r)
         if (ctx->text && ctx->query.format != PPROF_FORMAT_HTML) {
             ngx_http_pprof_set_reason(r, ctx, "the APIServer sent text "
                                       "where a profile was expected");
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "pprof: %V",
+                          &ctx->reason);
             ctx->replace = 1;
             return ngx_http_pprof_filter_error(r, ctx,
                                                NGX_HTTP_BAD_GATEWAY);
@@ -141,6 +143,8 @@ ngx_http_pprof_header_filter(ngx_http_request_t *r)
                                       "download it with ?format=raw",
                                       r->headers_out.content_length_n,
                                       ctx->body_max);
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "pprof: %V",
+                          &ctx->reason);
             ctx->replace = 1;
             return ngx_http_pprof_filter_error(r, ctx,
                                                NGX_HTTP_BAD_GATEWAY);
@@ -217,6 +221,8 @@ ngx_http_pprof_collect(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
                                           "than pprof_max_size (%uz); "
                                           "download it with ?format=raw",
                                           ctx->body_max);
+                ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                              "pprof: %V", &ctx->reason);
                 ctx->collect = 0;
                 ctx->replace = 1;
                 b->pos = b->last;

@@ -201,6 +201,13 @@ ngx_http_pprof_create_request(ngx_http_request_t *r)
 
     *ll = NULL;
 
+    /*
+     * Upstream TLS connections buffer what is written: without a flush
+     * the request can sit in the SSL buffer of a kept-alive connection,
+     * which gets no further write event (proxy_pass flushes the same way).
+     */
+    b->flush = 1;
+
     /* the request holds the token: say what it is, never what it says */
 
     ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,

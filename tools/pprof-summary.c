@@ -11,9 +11,17 @@
 
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+
+/* big blocks (the inflated profile) ask for huge pages: fewer faults */
+#define PPROF_CLI_HUGE  (4 << 20)
 
 #include "../src/profile/pprof.h"
 
@@ -21,9 +29,23 @@
 static void *
 pprof_cli_alloc(void *data, size_t size)
 {
+    void  *p;
+
     (void) data;
 
-    return malloc(size);
+    if (size < PPROF_CLI_HUGE) {
+        return malloc(size);
+    }
+
+    if (posix_memalign(&p, 2 << 20, size) != 0) {
+        return NULL;
+    }
+
+#ifdef MADV_HUGEPAGE
+    (void) madvise(p, size, MADV_HUGEPAGE);
+#endif
+
+    return p;
 }
 
 
@@ -60,7 +82,46 @@ pprof_cli_usage(const char *msg)
 }
 
 
-/* reads a whole file (or stdin), sized by fstat-less doubling */
+/* a regular file is mapped (no copy); *mapped tells how to release it */
+static unsigned char *
+pprof_cli_map(const char *path, size_t *len, int *mapped)
+{
+    int           fd;
+    void         *p;
+    struct stat   st;
+
+    *mapped = 0;
+
+    if (strcmp(path, "-") == 0) {
+        return NULL;
+    }
+
+    fd = open(path, O_RDONLY);
+    if (fd == -1) {
+        return NULL;
+    }
+
+    if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+        close(fd);
+        return NULL;
+    }
+
+    p = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+             fd, 0);
+    close(fd);
+
+    if (p == MAP_FAILED) {
+        return NULL;
+    }
+
+    *len = (size_t) st.st_size;
+    *mapped = 1;
+
+    return p;
+}
+
+
+/* reads a whole file (or stdin), growing by doubling */
 static unsigned char *
 pprof_cli_read(const char *path, size_t *len)
 {
@@ -130,7 +191,7 @@ pprof_cli_read(const char *path, size_t *len)
 int
 main(int argc, char **argv)
 {
-    int                      i, rc;
+    int                      i, rc, mapped;
     char                    *end, *eq;
     size_t                   len, optlen;
     const char              *file, *opt, *val, *format;
@@ -231,9 +292,13 @@ main(int argc, char **argv)
 
     (void) format;
 
-    data = pprof_cli_read(file, &len);
+    data = pprof_cli_map(file, &len, &mapped);
+
     if (data == NULL) {
-        return 1;
+        data = pprof_cli_read(file, &len);
+        if (data == NULL) {
+            return 1;
+        }
     }
 
     allocator.alloc = pprof_cli_alloc;
@@ -242,7 +307,13 @@ main(int argc, char **argv)
     limits.max_inflated = 0;
 
     profile = pprof_profile_parse(data, len, &limits, &allocator, &err);
-    free(data);
+
+    if (mapped) {
+        munmap(data, len);
+
+    } else {
+        free(data);
+    }
 
     if (profile == NULL) {
         fprintf(stderr, "pprof-summary: %s: %s\n", file, err.msg);

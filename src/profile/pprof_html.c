@@ -15,6 +15,12 @@
  */
 
 
+/* gmtime_r() and strnlen() under a strict -std=c99 too */
+#if !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE)                    \
+    && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE  200809L
+#endif
+
 #include <regex.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -240,7 +246,7 @@ static const char  pprof_html_css[] =
 static const char  pprof_html_flame_js[] =
     "<script>(function(){"
     "var q=document.getElementById('search'),"
-    "f=document.querySelectorAll('.fg a[title]');"
+    "f=document.querySelectorAll('.fg a:not(.r)');"
     "if(!q)return;"
     "q.addEventListener('input',function(){var r=null,i,n;"
     "try{if(q.value)r=new RegExp(q.value)}catch(e){return}"
@@ -285,12 +291,15 @@ pprof_render_html(pprof_report_t *report,
     pprof_html_lit(&ctx.out, "<main>\n");
 
     switch (view) {
+
     case PPROF_VIEW_FLAME:
         rc = pprof_html_flame(&ctx);
         break;
+
     case PPROF_VIEW_GOROUTINES:
         rc = pprof_html_goroutines(&ctx);
         break;
+
     default:
         rc = pprof_html_top(&ctx);
         break;
@@ -308,8 +317,9 @@ pprof_render_html(pprof_report_t *report,
 
 
 /*
- * A whole document with only the flame graph and a compact header: the
- * file a user saves or embeds.  Its links stay in the flamegraph format.
+ * The flamegraph format: a self-contained document (inline CSS, no other
+ * view) that a user saves or shares.  Its zoom, search and sample links
+ * stay in the format, so served by the module it works on its own.
  */
 
 int
@@ -957,7 +967,8 @@ pprof_html_hidden(pprof_html_ctx_t *ctx, const pprof_html_link_t *l,
     }
 
     if (l->has_nodecount && !(shown & PPROF_HTML_F_NODECOUNT)) {
-        pprof_html_lit(o, "<input type=\"hidden\" name=\"nodecount\" value=\"");
+        pprof_html_lit(o, "<input type=\"hidden\" name=\"nodecount\" "
+                       "value=\"");
         pprof_html_uint(o, l->nodecount);
         pprof_html_lit(o, "\">");
     }

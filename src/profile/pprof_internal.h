@@ -196,8 +196,13 @@ typedef struct {
 /* a sample stays encoded: its message's place in the inflated buffer */
 typedef struct {
     uint32_t                 off;
-    uint32_t                 len;
+    uint32_t                 len;       /* | PPROF_SAMPLE_BASE */
 } pprof_sample_ref_t;
+
+/* the sample has label pprof::base=true: pprof's diff base, whose
+ * samples alone make the total when there are any */
+#define PPROF_SAMPLE_BASE    0x80000000U
+#define PPROF_SAMPLE_LEN     0x7fffffffU
 
 
 /* ids to indexes: a dense array for small ids, else open addressing */
@@ -257,6 +262,9 @@ uint32_t pprof_idmap_find(const pprof_idmap_t *map, uint64_t id);
  */
 size_t pprof_sample_decode(const pprof_profile_t *profile, size_t i,
     size_t vi, uint32_t *locs, int64_t *value);
+
+/* an order-independent hash of sample i's labels (by content) */
+uint64_t pprof_sample_labels_hash(const pprof_profile_t *profile, size_t i);
 
 /* "k=v k=v" of sample i's labels, or the length needed when buf is NULL */
 size_t pprof_sample_labels(const pprof_profile_t *profile, size_t i,

@@ -182,7 +182,7 @@ pprof_pb_varint(pprof_pb_t *b, uint64_t *v)
 
 
 /* 1: a field, 0: end of message, -1: malformed */
-static int
+static inline int
 pprof_pb_next(pprof_pb_t *b, pprof_pb_field_t *f)
 {
     uint64_t  key, v;
@@ -192,7 +192,8 @@ pprof_pb_next(pprof_pb_t *b, pprof_pb_field_t *f)
         return 0;
     }
 
-    if (pprof_pb_varint(b, &key) != 0) {
+    b->p = pprof_varint_fast(b->p, b->end, &key);
+    if (b->p == NULL) {
         return -1;
     }
 
@@ -202,11 +203,15 @@ pprof_pb_next(pprof_pb_t *b, pprof_pb_field_t *f)
 
     f->field = (uint32_t) (key >> 3);
     f->wire = (uint32_t) (key & 7);
+    f->v = 0;
+    f->data = NULL;
+    f->len = 0;
 
     switch (f->wire) {
 
     case PPROF_WIRE_VARINT:
-        return pprof_pb_varint(b, &f->v) == 0 ? 1 : -1;
+        b->p = pprof_varint_fast(b->p, b->end, &f->v);
+        return b->p != NULL ? 1 : -1;
 
     case PPROF_WIRE_FIXED64:
     case PPROF_WIRE_FIXED32:
@@ -226,7 +231,8 @@ pprof_pb_next(pprof_pb_t *b, pprof_pb_field_t *f)
         return 1;
 
     case PPROF_WIRE_LEN:
-        if (pprof_pb_varint(b, &v) != 0 || v > (uint64_t) (b->end - b->p)) {
+        b->p = pprof_varint_fast(b->p, b->end, &v);
+        if (b->p == NULL || v > (uint64_t) (b->end - b->p)) {
             return -1;
         }
 
@@ -313,7 +319,8 @@ pprof_idmap_find(const pprof_idmap_t *map, uint64_t id)
         return id < map->ndense ? map->dense[id] : PPROF_NONE;
     }
 
-    if (map->keys == NULL) {
+    /* 0 marks empty slots, and is no valid id */
+    if (map->keys == NULL || id == 0) {
         return PPROF_NONE;
     }
 
@@ -1317,10 +1324,12 @@ pprof_pass_samples(pprof_profile_t *pr, pprof_error_t *err)
 {
     int                 rc;
     size_t              ns, depth, nvalues;
-    uint64_t            v;
+    uint64_t            v, key, str;
     pprof_pb_t          b, sb, pb, lb;
     const char         *bad;
     pprof_pb_field_t    f, sf, lf;
+
+    static const char   base[] = "pprof::base";
 
     b.p = pr->buf;
     b.end = pr->buf + pr->buflen;
@@ -1329,6 +1338,10 @@ pprof_pass_samples(pprof_profile_t *pr, pprof_error_t *err)
     while (pprof_pb_next(&b, &f) == 1) {
         if (f.field != PPROF_F_SAMPLE) {
             continue;
+        }
+
+        if (f.len > PPROF_SAMPLE_LEN) {
+            PPROF_BAD("sample too large");
         }
 
         pr->samples[ns].off = (uint32_t) (f.data - pr->buf);
@@ -1390,6 +1403,8 @@ pprof_pass_samples(pprof_profile_t *pr, pprof_error_t *err)
 
                 lb.p = sf.data;
                 lb.end = sf.data + sf.len;
+                key = 0;
+                str = 0;
 
                 while ((rc = pprof_pb_next(&lb, &lf)) == 1) {
                     if (lf.field > 4) {
@@ -1403,10 +1418,26 @@ pprof_pass_samples(pprof_profile_t *pr, pprof_error_t *err)
                     if (lf.field != 3 && lf.v >= pr->nstrings) {
                         PPROF_BAD("label string index out of range");
                     }
+
+                    if (lf.field == 1) {
+                        key = lf.v;
+
+                    } else if (lf.field == 2) {
+                        str = lf.v;
+                    }
                 }
 
                 if (rc < 0) {
                     PPROF_BAD("malformed label");
+                }
+
+                if (pr->strings[key].len == sizeof(base) - 1
+                    && memcmp(pr->strings[key].data, base, sizeof(base) - 1)
+                       == 0
+                    && pr->strings[str].len == 4
+                    && memcmp(pr->strings[str].data, "true", 4) == 0)
+                {
+                    pr->samples[ns - 1].len |= PPROF_SAMPLE_BASE;
                 }
                 break;
 
@@ -1452,7 +1483,7 @@ pprof_sample_decode(const pprof_profile_t *profile, size_t i, size_t vi,
     pprof_pb_field_t      sf;
 
     sb.p = profile->buf + profile->samples[i].off;
-    sb.end = sb.p + profile->samples[i].len;
+    sb.end = sb.p + (profile->samples[i].len & PPROF_SAMPLE_LEN);
     n = 0;
     nv = 0;
     max = profile->max_depth;
@@ -1512,7 +1543,7 @@ pprof_sample_labels(const pprof_profile_t *profile, size_t i, char *buf,
     pprof_pb_field_t      sf, lf;
 
     sb.p = profile->buf + profile->samples[i].off;
-    sb.end = sb.p + profile->samples[i].len;
+    sb.end = sb.p + (profile->samples[i].len & PPROF_SAMPLE_LEN);
     len = 0;
 
     while (pprof_pb_next(&sb, &sf) == 1) {
@@ -1601,6 +1632,64 @@ pprof_sample_labels(const pprof_profile_t *profile, size_t i, char *buf,
     }
 
     return len;
+}
+
+
+uint64_t
+pprof_sample_labels_hash(const pprof_profile_t *profile, size_t i)
+{
+    uint64_t              h, lh, key, str, num, unit;
+    pprof_pb_t            sb, lb;
+    pprof_pb_field_t      sf, lf;
+
+    sb.p = profile->buf + profile->samples[i].off;
+    sb.end = sb.p + (profile->samples[i].len & PPROF_SAMPLE_LEN);
+    h = 0;
+
+    while (pprof_pb_next(&sb, &sf) == 1) {
+        if (sf.field != 3 || sf.wire != PPROF_WIRE_LEN) {
+            continue;
+        }
+
+        key = str = num = unit = 0;
+        lb.p = sf.data;
+        lb.end = sf.data + sf.len;
+
+        while (pprof_pb_next(&lb, &lf) == 1) {
+            switch (lf.field) {
+            case 1:
+                key = lf.v;
+                break;
+            case 2:
+                str = lf.v;
+                break;
+            case 3:
+                num = lf.v;
+                break;
+            case 4:
+                unit = lf.v;
+                break;
+            }
+        }
+
+        if (key >= profile->nstrings || str >= profile->nstrings
+            || unit >= profile->nstrings)
+        {
+            continue;
+        }
+
+        /* by content, and summed: the order of labels does not matter */
+        lh = pprof_hash_str(profile->strings[key].data,
+                            profile->strings[key].len, 1);
+        lh ^= pprof_hash_str(profile->strings[str].data,
+                             profile->strings[str].len, 2) * 3;
+        lh ^= pprof_hash_str(profile->strings[unit].data,
+                             profile->strings[unit].len, 3) * 5;
+        lh ^= pprof_hash_u64(num + 0x9e3779b97f4a7c15ULL) * 7;
+        h += pprof_hash_u64(lh);
+    }
+
+    return h;
 }
 
 

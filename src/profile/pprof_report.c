@@ -562,6 +562,7 @@ pprof_prepare(pprof_report_t *r, size_t i, size_t *first, int64_t *value)
             f = r->flags[lines[j].node];
 
             if (f & PPROF_NODE_IGNORE) {
+                *first = 0;
                 return 0;
             }
 
@@ -571,7 +572,12 @@ pprof_prepare(pprof_report_t *r, size_t i, size_t *first, int64_t *value)
         }
     }
 
-    return focused ? n : 0;
+    if (!focused) {
+        *first = 0;
+        return 0;
+    }
+
+    return n;
 }
 
 
@@ -595,6 +601,27 @@ typedef struct {
 } pprof_edges_t;
 
 
+/*
+ * What the walk touches per frame, in one place for the cache.  Calls
+ * into an inlined-somewhere function from a caller that is not its inline
+ * parent anywhere ("dynamic" edges) are summed per callee: exact while
+ * there is one such caller, an upper bound of each edge otherwise.
+ */
+typedef struct {
+    int64_t                  cum;
+    uint32_t                 stamp;     /* last sample that counted cum */
+    uint32_t                 inl;       /* inlined somewhere: edges matter */
+    int64_t                  dsum;
+    uint32_t                 dstamp;
+    uint32_t                 caller;    /* PPROF_NONE, or PPROF_MULTI */
+} pprof_acc_t;
+
+#define PPROF_MULTI_CALLERS  (PPROF_NONE - 1)
+
+/* at most a 64 KB filter in front of the static edge table */
+#define PPROF_BLOOM_BITS     (1 << 19)
+
+
 static size_t
 pprof_edge_hash(uint64_t key)
 {
@@ -609,7 +636,7 @@ pprof_edges_grow(pprof_report_t *r, pprof_edges_t *e)
     uint32_t      *slots;
     pprof_edge_t  *edges;
 
-    cap = e->cap ? e->cap * 2 : 1024;
+    cap = e->cap ? e->cap * 2 : 256;
     size = cap * 2;
 
     slots = pprof_report_alloc(r, size, sizeof(uint32_t));
@@ -648,123 +675,182 @@ pprof_edges_grow(pprof_report_t *r, pprof_edges_t *e)
 }
 
 
-/*
- * pprof's graph adds the edge once per sample (its first occurrence
- * there decides whether this sample sees it inline); an edge stays
- * inline only if every counted occurrence was.
- */
-static int
-pprof_edge_add(pprof_report_t *r, pprof_edges_t *e, uint32_t caller,
-    uint32_t callee, int inl, int64_t v, uint32_t cur)
+static uint32_t
+pprof_edge_find(const pprof_edges_t *e, uint64_t key)
+{
+    size_t    h;
+    uint32_t  s;
+
+    if (e->cap == 0) {
+        return PPROF_NONE;
+    }
+
+    for (h = pprof_edge_hash(key) & e->mask; (s = e->slots[h]) != 0;
+         h = (h + 1) & e->mask)
+    {
+        if (e->edges[s - 1].key == key) {
+            return s - 1;
+        }
+    }
+
+    return PPROF_NONE;
+}
+
+
+static uint32_t
+pprof_edge_insert(pprof_report_t *r, pprof_edges_t *e, uint64_t key)
 {
     size_t         h;
-    uint32_t       s;
-    uint64_t       key;
+    uint32_t       i;
     pprof_edge_t  *edge;
 
-    key = (uint64_t) caller << 32 | callee;
-    h = 0;
+    i = pprof_edge_find(e, key);
+    if (i != PPROF_NONE) {
+        return i;
+    }
 
-    if (e->cap) {
-        for (h = pprof_edge_hash(key) & e->mask; (s = e->slots[h]) != 0;
-             h = (h + 1) & e->mask)
-        {
-            edge = &e->edges[s - 1];
+    if (e->n == e->cap && pprof_edges_grow(r, e) != PPROF_OK) {
+        return PPROF_NONE;
+    }
 
-            if (edge->key == key) {
-                if (edge->stamp != cur) {
-                    edge->stamp = cur;
-                    edge->weight += v;
+    for (h = pprof_edge_hash(key) & e->mask; e->slots[h] != 0;
+         h = (h + 1) & e->mask)
+    {
+        /* void */
+    }
 
-                    if (!inl) {
-                        edge->inline_only = 0;
-                    }
+    i = (uint32_t) e->n++;
+    e->slots[h] = i + 1;
+
+    edge = &e->edges[i];
+    edge->key = key;
+    edge->weight = 0;
+    edge->stamp = 0;
+    edge->inline_only = 1;
+
+    return i;
+}
+
+
+/*
+ * pprof's graph adds an edge once per sample: its first occurrence there
+ * decides whether that sample sees it inline; an edge stays inline only
+ * if every counted occurrence was.
+ */
+static void
+pprof_edge_count(pprof_edge_t *edge, int inl, int64_t v, uint32_t cur)
+{
+    if (edge->stamp != cur) {
+        edge->stamp = cur;
+        edge->weight += v;
+
+        if (!inl) {
+            edge->inline_only = 0;
+        }
+    }
+}
+
+
+/*
+ * The walk's view of locations: walk[li] is the node of a one-line
+ * location, else PPROF_MULTI | offset into multi[], where multi[off] is
+ * the line count, followed by (node, static edge index) per line from the
+ * caller to the inlined callee.  Static edges (a line and the one above it
+ * in a location) are numbered once here, so inline steps need no look-up.
+ */
+#define PPROF_MULTI  0x80000000U
+
+static int
+pprof_walk_build(pprof_report_t *r, pprof_edges_t *st, uint32_t **walk,
+    uint32_t **multi)
+{
+    size_t                   i, j, lo, hi, n, off;
+    uint32_t                *w, *m, caller, callee, ei;
+    const pprof_line_t      *lines;
+    const pprof_profile_t   *pr;
+
+    pr = r->pr;
+    lines = pr->lines;
+
+    n = 1;
+    for (i = 0; i < pr->info.nlocations; i++) {
+        pprof_loc_lines(r, (uint32_t) i, &lo, &hi);
+        if (hi - lo > 1) {
+            n += 1 + 2 * (hi - lo);
+        }
+    }
+
+    if (n >= PPROF_MULTI) {
+        return PPROF_ERROR;
+    }
+
+    w = pprof_report_alloc(r, pr->info.nlocations, sizeof(uint32_t));
+    m = pprof_report_alloc(r, n, sizeof(uint32_t));
+    *walk = w;
+    *multi = m;
+
+    if (w == NULL || m == NULL) {
+        return PPROF_ERROR;
+    }
+
+    off = 1;
+
+    for (i = 0; i < pr->info.nlocations; i++) {
+        pprof_loc_lines(r, (uint32_t) i, &lo, &hi);
+
+        if (hi - lo == 1) {
+            w[i] = lines[lo].node;
+            continue;
+        }
+
+        w[i] = PPROF_MULTI | (uint32_t) off;
+        m[off++] = (uint32_t) (hi - lo);
+
+        for (j = hi; j > lo; j--) {
+            callee = lines[j - 1].node;
+            ei = PPROF_NONE;
+
+            if (j != hi && (caller = lines[j].node) != callee) {
+                ei = pprof_edge_insert(r, st,
+                                       (uint64_t) caller << 32 | callee);
+                if (ei == PPROF_NONE) {
+                    return PPROF_ERROR;
                 }
 
-                return PPROF_OK;
+                r->flags[callee] |= PPROF_NODE_INL_PARENT;
             }
+
+            m[off++] = callee;
+            m[off++] = ei;
         }
     }
-
-    if (e->n == e->cap) {
-        if (pprof_edges_grow(r, e) != PPROF_OK) {
-            return PPROF_ERROR;
-        }
-
-        for (h = pprof_edge_hash(key) & e->mask; e->slots[h] != 0;
-             h = (h + 1) & e->mask)
-        {
-            /* void */
-        }
-    }
-
-    edge = &e->edges[e->n++];
-    edge->key = key;
-    edge->weight = v;
-    edge->stamp = cur;
-    edge->inline_only = inl;
-    e->slots[h] = (uint32_t) e->n;
 
     return PPROF_OK;
 }
 
 
 /*
- * "(inline)" in pprof's -top: all caller edges that survive its edge
- * trimming (|weight| >= edgefraction 0.001 of the flat sum) are inlined
- * calls; "(partial-inline)": some are.  Only functions that appear as an
- * inlined line of some location can get a label, so only edges into them
- * are kept.
+ * One walk over the samples.  Pass 1 (dyn != NULL) sums cum and flat and
+ * the edges needed for "(inline)" labels; pass 2 (dyn == NULL) only
+ * counts exact dynamic edges into the functions marked pass2.
  */
-static void
-pprof_mark_inlined(pprof_report_t *r)
-{
-    size_t                   i, j, lo, hi;
-    const pprof_line_t      *lines;
-    const pprof_profile_t   *pr;
-
-    pr = r->pr;
-    lines = pr->lines;
-
-    for (i = 0; i < pr->info.nlocations; i++) {
-        pprof_loc_lines(r, (uint32_t) i, &lo, &hi);
-
-        for (j = lo; j + 1 < hi; j++) {
-            if (lines[j].node != lines[j + 1].node) {
-                r->flags[lines[j].node] |= PPROF_NODE_INL_PARENT;
-            }
-        }
-    }
-}
-
-
 static int
-pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
+pprof_walk(pprof_report_t *r, const uint32_t *walk, const uint32_t *multi,
+    pprof_acc_t *acc, pprof_edges_t *st, const uint64_t *bloom, int pass1,
+    size_t bloom_mask, pprof_edges_t *dedges, const unsigned char *pass2,
+    int *negative)
 {
-    int                      rc;
-    size_t                   i, n, k, j, first, lo, hi;
-    int64_t                  v, total, flat_sum, cutoff;
-    uint32_t                 node, parent, cur, *stamp;
-    pprof_edges_t            edges;
-    pprof_edge_t            *e;
-    const pprof_line_t      *lines;
+    size_t                   i, n, k, t, first, nl, bit;
+    int64_t                  v, total, base;
+    uint32_t                 node, parent, cur, w, ei;
+    uint64_t                 key;
+    pprof_acc_t             *a;
+    const uint32_t          *ml;
     const pprof_profile_t   *pr;
 
     pr = r->pr;
-    lines = pr->lines;
-    rc = PPROF_ERROR;
-
-    memset(&edges, 0, sizeof(pprof_edges_t));
-
-    stamp = pprof_report_alloc(r, pr->nnames, sizeof(uint32_t));
-    if (stamp == NULL) {
-        pprof_set_error(err, "out of memory");
-        goto done;
-    }
-
-    memset(stamp, 0, pr->nnames * sizeof(uint32_t));
-    if (!getenv("PPROF_NOEDGE")) pprof_mark_inlined(r);
     total = 0;
+    base = 0;
 
     for (i = 0; i < pr->info.nsamples; i++) {
         n = pprof_prepare(r, i, &first, &v);
@@ -772,68 +858,409 @@ pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
         /* the total is taken before focus and ignore, as pprof does */
         total += pprof_abs(v);
 
+        if (pr->samples[i].len & PPROF_SAMPLE_BASE) {
+            base += pprof_abs(v);
+        }
+
+        if (v < 0) {
+            *negative |= 2;
+        }
+
         if (v == 0 || n == first) {
             continue;
+        }
+
+        if (v < 0) {
+            *negative |= 1;
         }
 
         cur = (uint32_t) i + 1;
         parent = PPROF_NONE;
 
+        /* independent loads first, so their cache misses overlap */
+        for (k = first; k < n; k++) {
+            w = walk[r->locs[k]];
+            r->locs[k] = w;
+
+#if defined(__GNUC__)
+            __builtin_prefetch(w & PPROF_MULTI ? &multi[w & ~PPROF_MULTI]
+                                               : (const void *) &acc[w]);
+#endif
+        }
+
         for (k = n; k > first; k--) {
-            pprof_loc_lines(r, r->locs[k - 1], &lo, &hi);
+            w = r->locs[k - 1];
 
-            for (j = hi; j > lo; j--) {
-                node = lines[j - 1].node;
+            if (w & PPROF_MULTI) {
+                ml = &multi[w & ~PPROF_MULTI];
+                nl = ml[0];
+                ml++;
 
-                if (stamp[node] != cur) {
-                    stamp[node] = cur;
-                    r->cum[node] += v;
+            } else {
+                ml = NULL;
+                nl = 1;
+            }
+
+            for (t = 0; t < nl; t++) {
+                if (ml) {
+                    node = ml[2 * t];
+                    ei = ml[2 * t + 1];
+
+                } else {
+                    node = w;
+                    ei = PPROF_NONE;
                 }
 
-                if ((r->flags[node] & PPROF_NODE_INL_PARENT)
-                    && parent != PPROF_NONE && node != parent
-                    && pprof_edge_add(r, &edges, parent, node, j != hi, v,
-                                      cur)
-                       != PPROF_OK)
+                a = &acc[node];
+
+                if (pass1 && a->stamp != cur) {
+                    a->stamp = cur;
+                    a->cum += v;
+                }
+
+                if (!a->inl || parent == PPROF_NONE || node == parent) {
+                    parent = node;
+                    continue;
+                }
+
+                key = (uint64_t) parent << 32 | node;
+                bit = pprof_edge_hash(key) & bloom_mask;
+
+                if (ei != PPROF_NONE) {
+                    /* an inlined call: its static edge, by index */
+                    if (pass1) {
+                        pprof_edge_count(&st->edges[ei], 1, v, cur);
+                    }
+
+                } else if ((bloom[bit >> 6] & (1ULL << (bit & 63)))
+                           && (ei = pprof_edge_find(st, key)) != PPROF_NONE)
                 {
-                    pprof_set_error(err, "out of memory");
-                    goto done;
+                    /* a real call on an edge that is inlined elsewhere */
+                    if (pass1) {
+                        pprof_edge_count(&st->edges[ei], 0, v, cur);
+                    }
+
+                } else if (pass1) {
+                    if (a->dstamp != cur) {
+                        a->dstamp = cur;
+                        a->dsum += v;
+                    }
+
+                    if (a->caller == PPROF_NONE) {
+                        a->caller = parent;
+
+                    } else if (a->caller != parent) {
+                        a->caller = PPROF_MULTI_CALLERS;
+                    }
+
+                } else if (pass2[node]) {
+                    ei = pprof_edge_insert(r, dedges,
+                                           (uint64_t) parent << 32 | node);
+                    if (ei == PPROF_NONE) {
+                        return PPROF_ERROR;
+                    }
+
+                    pprof_edge_count(&dedges->edges[ei], 0, v, cur);
                 }
 
                 parent = node;
             }
         }
 
-        pprof_loc_lines(r, r->locs[first], &lo, &hi);
-        r->flat[lines[lo].node] += v;
+        if (pass1) {
+            r->flat[parent] += v;
+        }
     }
 
-    r->info.total = total; if (getenv("PPROF_DEBUG")) fprintf(stderr, "edges %zu cap %zu\n", edges.n, edges.cap);
+    if (pass1) {
+        /* a diff profile: percentages of its base (pprof's computeTotal) */
+        r->info.total = base > 0 ? base : total;
+    }
+
+    return PPROF_OK;
+}
+
+
+typedef struct {
+    uint64_t                 hash;
+    uint64_t                 labels;
+    int64_t                  sum;
+    uint32_t                 sample;
+    uint32_t                 nlocs;
+} pprof_merge_group_t;
+
+
+/*
+ * go tool pprof merges samples with the same stack and labels before it
+ * sums |value| (profile.Merge when fetching), which matters only when
+ * values have mixed signs, as in delta profiles: +5 and -5 on one stack
+ * add nothing to the total.
+ */
+static int
+pprof_merged_total(pprof_report_t *r, int64_t *total)
+{
+    size_t                   i, j, n, m, size, h, ng;
+    int64_t                  v, all, base;
+    uint32_t                *slots, *locs2, g;
+    uint64_t                 hash;
+    const pprof_profile_t   *pr;
+
+    pprof_merge_group_t     *groups;
+
+    pr = r->pr;
+    n = pr->info.nsamples;
+
+    for (size = 16; size < 2 * n; size <<= 1) { /* void */ }
+
+    slots = pprof_report_alloc(r, size, sizeof(uint32_t));
+    groups = pprof_report_alloc(r, n, sizeof(pprof_merge_group_t));
+    locs2 = pprof_report_alloc(r, pr->max_depth, sizeof(uint32_t));
+
+    if (slots == NULL || groups == NULL || locs2 == NULL) {
+        pprof_free(&r->allocator, slots);
+        pprof_free(&r->allocator, groups);
+        pprof_free(&r->allocator, locs2);
+        return PPROF_ERROR;
+    }
+
+    memset(slots, 0, size * sizeof(uint32_t));
+    ng = 0;
+
+    for (i = 0; i < n; i++) {
+        m = pprof_sample_decode(pr, i, r->info.sample_index, r->locs, &v);
+
+        hash = 0xcbf29ce484222325ULL ^ m;
+        for (j = 0; j < m; j++) {
+            hash = (hash ^ r->locs[j]) * 0x100000001b3ULL;
+        }
+
+        groups[ng].labels = pprof_sample_labels_hash(pr, i);
+        hash ^= groups[ng].labels * 0x9e3779b97f4a7c15ULL;
+
+        for (h = (size_t) (hash ^ hash >> 29) & (size - 1); slots[h] != 0;
+             h = (h + 1) & (size - 1))
+        {
+            g = slots[h] - 1;
+
+            if (groups[g].hash != hash || groups[g].nlocs != m
+                || groups[g].labels != groups[ng].labels)
+            {
+                continue;
+            }
+
+            /* the same stack, location by location */
+            (void) pprof_sample_decode(pr, groups[g].sample,
+                                       r->info.sample_index, locs2, &all);
+
+            if (memcmp(locs2, r->locs, m * sizeof(uint32_t)) == 0) {
+                break;
+            }
+        }
+
+        if (slots[h] != 0) {
+            groups[slots[h] - 1].sum += v;
+            continue;
+        }
+
+        slots[h] = (uint32_t) ng + 1;
+        groups[ng].hash = hash;
+        groups[ng].sum = v;
+        groups[ng].sample = (uint32_t) i;
+        groups[ng].nlocs = (uint32_t) m;
+        ng++;
+    }
+
+    all = 0;
+    base = 0;
+
+    for (g = 0; g < ng; g++) {
+        all += pprof_abs(groups[g].sum);
+
+        if (pr->samples[groups[g].sample].len & PPROF_SAMPLE_BASE) {
+            base += pprof_abs(groups[g].sum);
+        }
+    }
+
+    *total = base > 0 ? base : all;
+
+    pprof_free(&r->allocator, slots);
+    pprof_free(&r->allocator, groups);
+    pprof_free(&r->allocator, locs2);
+
+    return PPROF_OK;
+}
+
+
+/*
+ * "(inline)" in pprof's -top: every caller edge that survives its edge
+ * trimming (|weight| >= 0.001 of the flat sum) is an inlined call;
+ * "(partial-inline)": some are.
+ */
+static int
+pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
+{
+    int                      rc, negative, again;
+    size_t                   i, bit, nbits;
+    int64_t                  flat_sum, cutoff;
+    uint32_t                *walk, *multi;
+    uint64_t                *bloom;
+    pprof_acc_t             *acc, *a;
+    pprof_edge_t            *e;
+    pprof_edges_t            st, de;
+    unsigned char           *pass2;
+    const pprof_profile_t   *pr;
+
+    pr = r->pr;
+    rc = PPROF_ERROR;
+    walk = NULL;
+    multi = NULL;
+    pass2 = NULL;
+    negative = 0;
+
+    memset(&st, 0, sizeof(pprof_edges_t));
+    memset(&de, 0, sizeof(pprof_edges_t));
+
+    bloom = NULL;
+    acc = pprof_report_alloc(r, pr->nnames, sizeof(pprof_acc_t));
+
+    if (acc == NULL || pprof_walk_build(r, &st, &walk, &multi) != PPROF_OK) {
+        goto nomem;
+    }
+
+    /* most calls into inlined-somewhere functions are not static edges:
+     * a bit per hash (16 per edge) answers "no" without the table */
+    for (nbits = 64; nbits < 16 * st.n && nbits < PPROF_BLOOM_BITS;
+         nbits <<= 1)
+    {
+        /* void */
+    }
+
+    bloom = pprof_report_alloc(r, nbits / 64, sizeof(uint64_t));
+    if (bloom == NULL) {
+        goto nomem;
+    }
+
+    memset(bloom, 0, nbits / 8);
+
+    for (i = 0; i < st.n; i++) {
+        bit = pprof_edge_hash(st.edges[i].key) & (nbits - 1);
+        bloom[bit >> 6] |= 1ULL << (bit & 63);
+    }
+
+    for (i = 0; i < pr->nnames; i++) {
+        a = &acc[i];
+        a->cum = 0;
+        a->stamp = 0;
+        a->inl = r->flags[i] & PPROF_NODE_INL_PARENT;
+        a->dsum = 0;
+        a->dstamp = 0;
+        a->caller = PPROF_NONE;
+    }
+
+    if (pprof_walk(r, walk, multi, acc, &st, bloom, 1, nbits - 1, NULL, NULL,
+                   &negative)
+        != PPROF_OK)
+    {
+        goto nomem;
+    }
+
+    if ((negative & 2) && pprof_merged_total(r, &r->info.total) != PPROF_OK)
+    {
+        goto nomem;
+    }
 
     flat_sum = 0;
     for (i = 0; i < pr->nnames; i++) {
         flat_sum += r->flat[i];
+        r->cum[i] = acc[i].cum;
     }
 
     cutoff = pprof_abs((int64_t) ((double) flat_sum * 0.001));
 
-    for (i = 0; i < edges.n; i++) {
-        e = &edges.edges[i];
+    /* an edge exists once a counted sample went through it */
+    for (i = 0; i < st.n; i++) {
+        e = &st.edges[i];
 
-        if (pprof_abs(e->weight) >= cutoff) {
+        if (e->stamp != 0 && pprof_abs(e->weight) >= cutoff) {
             r->flags[(uint32_t) e->key] |= e->inline_only
                                            ? PPROF_NODE_INLINE
                                            : PPROF_NODE_NOINLINE;
         }
     }
 
+    again = 0;
+
+    for (i = 0; i < pr->nnames; i++) {
+        a = &acc[i];
+
+        if (a->caller == PPROF_NONE
+            || (r->flags[i] & (PPROF_NODE_INLINE | PPROF_NODE_NOINLINE))
+               != PPROF_NODE_INLINE)
+        {
+            /* no dynamic edge, or the label does not depend on them */
+            continue;
+        }
+
+        if (a->caller != PPROF_MULTI_CALLERS || cutoff == 0) {
+            /* one caller: its edge weighs the sum */
+            if (cutoff == 0 || pprof_abs(a->dsum) >= cutoff) {
+                r->flags[i] |= PPROF_NODE_NOINLINE;
+            }
+
+            continue;
+        }
+
+        if ((negative & 1) || pprof_abs(a->dsum) >= cutoff) {
+            if (pass2 == NULL) {
+                pass2 = pprof_report_alloc(r, pr->nnames, 1);
+                if (pass2 == NULL) {
+                    goto nomem;
+                }
+
+                memset(pass2, 0, pr->nnames);
+            }
+
+            pass2[i] = 1;
+            again = 1;
+        }
+    }
+
+    if (again) {
+        /* rare: several callers, only their exact weights can tell */
+        if (pprof_walk(r, walk, multi, acc, &st, bloom, 0, nbits - 1, &de,
+                       pass2, &negative)
+            != PPROF_OK)
+        {
+            goto nomem;
+        }
+
+        for (i = 0; i < de.n; i++) {
+            e = &de.edges[i];
+
+            if (pprof_abs(e->weight) >= cutoff) {
+                r->flags[(uint32_t) e->key] |= PPROF_NODE_NOINLINE;
+            }
+        }
+    }
+
     rc = PPROF_OK;
+    goto done;
+
+nomem:
+
+    pprof_set_error(err, "out of memory");
 
 done:
 
-    pprof_free(&r->allocator, stamp);
-    pprof_free(&r->allocator, edges.slots);
-    pprof_free(&r->allocator, edges.edges);
+    pprof_free(&r->allocator, acc);
+    pprof_free(&r->allocator, bloom);
+    pprof_free(&r->allocator, pass2);
+    pprof_free(&r->allocator, walk);
+    pprof_free(&r->allocator, multi);
+    pprof_free(&r->allocator, st.slots);
+    pprof_free(&r->allocator, st.edges);
+    pprof_free(&r->allocator, de.slots);
+    pprof_free(&r->allocator, de.edges);
 
     return rc;
 }

@@ -102,6 +102,11 @@ func writeProfile(dir, profile, name string, debug int) {
 	if p == nil {
 		log.Fatalf("no %s profile", profile)
 	}
+	// Every profile must have records, or the tests built on them test
+	// nothing.
+	if p.Count() == 0 {
+		log.Fatalf("the %s profile is empty", profile)
+	}
 	f := create(dir, name)
 	if err := p.WriteTo(f, debug); err != nil {
 		log.Fatal(err)
@@ -402,6 +407,9 @@ func contend(mu *sync.Mutex, counter *uint64, rounds int) {
 	for i := 0; i < rounds; i++ {
 		mu.Lock()
 		*counter = hashLoop(*counter, 2000)
+		if i%8 == 0 {
+			runtime.Gosched() // let the others find it locked, even on one CPU
+		}
 		mu.Unlock()
 	}
 }
@@ -422,6 +430,9 @@ func writers(rw *sync.RWMutex, m map[int]int, rounds int) {
 	for i := 0; i < rounds; i++ {
 		rw.Lock()
 		m[i%16] = int(hashLoop(uint64(i), 500))
+		if i%8 == 0 {
+			runtime.Gosched()
+		}
 		rw.Unlock()
 	}
 }

@@ -13,8 +13,9 @@
 // function, the same name, flat and cum.  It prints the first mismatches of
 // every failed case and ends with "compare: N passed, M failed".
 //
-// With -text it compares `pprof-summary --format top` with plain
-// `go tool pprof -top` (default units and trimming) line by line instead,
+// With -text it compares `pprof-summary --format top` with
+// `go tool pprof -top -nodefraction=0` (all rows, default units and edge
+// trimming) line by line instead,
 // from the "Showing nodes accounting for" line on.
 //
 // Stdlib only.  Usage: compare [-summary PATH] [-go PATH] [-j N] FILE...
@@ -47,7 +48,7 @@ var (
 	maxDiff     = flag.Int("max-diff", 10, "mismatched functions shown per failed case")
 	timeout     = flag.Duration("timeout", 5*time.Minute, "time limit of one command")
 	verbose     = flag.Bool("v", false, "print the commands run")
-	textMode    = flag.Bool("text", false, "compare `pprof-summary --format top` with plain `go tool pprof -top` (default trimming) line by line, from \"Showing nodes\" on, instead of the JSON")
+	textMode    = flag.Bool("text", false, "compare `pprof-summary --format top` with `go tool pprof -top -nodefraction=0` (all rows) line by line, from \"Showing nodes\" on, instead of the JSON")
 )
 
 // sampleType is a sample type as go tool pprof lists it.
@@ -457,7 +458,10 @@ func diff(want, got *report) []string {
 // for" line on (the header before it names files and times).
 func runText(c testCase) result {
 	r := result{c: c}
-	refArgs := []string{"tool", "pprof", "-top", "-symbolize=none"}
+	// All rows, as pprof-summary prints them; edges keep pprof's default
+	// trimming, which decides the "(inline)" labels.
+	refArgs := []string{"tool", "pprof", "-top", "-symbolize=none",
+		"-nodecount=1000000", "-nodefraction=0"}
 	sumArgs := []string{"--format", "top"}
 	if c.index >= 0 {
 		refArgs = append(refArgs, "-sample_index="+c.types[c.index].Type)

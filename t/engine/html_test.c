@@ -1,0 +1,599 @@
+
+/*
+ * Unit tests of the HTML views (src/profile/pprof_html.c): escaping, links,
+ * forms, every view on a small hand-made profile with hostile strings, and
+ * the writer contract.  Prints TAP; exits non-zero on a failure.
+ *
+ *   cc -Isrc/profile t/engine/html_test.c src/profile/[a-z]*.c -lz
+ *   ./a.out
+ */
+
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pprof_internal.h"
+
+
+static int  failures;
+static int  tests;
+
+
+static void
+ok(int cond, const char *fmt, ...)
+{
+    va_list  args;
+
+    tests++;
+
+    if (!cond) {
+        failures++;
+    }
+
+    printf("%s %d - ", cond ? "ok" : "not ok", tests);
+    va_start(args, fmt);
+    vprintf(fmt, args);
+    va_end(args);
+    printf("\n");
+}
+
+
+/* output: grows, counts the writer calls, can be told to fail */
+
+typedef struct {
+    char    *buf;
+    size_t   len;
+    size_t   size;
+    size_t   calls;
+    size_t   fail_after;     /* 0: never */
+} out_t;
+
+
+static int
+out_write(void *data, const char *buf, size_t len)
+{
+    out_t  *o;
+
+    o = data;
+    o->calls++;
+
+    if (o->fail_after && o->calls >= o->fail_after) {
+        return -1;
+    }
+
+    if (o->len + len + 1 > o->size) {
+        o->size = (o->len + len + 1) * 2;
+        o->buf = realloc(o->buf, o->size);
+        if (o->buf == NULL) {
+            abort();
+        }
+    }
+
+    memcpy(o->buf + o->len, buf, len);
+    o->len += len;
+    o->buf[o->len] = '\0';
+
+    return 0;
+}
+
+
+static void *
+t_alloc(void *data, size_t size)
+{
+    (void) data;
+    return malloc(size);
+}
+
+
+static void
+t_free(void *data, void *p)
+{
+    (void) data;
+    free(p);
+}
+
+
+/* a tiny protobuf writer for the fixture */
+
+typedef struct {
+    unsigned char  buf[8192];
+    size_t         len;
+} pb_t;
+
+
+static void
+pb_varint(pb_t *pb, uint64_t v)
+{
+    while (v >= 0x80) {
+        pb->buf[pb->len++] = (unsigned char) (v | 0x80);
+        v >>= 7;
+    }
+
+    pb->buf[pb->len++] = (unsigned char) v;
+}
+
+
+static void
+pb_int(pb_t *pb, int field, uint64_t v)
+{
+    pb_varint(pb, (uint64_t) field << 3);
+    pb_varint(pb, v);
+}
+
+
+static void
+pb_bytes(pb_t *pb, int field, const void *p, size_t len)
+{
+    pb_varint(pb, (uint64_t) field << 3 | 2);
+    pb_varint(pb, len);
+    memcpy(pb->buf + pb->len, p, len);
+    pb->len += len;
+}
+
+
+static void
+pb_msg(pb_t *pb, int field, const pb_t *m)
+{
+    pb_bytes(pb, field, m->buf, m->len);
+}
+
+
+static const char  *evil = "evil<script>alert(\"x\")</script>&'";
+
+
+/*
+ * A profile with two sample types and these stacks (leaf first):
+ *   evil, main.main            values 1, 1000
+ *   pkg.(*T).Do, main.main     values 2, 3000
+ *   runtime.gopark, main.main  values 3, 10      (goroutine: type goroutine)
+ */
+
+static size_t
+fixture(unsigned char *dst, int goroutine)
+{
+    size_t        i;
+    pb_t          p, m, v;
+
+    static const char  *strings[] = {
+        "", "alloc_objects", "count", "inuse_space", "bytes",
+        "main.main", NULL, "k8s.io/x/pkg.(*T).Do", "runtime.gopark",
+        "main.go", "/src/<pkg>/t.go", "space", "a comment <i>",
+        "goroutine"
+    };
+
+    strings[6] = evil;
+
+    memset(&p, 0, sizeof(pb_t));
+
+    /* sample types: alloc_objects/count, inuse_space/bytes */
+    memset(&v, 0, sizeof(pb_t));
+    pb_int(&v, 1, goroutine ? 13 : 1);
+    pb_int(&v, 2, 2);
+    pb_msg(&p, 1, &v);
+
+    if (!goroutine) {
+        memset(&v, 0, sizeof(pb_t));
+        pb_int(&v, 1, 3);
+        pb_int(&v, 2, 4);
+        pb_msg(&p, 1, &v);
+    }
+
+    /* samples */
+    for (i = 0; i < 3; i++) {
+        memset(&m, 0, sizeof(pb_t));
+        pb_int(&m, 1, 2 + i);       /* leaf location */
+        pb_int(&m, 1, 1);           /* main.main */
+        pb_int(&m, 2, i + 1);
+
+        if (!goroutine) {
+            pb_int(&m, 2, i == 0 ? 1000 : i == 1 ? 3000 : 10);
+        }
+
+        pb_msg(&p, 2, &m);
+    }
+
+    /* locations 1..4 with one line each; functions 1..4 */
+    for (i = 1; i <= 4; i++) {
+        memset(&m, 0, sizeof(pb_t));
+        pb_int(&m, 1, i);
+        memset(&v, 0, sizeof(pb_t));
+        pb_int(&v, 1, i);
+        pb_int(&v, 2, 10 * i);
+        pb_msg(&m, 4, &v);
+        pb_msg(&p, 4, &m);
+
+        memset(&m, 0, sizeof(pb_t));
+        pb_int(&m, 1, i);
+        pb_int(&m, 2, i == 1 ? 5 : i == 2 ? 6 : i == 3 ? 7 : 8);
+        pb_int(&m, 4, i == 1 ? 9 : 10);
+        pb_msg(&p, 5, &m);
+    }
+
+    for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+        pb_bytes(&p, 6, strings[i], strlen(strings[i]));
+    }
+
+    pb_int(&p, 9, 1700000000000000000ULL);
+    pb_int(&p, 10, 30000000000ULL);
+
+    memset(&v, 0, sizeof(pb_t));
+    pb_int(&v, 1, goroutine ? 13 : 11);
+    pb_int(&v, 2, goroutine ? 2 : 4);
+    pb_msg(&p, 11, &v);
+    pb_int(&p, 12, goroutine ? 1 : 524288);
+    pb_int(&p, 13, 12);
+
+    memcpy(dst, p.buf, p.len);
+
+    return p.len;
+}
+
+
+typedef struct {
+    pprof_allocator_t        allocator;
+    pprof_profile_t         *profile;
+    pprof_report_t          *report;
+    pprof_report_options_t   ro;
+    pprof_render_options_t   o;
+    out_t                    out;
+    pprof_error_t            err;
+} page_t;
+
+
+static int
+render(page_t *pg, int goroutine, int format, int view, const char *zoom,
+    const char *search)
+{
+    int             rc;
+    size_t          len;
+    unsigned char   data[8192];
+    pprof_limits_t  limits;
+
+    memset(pg, 0, sizeof(page_t));
+    pg->allocator.alloc = t_alloc;
+    pg->allocator.free = t_free;
+    limits.max_inflated = 0;
+
+    len = fixture(data, goroutine);
+
+    pg->profile = pprof_profile_parse(data, len, &limits, &pg->allocator,
+                                      &pg->err);
+    if (pg->profile == NULL) {
+        printf("# parse: %s\n", pg->err.msg);
+        return -1;
+    }
+
+    pg->ro.zoom = zoom;
+    pg->ro.sort = PPROF_SORT_CUM;
+    pg->ro.focus = "main\\.";
+
+    pg->report = pprof_report(pg->profile, &pg->ro, &pg->allocator,
+                              &pg->err);
+    if (pg->report == NULL) {
+        printf("# report: %s\n", pg->err.msg);
+        return -1;
+    }
+
+    pg->o.format = format;
+    pg->o.view = view;
+    pg->o.nodecount = 100;
+    pg->o.title = "heap\"<x>";
+    pg->o.query = "seconds=30&x=%22a+b%3D";
+    pg->o.search = search;
+    pg->o.write = out_write;
+    pg->o.data = &pg->out;
+    pg->o.allocator = &pg->allocator;
+
+    rc = pprof_render(pg->report, &pg->o, &pg->err);
+
+    return rc;
+}
+
+
+static void
+done(page_t *pg)
+{
+    if (pg->report) {
+        pprof_report_free(pg->report);
+    }
+
+    if (pg->profile) {
+        pprof_profile_free(pg->profile);
+    }
+
+    free(pg->out.buf);
+}
+
+
+static size_t
+count(const char *s, const char *what)
+{
+    size_t  n;
+
+    n = 0;
+
+    while ((s = strstr(s, what)) != NULL) {
+        n++;
+        s += strlen(what);
+    }
+
+    return n;
+}
+
+
+/* the same in every page: a document, nothing raw from the profile */
+
+static void
+common(const page_t *pg, const char *name)
+{
+    const char  *b;
+
+    b = pg->out.buf ? pg->out.buf : "";
+
+    ok(strncmp(b, "<!DOCTYPE html>\n<html lang=\"en\">", 32) == 0,
+       "%s: a document", name);
+    ok(pg->out.len > 16 && strcmp(b + pg->out.len - 8, "</html>\n") == 0,
+       "%s: complete", name);
+    ok(strstr(b, "<script>alert") == NULL && strstr(b, "<x>") == NULL
+       && strstr(b, "<i>") == NULL && strstr(b, "<pkg>") == NULL,
+       "%s: profile strings escaped", name);
+    ok(strstr(b, "<title>heap&quot;&lt;x&gt;") != NULL,
+       "%s: title escaped", name);
+    ok(count(b, "<a ") == count(b, "</a>"), "%s: links closed", name);
+    ok(strlen(b) == pg->out.len, "%s: no NUL", name);
+    ok(strstr(b, "href=\"?seconds=30&amp;x=%22a+b%3D&amp;format=raw\"")
+       != NULL, "%s: raw link keeps the capture arguments", name);
+    ok(strstr(b, "href=\"/") == NULL && strstr(b, "href=\"http") == NULL
+       && strstr(b, "action=") == NULL,
+       "%s: links are relative", name);
+    ok(pg->out.calls <= pg->out.len / 4096 + 2,
+       "%s: buffered output (%zu writes for %zu bytes)", name,
+       pg->out.calls, pg->out.len);
+}
+
+
+static void
+test_escape(void)
+{
+    char         buf[256];
+    size_t       n;
+    const char  *in;
+
+    in = "a&b<c>d\"e'f";
+    n = pprof_html_escape(buf, in, strlen(in));
+    buf[n] = '\0';
+    ok(strcmp(buf, "a&amp;b&lt;c&gt;d&quot;e&#39;f") == 0,
+       "escape: the five characters");
+    ok(pprof_html_escape(NULL, in, strlen(in)) == n,
+       "escape: NULL dst measures");
+
+    in = "x\0y\x01z\t\n\r\x7f";
+    n = pprof_html_escape(buf, in, 9);
+    buf[n] = '\0';
+    ok(strcmp(buf, "x\xef\xbf\xbdy\xef\xbf\xbdz\t\n\xef\xbf\xbd\xef\xbf\xbd")
+       == 0, "escape: controls but tab and newline replaced");
+    ok(pprof_html_escape(NULL, in, 9) == n, "escape: controls measured");
+
+    in = "\xc3\xa9\xe2\x82\xac\xf0\x9f\x94\xa5";
+    n = pprof_html_escape(buf, in, strlen(in));
+    ok(n == strlen(in) && memcmp(buf, in, n) == 0,
+       "escape: valid UTF-8 kept");
+
+    in = "\xff\xc3(\xed\xa0\x80\xc2\x85\xf4\x90\x80\x80";
+    n = pprof_html_escape(buf, in, strlen(in));
+    buf[n] = '\0';
+    ok(strstr(buf, "\xff") == NULL && strstr(buf, "\xed\xa0") == NULL
+       && strstr(buf, "\xc2\x85") == NULL && strstr(buf, "(") != NULL,
+       "escape: invalid UTF-8, surrogates and C1 replaced");
+    ok(pprof_html_escape(NULL, in, strlen(in)) == n,
+       "escape: invalid UTF-8 measured");
+
+    /* a sequence cut by the end of the input */
+    n = pprof_html_escape(buf, "a\xe2\x82", 3);
+    ok(n == 7 && memcmp(buf, "a\xef\xbf\xbd\xef\xbf\xbd", 7) == 0,
+       "escape: truncated sequence");
+}
+
+
+static void
+test_top(void)
+{
+    page_t       pg;
+    const char  *b;
+
+    ok(render(&pg, 0, PPROF_FORMAT_HTML, PPROF_VIEW_TOP, NULL, NULL)
+       == PPROF_OK, "top: renders");
+    b = pg.out.buf;
+    common(&pg, "top");
+
+    ok(strstr(b, "evil&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+                 "&amp;&#39;") != NULL, "top: name shown escaped");
+    ok(strstr(b, "zoom=evil%3Cscript%3Ealert%28%22x%22%29%3C%2Fscript%3E"
+                 "%26%27") != NULL, "top: zoom link URL-encoded");
+    ok(strstr(b, "href=\"?seconds=30&amp;x=%22a+b%3D&amp;view=flame&amp;"
+                 "zoom=main.main&amp;sort=cum&amp;nodecount=100&amp;"
+                 "focus=main%5C.\"") != NULL,
+       "top: a name links to the zoomed flame graph with the state");
+    ok(strstr(b, "<input type=\"hidden\" name=\"x\" value=\"&quot;a b=\">")
+       != NULL, "top: capture arguments decoded into hidden inputs");
+    ok(strstr(b, "name=\"focus\" placeholder=\"regex\" value=\"main\\.\"")
+       != NULL, "top: focus input keeps its value");
+    ok(strstr(b, "<th scope=\"col\"") != NULL, "top: table headers");
+    ok(strstr(b, "aria-sort=\"descending\"><a href=\"?seconds=30&amp;"
+                 "x=%22a+b%3D&amp;view=top&amp;sort=cum") != NULL,
+       "top: sorted by cum");
+    ok(strstr(b, "sample=alloc_objects") != NULL
+       && strstr(b, "<strong title=\"bytes\">inuse_space</strong>") != NULL,
+       "top: sample type switcher");
+    ok(strstr(b, "view=goroutines") == NULL,
+       "top: no goroutines link for a heap profile");
+    ok(strstr(b, "a comment &lt;i&gt;") != NULL, "top: comment shown");
+    ok(strstr(b, "Showing <b>4</b> of <b>4</b> functions") != NULL,
+       "top: row count");
+
+    done(&pg);
+}
+
+
+static void
+test_flame(void)
+{
+    page_t       pg;
+    const char  *b;
+
+    ok(render(&pg, 0, PPROF_FORMAT_HTML, PPROF_VIEW_FLAME, NULL, "Do$")
+       == PPROF_OK, "flame: renders");
+    b = pg.out.buf;
+    common(&pg, "flame");
+
+    ok(strstr(b, "class=\"fg\"") != NULL, "flame: a graph");
+    ok(strstr(b, "Matched ") != NULL && strstr(b, " m\" style=") != NULL,
+       "flame: search highlights");
+    ok(strstr(b, "title=\"evil&lt;script&gt;") != NULL,
+       "flame: hover title escaped");
+    ok(strstr(b, "view=flame&amp;zoom=k8s.io%2Fx%2Fpkg.%28%2AT%29.Do&amp;"
+                 "sort=cum&amp;nodecount=100&amp;focus=main%5C.&amp;"
+                 "search=Do%24\"") != NULL,
+       "flame: frames zoom by link, keeping the search");
+    ok(strstr(b, "reset zoom") == NULL, "flame: no reset when not zoomed");
+    done(&pg);
+
+    ok(render(&pg, 0, PPROF_FORMAT_HTML, PPROF_VIEW_FLAME, "main.main",
+              "(") == PPROF_OK, "flame: zoomed, bad regex renders");
+    b = pg.out.buf;
+    common(&pg, "flame zoomed");
+    ok(strstr(b, "Invalid search regex") != NULL,
+       "flame: bad regex is a message");
+    ok(strstr(b, "reset zoom</a>") != NULL, "flame: reset zoom link");
+    ok(strstr(b, "<input type=\"hidden\" name=\"zoom\" value=\"main.main\">")
+       != NULL, "flame: search form keeps the zoom");
+    done(&pg);
+
+    ok(render(&pg, 0, PPROF_FORMAT_FLAMEGRAPH, 0, NULL, NULL) == PPROF_OK,
+       "flamegraph format: renders");
+    b = pg.out.buf;
+    common(&pg, "flamegraph");
+    ok(strstr(b, "format=flamegraph&amp;zoom=main.main") != NULL,
+       "flamegraph format: zoom links stay in the format");
+    done(&pg);
+}
+
+
+static void
+test_goroutines(void)
+{
+    page_t       pg;
+    const char  *b;
+
+    ok(render(&pg, 1, PPROF_FORMAT_HTML, PPROF_VIEW_GOROUTINES, NULL, NULL)
+       == PPROF_OK, "goroutines: renders");
+    b = pg.out.buf;
+    common(&pg, "goroutines");
+
+    ok(strstr(b, "<strong aria-current=\"page\">Goroutines</strong>") != NULL,
+       "goroutines: current view");
+    ok(strstr(b, "/src/&lt;pkg&gt;/t.go:20") != NULL,
+       "goroutines: file:line escaped");
+    ok(strstr(b, "<b>6</b> goroutines in <b>3</b> groups") != NULL,
+       "goroutines: totals");
+    done(&pg);
+}
+
+
+static void
+test_writer(void)
+{
+    page_t  pg;
+    int     rc;
+
+    memset(&pg, 0, sizeof(page_t));
+    rc = render(&pg, 0, PPROF_FORMAT_HTML, PPROF_VIEW_TOP, NULL, NULL);
+    done(&pg);
+    ok(rc == PPROF_OK, "writer: renders");
+
+    /* the same again, the writer failing at once */
+    {
+        size_t          len;
+        unsigned char   data[8192];
+        pprof_limits_t  limits;
+
+        memset(&pg, 0, sizeof(page_t));
+        pg.allocator.alloc = t_alloc;
+        pg.allocator.free = t_free;
+        limits.max_inflated = 0;
+        len = fixture(data, 0);
+        pg.profile = pprof_profile_parse(data, len, &limits, &pg.allocator,
+                                         &pg.err);
+        pg.report = pprof_report(pg.profile, &pg.ro, &pg.allocator, &pg.err);
+        pg.o.format = PPROF_FORMAT_HTML;
+        pg.o.view = PPROF_VIEW_FLAME;
+        pg.o.write = out_write;
+        pg.o.data = &pg.out;
+        pg.o.allocator = &pg.allocator;
+        pg.out.fail_after = 1;
+
+        rc = pprof_render(pg.report, &pg.o, &pg.err);
+        ok(rc != PPROF_OK && pg.err.msg[0] != '\0',
+           "writer: a failing writer fails the rendering (%s)", pg.err.msg);
+        done(&pg);
+    }
+}
+
+
+static void
+test_text(void)
+{
+    out_t                    out;
+    pprof_render_options_t   o;
+    static const char        text[] = "goroutine 1 [running]:\n"
+                                      "main.f(<0x1>)\n\0\x1b[31m&\xff\n";
+
+    memset(&out, 0, sizeof(out_t));
+    memset(&o, 0, sizeof(pprof_render_options_t));
+    o.title = "goroutine";
+    o.query = "seconds=5&debug=2";
+    o.write = out_write;
+    o.data = &out;
+
+    ok(pprof_render_text_page("goroutine", text, sizeof(text) - 1, &o)
+       == PPROF_OK, "text: renders");
+    ok(out.buf && strstr(out.buf, "main.f(&lt;0x1&gt;)\n\xef\xbf\xbd"
+                                  "\xef\xbf\xbd[31m&amp;\xef\xbf\xbd\n")
+       != NULL, "text: escaped, controls replaced");
+    ok(out.buf && strlen(out.buf) == out.len, "text: no NUL");
+    ok(out.buf && strstr(out.buf, "href=\"?seconds=5&amp;view=top\"") != NULL,
+       "text: view links leave debug= out");
+    ok(out.buf && strstr(out.buf, "href=\"?seconds=5&amp;debug=2&amp;"
+                                  "format=raw\"") != NULL,
+       "text: raw link keeps debug=");
+    free(out.buf);
+
+    memset(&out, 0, sizeof(out_t));
+    o.title = "502 error";
+    o.query = "";
+
+    ok(pprof_render_text_page(o.title, "bad <gateway>", 13, &o) == PPROF_OK
+       && strstr(out.buf, "<h1>502 error</h1>") != NULL
+       && strstr(out.buf, "bad &lt;gateway&gt;") != NULL
+       && strstr(out.buf, "<nav") == NULL,
+       "text: an error page, no links");
+    free(out.buf);
+}
+
+
+int
+main(void)
+{
+    test_escape();
+    test_top();
+    test_flame();
+    test_goroutines();
+    test_writer();
+    test_text();
+
+    printf("1..%d\n", tests);
+
+    return failures ? 1 : 0;
+}
