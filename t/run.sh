@@ -86,11 +86,12 @@ for m in $TEST_NGINX_LOAD_MODULES; do
     [ -e "$m" ] || echo "t/run.sh: warning: $m does not exist (make module?)" >&2
 done
 
-INC=()
+# t/inc: what the suites share (no Test::Nginx in it)
+INC=(-I "$ROOT/t/inc")
 if perl -MTest::Nginx::Socket -e1 2>/dev/null; then
     RUNNER="system Test::Nginx"
 else
-    INC=(-I "$ROOT/t/lib")
+    INC+=(-I "$ROOT/t/lib")
     RUNNER="t/lib Test::Nginx"
 fi
 
