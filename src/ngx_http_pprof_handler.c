@@ -382,7 +382,15 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         }
 
     } else if (q->renderable) {
-        q->negotiated = 1;
+
+        /* a view asked for by name is a page, whatever Accept says */
+
+        if (ngx_http_pprof_arg(r, "view", &value) == NGX_OK) {
+            q->html = 1;
+
+        } else {
+            q->negotiated = 1;
+        }
 
         if (q->html) {
             q->format = PPROF_FORMAT_HTML;

@@ -1137,6 +1137,11 @@ pprof_build_names(pprof_profile_t *pr, uint32_t *fnodes, uint32_t *unknown,
 
     memset(t.slots, 0, size * sizeof(uint32_t));
 
+    /*
+     * Names are taken as they are, like `go tool pprof -symbolize=none`:
+     * its default symbolization would also strip "(...)" and "<...>" from
+     * names that look like demangled C++, which Go profiles never have.
+     */
     for (i = 0; i < pr->info.nfunctions; i++) {
         name = pr->functions[i].name;
 
