@@ -32,9 +32,6 @@
 typedef struct {
     ngx_str_t                  path;
     ngx_str_t                  token;         /* empty: none usable */
-    ngx_file_uniq_t            uniq;
-    time_t                     mtime;
-    off_t                      size;
     ngx_msec_t                 refresh;
     ngx_event_t                timer;
     ngx_log_t                 *log;

@@ -14,7 +14,7 @@ static void ngx_http_pprof_token_read(ngx_http_pprof_token_t *token,
     ngx_log_t *log, ngx_uint_t level);
 static void ngx_http_pprof_token_timer(ngx_event_t *ev);
 static void ngx_http_pprof_token_set(ngx_http_pprof_token_t *token,
-    u_char *data, size_t len);
+    ngx_log_t *log, u_char *data, size_t len);
 
 
 ngx_http_pprof_token_t *
@@ -133,50 +133,34 @@ ngx_http_pprof_token_timer(ngx_event_t *ev)
 }
 
 
+/*
+ * The whole file is read on every tick: it is small, and comparing its
+ * content catches any rewrite (a kubelet's symlink swap, or an in-place
+ * write that keeps size and mtime).  A failure is logged once, when it
+ * starts, not on every tick.
+ */
+
 static void
 ngx_http_pprof_token_read(ngx_http_pprof_token_t *token, ngx_log_t *log,
     ngx_uint_t level)
 {
-    u_char           *p, *last;
-    u_char            buf[NGX_HTTP_PPROF_TOKEN_MAX + 1];
-    ssize_t           n;
-    ngx_fd_t          fd;
-    ngx_file_t        file;
-    ngx_file_info_t   fi;
+    u_char      *p, *last;
+    u_char       buf[NGX_HTTP_PPROF_TOKEN_MAX + 1];
+    char        *problem;
+    ssize_t      n;
+    ngx_fd_t     fd;
+    ngx_err_t    err;
+    ngx_file_t   file;
 
-    /* a projected volume swaps a symlink: stat() sees the new file */
-
-    if (ngx_file_info(token->path.data, &fi) == NGX_FILE_ERROR) {
-        if (!token->error) {
-            ngx_log_error(level, log, ngx_errno,
-                          "pprof: token file \"%V\" cannot be read: "
-                          "requests will be refused until it can",
-                          &token->path);
-        }
-
-        token->error = 1;
-        ngx_http_pprof_token_set(token, NULL, 0);
-        return;
-    }
-
-    if (!token->error
-        && token->token.len
-        && ngx_file_uniq(&fi) == token->uniq
-        && ngx_file_mtime(&fi) == token->mtime
-        && ngx_file_size(&fi) == token->size)
-    {
-        return;
-    }
+    err = 0;
+    problem = NULL;
 
     fd = ngx_open_file(token->path.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
 
     if (fd == NGX_INVALID_FILE) {
-        ngx_log_error(level, log, ngx_errno,
-                      "pprof: token file \"%V\" cannot be opened",
-                      &token->path);
-        token->error = 1;
-        ngx_http_pprof_token_set(token, NULL, 0);
-        return;
+        err = ngx_errno;
+        problem = "cannot be opened";
+        goto failed;
     }
 
     ngx_memzero(&file, sizeof(ngx_file_t));
@@ -186,15 +170,18 @@ ngx_http_pprof_token_read(ngx_http_pprof_token_t *token, ngx_log_t *log,
 
     n = ngx_read_file(&file, buf, sizeof(buf), 0);
 
+    if (n == NGX_ERROR) {
+        err = ngx_errno;
+    }
+
     if (ngx_close_file(fd) == NGX_FILE_ERROR) {
         ngx_log_error(NGX_LOG_ALERT, log, ngx_errno,
                       ngx_close_file_n " \"%V\" failed", &token->path);
     }
 
     if (n == NGX_ERROR) {
-        token->error = 1;
-        ngx_http_pprof_token_set(token, NULL, 0);
-        return;
+        problem = "cannot be read";
+        goto failed;
     }
 
     p = buf;
@@ -211,49 +198,49 @@ ngx_http_pprof_token_read(ngx_http_pprof_token_t *token, ngx_log_t *log,
         last--;
     }
 
-    if (n > NGX_HTTP_PPROF_TOKEN_MAX || p == last) {
-        ngx_log_error(level, log, 0,
-                      "pprof: token file \"%V\" is %s", &token->path,
-                      p == last ? "empty" : "too large for a token");
-        goto invalid;
+    if (p == last) {
+        problem = "is empty";
+        goto failed;
+    }
+
+    if (n > NGX_HTTP_PPROF_TOKEN_MAX) {
+        problem = "is too large for a token";
+        goto failed;
     }
 
     /* what goes into a header line must not be able to end it */
 
     for (n = 0; p + n < last; n++) {
         if (p[n] < 0x21 || p[n] > 0x7e) {
-            ngx_log_error(level, log, 0,
-                          "pprof: token file \"%V\" holds a character "
-                          "not allowed in a token at offset %z",
-                          &token->path, n);
-            goto invalid;
+            problem = "holds a character not allowed in a token";
+            goto failed;
         }
     }
 
-    ngx_http_pprof_token_set(token, p, last - p);
+    ngx_http_pprof_token_set(token, log, p, last - p);
     ngx_explicit_memzero(buf, sizeof(buf));
 
     if (token->error) {
         ngx_log_error(NGX_LOG_NOTICE, log, 0,
                       "pprof: token file \"%V\" read", &token->path);
-
-    } else {
-        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, log, 0,
-                       "pprof: token file \"%V\" changed", &token->path);
+        token->error = 0;
     }
-
-    token->error = 0;
-    token->uniq = ngx_file_uniq(&fi);
-    token->mtime = ngx_file_mtime(&fi);
-    token->size = ngx_file_size(&fi);
 
     return;
 
-invalid:
+failed:
 
     ngx_explicit_memzero(buf, sizeof(buf));
+
+    if (!token->error) {
+        ngx_log_error(level, log, err,
+                      "pprof: token file \"%V\" %s: requests will be "
+                      "refused until it holds a token", &token->path,
+                      problem);
+    }
+
     token->error = 1;
-    ngx_http_pprof_token_set(token, NULL, 0);
+    ngx_http_pprof_token_set(token, log, NULL, 0);
 }
 
 
@@ -263,8 +250,8 @@ invalid:
  */
 
 static void
-ngx_http_pprof_token_set(ngx_http_pprof_token_t *token, u_char *data,
-    size_t len)
+ngx_http_pprof_token_set(ngx_http_pprof_token_t *token, ngx_log_t *log,
+    u_char *data, size_t len)
 {
     u_char  *p;
 
@@ -274,10 +261,13 @@ ngx_http_pprof_token_set(ngx_http_pprof_token_t *token, u_char *data,
         return;
     }
 
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, log, 0,
+                   "pprof: token file \"%V\" changed", &token->path);
+
     p = NULL;
 
     if (len) {
-        p = ngx_alloc(len, ngx_cycle->log);
+        p = ngx_alloc(len, log);
         if (p == NULL) {
             len = 0;
 

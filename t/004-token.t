@@ -25,6 +25,26 @@ $After{'rotated token'} = sub {
     restore_apiserver_token() if $last;
 };
 
+# the same, but the file is rewritten in place: same inode, same size,
+# most likely the same mtime second; only its content tells
+$After{'rewritten in place'} = sub {
+    my ($block, $idx, $last) = @_;
+    if ($idx == 1) {
+        my $new = join '', map { sprintf '%02x', int rand 256 } 1 .. 20;
+        my $file = "$ENV{TEST_NGINX_HTML_DIR}/inplace-token";
+        my $pos = error_log_size();
+        spew($ENV{TEST_NGINX_APISERVER_TOKEN_FILE}, "$new\n");
+        open my $out, '+<', $file or die "cannot open $file: $!\n";
+        print $out "$new\n";
+        close $out;
+        my $ok = wait_until(3, sub {
+            index(error_log_since($pos), qq{pprof: token file "$file" changed}) >= 0
+        });
+        Test::More::ok($ok, $block->name . " - the gateway noticed within 3 s");
+    }
+    restore_apiserver_token() if $last;
+};
+
 # a token file that appears after the start is picked up without a reload
 $After{'appears later'} = sub {
     my ($block, $idx) = @_;
@@ -157,6 +177,29 @@ not-the-token-0123456789
 --- response_body_like eval
 ["\\Aok\\n\\z", "fake-apiserver", "fake-apiserver", "fake-apiserver",
  "\\A(?:GET /debug/pprof/cmdline auth=valid\\n){3}\\z"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 6b: a token rewritten in place (same size) is used without a reload
+--- http_config
+    pprof_token_refresh 200ms;
+--- user_files eval
+[["inplace-token", "$::Token\n"]]
+--- config
+    pprof_trusted_certificate $TEST_NGINX_CERTS_DIR/ca.crt;
+    pprof_token_file $TEST_NGINX_HTML_DIR/inplace-token;
+    location /debug/pprof/ {
+        pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT;
+    }
+--- request eval
+["GET /ctl/reset", "GET /debug/pprof/cmdline", "GET /debug/pprof/cmdline", "GET /ctl/requests"]
+--- error_code eval
+[200, 200, 200, 200]
+--- response_body_like eval
+["\\Aok\\n\\z", "fake-apiserver", "fake-apiserver",
+ "\\A(?:GET /debug/pprof/cmdline auth=valid\\n){2}\\z"]
 --- no_error_log
 [error]
 
