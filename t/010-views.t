@@ -408,3 +408,24 @@ GET /debug/pprof/cmdline?format=top
 --- response_body_like: not a profile
 --- error_log
 pprof: only the raw format applies here
+
+
+
+=== TEST 25: a search pattern gets the same guard as focus: no backreferences
+--- request
+GET /debug/pprof/heap?view=flame&search=%28a%29%5C1
+--- more_headers
+Accept: text/html
+--- response_body_like: Invalid search regex: search: backreferences are not supported
+--- no_error_log
+[error]
+
+
+
+=== TEST 26: so does focus, with a 400
+--- request
+GET /debug/pprof/heap?format=top&focus=%28a%29%5C1
+--- error_code: 400
+--- response_body_like: focus: backreferences are not supported
+--- error_log
+pprof: focus: backreferences are not supported

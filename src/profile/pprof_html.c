@@ -93,7 +93,7 @@ typedef struct {
 typedef struct {
     regex_t                        re;
     int                            compiled;
-    char                           error[160];
+    pprof_error_t                  error;     /* a bad pattern */
     char                          *name;        /* NUL-terminated copy */
     size_t                         name_size;
     pprof_html_cache_t            *cache;
@@ -1676,7 +1676,7 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
 
         if (invalid) {
             pprof_html_lit(o, "<span class=\"err\">Invalid search regex: ");
-            pprof_html_esc(o, search.error, strlen(search.error));
+            pprof_html_esc(o, search.error.msg, strlen(search.error.msg));
             pprof_html_lit(o, "</span>");
 
         } else {
@@ -1953,13 +1953,13 @@ static int
 pprof_html_search_init(pprof_html_ctx_t *ctx, pprof_html_search_t *s,
     size_t nnodes)
 {
-    int     rc;
     size_t  size;
 
-    rc = regcomp(&s->re, ctx->options->search, REG_EXTENDED | REG_NOSUB);
-
-    if (rc != 0) {
-        regerror(rc, &s->re, s->error, sizeof(s->error));
+    if (pprof_regex_compile(&s->re, "search", ctx->options->search,
+                            &s->error)
+        != PPROF_OK)
+    {
+        /* shown on the page; the rest of the page is still useful */
         return PPROF_OK;
     }
 

@@ -9,6 +9,8 @@
 #define _PPROF_INTERNAL_H_INCLUDED_
 
 
+#include <regex.h>
+
 #include "pprof.h"
 
 
@@ -78,6 +80,15 @@ int pprof_render_html(pprof_report_t *report,
     const pprof_render_options_t *options, pprof_error_t *err);
 int pprof_render_flamegraph(pprof_report_t *report,
     const pprof_render_options_t *options, pprof_error_t *err);
+
+
+/*
+ * The one way patterns are compiled (POSIX ERE, no subexpressions): at
+ * most 512 bytes, no backreferences, which make matching exponential.
+ * err may be NULL.
+ */
+int pprof_regex_compile(regex_t *rx, const char *what, const char *re,
+    pprof_error_t *err);
 
 
 void *pprof_alloc(const pprof_allocator_t *a, size_t size);

@@ -216,12 +216,21 @@ pprof_regex_check(const char *what, const char *re, pprof_error_t *err)
 }
 
 
-static int
+/*
+ * Every pattern, whether a user's or a profile's (drop_frames comes from
+ * untrusted bytes too), is checked before it is compiled.
+ */
+
+int
 pprof_regex_compile(regex_t *rx, const char *what, const char *re,
     pprof_error_t *err)
 {
     int   rc;
     char  msg[128];
+
+    if (pprof_regex_check(what, re, err) != PPROF_OK) {
+        return PPROF_ERROR;
+    }
 
     rc = regcomp(rx, re, REG_EXTENDED | REG_NOSUB);
 
@@ -427,13 +436,6 @@ pprof_setup_filters(pprof_report_t *r, pprof_error_t *err)
     r->focus = o->focus != NULL && o->focus[0] != '\0';
     r->ignore = o->ignore != NULL && o->ignore[0] != '\0';
     r->zoom = o->zoom != NULL && o->zoom[0] != '\0';
-
-    if ((r->focus && pprof_regex_check("focus", o->focus, err) != PPROF_OK)
-        || (r->ignore
-            && pprof_regex_check("ignore", o->ignore, err) != PPROF_OK))
-    {
-        return PPROF_ERROR;
-    }
 
     tmp = pprof_alloc(&r->allocator, pr->longest_name + 1);
     if (tmp == NULL) {
