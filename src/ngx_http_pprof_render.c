@@ -35,6 +35,11 @@ static ngx_int_t ngx_http_pprof_upstream_error(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
 static void ngx_http_pprof_quote(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_str_t *msg);
+static ngx_int_t ngx_http_pprof_fail(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx, ngx_uint_t status);
+static void ngx_http_pprof_log_reason(ngx_http_request_t *r,
+    ngx_uint_t status, ngx_str_t *reason);
+static char *ngx_http_pprof_status_text(ngx_uint_t status);
 static ngx_int_t ngx_http_pprof_error_response(ngx_http_request_t *r,
     ngx_uint_t status, ngx_str_t *reason, ngx_chain_t **out);
 static ngx_int_t ngx_http_pprof_send(ngx_http_request_t *r,
@@ -99,8 +104,6 @@ ngx_http_pprof_header_filter(ngx_http_request_t *r)
             return ngx_http_next_header_filter(r);
         }
 
-        ctx->replace = 1;
-
         return ngx_http_pprof_filter_error(r, ctx, r->headers_out.status);
     }
 
@@ -127,11 +130,7 @@ ngx_http_pprof_header_filter(ngx_http_request_t *r)
         if (ctx->text && ctx->query.format != PPROF_FORMAT_HTML) {
             ngx_http_pprof_set_reason(r, ctx, "the APIServer sent text "
                                       "where a profile was expected");
-            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "pprof: %V",
-                          &ctx->reason);
-            ctx->replace = 1;
-            return ngx_http_pprof_filter_error(r, ctx,
-                                               NGX_HTTP_BAD_GATEWAY);
+            return ngx_http_pprof_fail(r, ctx, NGX_HTTP_BAD_GATEWAY);
         }
 
         plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
@@ -143,11 +142,7 @@ ngx_http_pprof_header_filter(ngx_http_request_t *r)
                                       "download it with ?format=raw",
                                       r->headers_out.content_length_n,
                                       ctx->body_max);
-            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "pprof: %V",
-                          &ctx->reason);
-            ctx->replace = 1;
-            return ngx_http_pprof_filter_error(r, ctx,
-                                               NGX_HTTP_BAD_GATEWAY);
+            return ngx_http_pprof_fail(r, ctx, NGX_HTTP_BAD_GATEWAY);
         }
 
     } else {
@@ -221,14 +216,10 @@ ngx_http_pprof_collect(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
                                           "than pprof_max_size (%uz); "
                                           "download it with ?format=raw",
                                           ctx->body_max);
-                ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                              "pprof: %V", &ctx->reason);
                 ctx->collect = 0;
-                ctx->replace = 1;
                 b->pos = b->last;
 
-                return ngx_http_pprof_filter_error(r, ctx,
-                                                   NGX_HTTP_BAD_GATEWAY);
+                return ngx_http_pprof_fail(r, ctx, NGX_HTTP_BAD_GATEWAY);
             }
 
             /* an error body is only quoted: its start is enough */
@@ -284,7 +275,7 @@ static ngx_int_t
 ngx_http_pprof_render(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
 {
     ngx_str_t                 reason;
-    ngx_uint_t                status, level;
+    ngx_uint_t                status;
     pprof_error_t             err;
     pprof_report_t           *report;
     pprof_limits_t            limits;
@@ -398,13 +389,9 @@ send:
 
 failed:
 
-    level = (status == NGX_HTTP_BAD_REQUEST) ? NGX_LOG_INFO : NGX_LOG_ERR;
-    ngx_log_error(level, r->connection->log, 0, "pprof: %V", &reason);
-
     ctx->reason = reason;
-    ctx->replace = 1;
 
-    return ngx_http_pprof_filter_error(r, ctx, status);
+    return ngx_http_pprof_fail(r, ctx, status);
 }
 
 
@@ -415,7 +402,7 @@ ngx_http_pprof_upstream_error(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx)
 {
     ngx_str_t                   msg;
-    ngx_uint_t                  status, level;
+    ngx_uint_t                  status;
     ngx_http_pprof_loc_conf_t  *plcf;
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
@@ -456,12 +443,7 @@ ngx_http_pprof_upstream_error(ngx_http_request_t *r,
                                   ctx->upstream_status, &msg);
     }
 
-    level = (status == NGX_HTTP_BAD_GATEWAY) ? NGX_LOG_ERR : NGX_LOG_INFO;
-    ngx_log_error(level, r->connection->log, 0, "pprof: %V", &ctx->reason);
-
-    ctx->replace = 1;
-
-    return ngx_http_pprof_filter_error(r, ctx, status);
+    return ngx_http_pprof_fail(r, ctx, status);
 }
 
 
@@ -545,6 +527,35 @@ ngx_http_pprof_quote(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 }
 
 
+/* a failure found while filtering: logged, then answered */
+
+static ngx_int_t
+ngx_http_pprof_fail(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
+    ngx_uint_t status)
+{
+    ngx_http_pprof_log_reason(r, status, &ctx->reason);
+
+    return ngx_http_pprof_filter_error(r, ctx, status);
+}
+
+
+/* the client's mistakes are news only at info level, the rest is an error */
+
+static void
+ngx_http_pprof_log_reason(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *reason)
+{
+    ngx_uint_t  level;
+
+    level = (status >= NGX_HTTP_INTERNAL_SERVER_ERROR) ? NGX_LOG_ERR
+                                                       : NGX_LOG_INFO;
+
+    ngx_log_error(level, r->connection->log, 0, "pprof: %V", reason);
+}
+
+
+/* answers with ctx->reason through the rest of the filter chain */
+
 ngx_int_t
 ngx_http_pprof_filter_error(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     ngx_uint_t status)
@@ -572,7 +583,6 @@ ngx_http_pprof_send_error(ngx_http_request_t *r, ngx_uint_t status,
     va_list                args;
     ngx_int_t              rc;
     ngx_str_t              reason;
-    ngx_uint_t             level;
     ngx_chain_t           *out;
     ngx_http_pprof_ctx_t  *ctx;
 
@@ -590,9 +600,7 @@ ngx_http_pprof_send_error(ngx_http_request_t *r, ngx_uint_t status,
                  - reason.data;
     va_end(args);
 
-    level = (status >= NGX_HTTP_INTERNAL_SERVER_ERROR) ? NGX_LOG_ERR
-                                                       : NGX_LOG_INFO;
-    ngx_log_error(level, r->connection->log, 0, "pprof: %V", &reason);
+    ngx_http_pprof_log_reason(r, status, &reason);
 
     if (ngx_http_pprof_error_response(r, status, &reason, &out) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -639,6 +647,28 @@ ngx_http_pprof_set_reason(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 }
 
 
+static char *
+ngx_http_pprof_status_text(ngx_uint_t status)
+{
+    switch (status) {
+    case NGX_HTTP_BAD_REQUEST:
+        return "Bad Request";
+    case NGX_HTTP_NOT_FOUND:
+        return "Not Found";
+    case NGX_HTTP_NOT_ALLOWED:
+        return "Not Allowed";
+    case NGX_HTTP_REQUEST_ENTITY_TOO_LARGE:
+        return "Request Entity Too Large";
+    case NGX_HTTP_BAD_GATEWAY:
+        return "Bad Gateway";
+    case NGX_HTTP_GATEWAY_TIME_OUT:
+        return "Gateway Time-out";
+    default:
+        return "Error";
+    }
+}
+
+
 /* a page for browsers, a line for everything else; headers set */
 
 static ngx_int_t
@@ -665,7 +695,8 @@ ngx_http_pprof_error_response(ngx_http_request_t *r, ngx_uint_t status,
         allocator.free = ngx_http_pprof_free;
         allocator.data = r->pool;
 
-        (void) ngx_snprintf(title, sizeof(title), "%ui error%Z", status);
+        (void) ngx_snprintf(title, sizeof(title), "%ui %s%Z", status,
+                            ngx_http_pprof_status_text(status));
 
         ngx_memzero(&opts, sizeof(pprof_render_options_t));
         opts.format = PPROF_FORMAT_HTML;
