@@ -17,7 +17,7 @@ CC ?=			cc
 DEB_PACKAGES :=		nginx nginx-dev libssl-dev zlib1g-dev libpcre2-dev \
 			golang-go golang-github-google-pprof-dev clang \
 			libclang-rt-14-dev openssl curl time perl \
-			libio-socket-ssl-perl
+			libio-socket-ssl-perl valgrind
 
 ENGINE_SRCS :=		$(wildcard src/profile/*.c)
 ENGINE_HDRS :=		$(wildcard src/profile/*.h)

@@ -149,6 +149,8 @@ ngx_int_t ngx_http_pprof_upstream_start(ngx_http_request_t *r,
 ngx_int_t ngx_http_pprof_filter_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_pprof_send_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *fmt, ...);
+ngx_int_t ngx_http_pprof_add_header(ngx_http_request_t *r, char *key,
+    ngx_str_t *value);
 ngx_int_t ngx_http_pprof_filter_error(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_uint_t status);
 ngx_int_t ngx_http_pprof_set_reason(ngx_http_request_t *r,

@@ -111,7 +111,7 @@ ngx_int_t
 ngx_http_pprof_handler(ngx_http_request_t *r)
 {
     ngx_int_t                  rc;
-    ngx_table_elt_t           *h;
+    ngx_str_t                  allow;
     ngx_http_pprof_ctx_t      *ctx;
     ngx_http_pprof_profile_t  *profile;
 
@@ -141,19 +141,15 @@ ngx_http_pprof_handler(ngx_http_request_t *r)
     {
         (void) ngx_http_discard_request_body(r);
 
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        h->hash = 1;
-        ngx_str_set(&h->key, "Allow");
-
         if (profile->flags & NGX_HTTP_PPROF_POST) {
-            ngx_str_set(&h->value, "GET, POST");
+            ngx_str_set(&allow, "GET, POST");
 
         } else {
-            ngx_str_set(&h->value, "GET");
+            ngx_str_set(&allow, "GET");
+        }
+
+        if (ngx_http_pprof_add_header(r, "Allow", &allow) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
         return ngx_http_pprof_send_error(r, NGX_HTTP_NOT_ALLOWED,
@@ -225,6 +221,18 @@ ngx_http_pprof_route(ngx_http_request_t *r)
         && ngx_strncmp(r->uri.data, clcf->name.data, clcf->name.len) == 0)
     {
         p = r->uri.data + clcf->name.len;
+
+        /* "location /pprof" serves /pprof/heap, not /pprofheap */
+
+        if (clcf->name.len && clcf->name.data[clcf->name.len - 1] != '/') {
+            if (p < last && *p != '/') {
+                return NULL;
+            }
+
+            if (p < last) {
+                p++;
+            }
+        }
 
     } else {
         return NULL;

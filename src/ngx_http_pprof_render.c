@@ -46,7 +46,6 @@ static ngx_int_t ngx_http_pprof_send(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_chain_t *out);
 static void ngx_http_pprof_reset_headers(ngx_http_request_t *r,
     ngx_uint_t status, char *type, size_t len, ngx_chain_t *out);
-static ngx_int_t ngx_http_pprof_vary(ngx_http_request_t *r);
 static ngx_int_t ngx_http_pprof_set_filename(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
 static int ngx_http_pprof_write(void *data, const char *buf, size_t len);
@@ -83,6 +82,8 @@ ngx_http_pprof_filter_init(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_pprof_header_filter(ngx_http_request_t *r)
 {
+    static ngx_str_t  vary = ngx_string("Accept");
+
     ngx_uint_t                  status;
     ngx_http_upstream_t        *u;
     ngx_http_pprof_ctx_t       *ctx;
@@ -107,7 +108,11 @@ ngx_http_pprof_header_filter(ngx_http_request_t *r)
         return ngx_http_pprof_filter_error(r, ctx, r->headers_out.status);
     }
 
-    if (ctx->query.negotiated && ngx_http_pprof_vary(r) != NGX_OK) {
+    /* the same URL answers a page or a profile, by Accept */
+
+    if (ctx->query.negotiated
+        && ngx_http_pprof_add_header(r, "Vary", &vary) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -838,10 +843,8 @@ ngx_http_pprof_reset_headers(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
-/* the same URL answers a page or a profile, by Accept */
-
-static ngx_int_t
-ngx_http_pprof_vary(ngx_http_request_t *r)
+ngx_int_t
+ngx_http_pprof_add_header(ngx_http_request_t *r, char *key, ngx_str_t *value)
 {
     ngx_table_elt_t  *h;
 
@@ -851,8 +854,9 @@ ngx_http_pprof_vary(ngx_http_request_t *r)
     }
 
     h->hash = 1;
-    ngx_str_set(&h->key, "Vary");
-    ngx_str_set(&h->value, "Accept");
+    h->key.data = (u_char *) key;
+    h->key.len = ngx_strlen(key);
+    h->value = *value;
 
     return NGX_OK;
 }
@@ -863,11 +867,10 @@ ngx_http_pprof_vary(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_pprof_set_filename(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
 {
-    u_char                     *p;
     char                       *ext;
     size_t                      len;
     ngx_tm_t                    tm;
-    ngx_table_elt_t            *h;
+    ngx_str_t                   value;
     ngx_http_pprof_loc_conf_t  *plcf;
 
     if (!ctx->query.download || ctx->text) {
@@ -885,31 +888,23 @@ ngx_http_pprof_set_filename(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
     len = sizeof("attachment; filename=\"-delta-YYYYmmddTHHMMSSZ.trace\"")
           + plcf->target.len + ctx->query.name.len;
 
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
+    value.data = ngx_pnalloc(r->pool, len);
+    if (value.data == NULL) {
         return NGX_ERROR;
     }
 
     ngx_gmtime(ngx_time(), &tm);
 
-    h->hash = 1;
-    ngx_str_set(&h->key, "Content-Disposition");
-    h->value.data = p;
-    h->value.len = ngx_sprintf(p, "attachment; filename=\"%V-%V%s-"
-                               "%4d%02d%02dT%02d%02d%02dZ.%s\"",
-                               &plcf->target, &ctx->query.name,
-                               ctx->query.delta ? "-delta" : "",
-                               tm.ngx_tm_year, tm.ngx_tm_mon,
-                               tm.ngx_tm_mday, tm.ngx_tm_hour,
-                               tm.ngx_tm_min, tm.ngx_tm_sec, ext)
-                   - p;
+    value.len = ngx_sprintf(value.data, "attachment; filename=\"%V-%V%s-"
+                            "%4d%02d%02dT%02d%02d%02dZ.%s\"",
+                            &plcf->target, &ctx->query.name,
+                            ctx->query.delta ? "-delta" : "",
+                            tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
+                            tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec,
+                            ext)
+                - value.data;
 
-    return NGX_OK;
+    return ngx_http_pprof_add_header(r, "Content-Disposition", &value);
 }
 
 

@@ -320,3 +320,20 @@ pprof: a symbol lookup needs a Content-Length
  "\\AGET /debug/pprof/goroutine\\?debug=1 auth=valid\\n\\z"]
 --- no_error_log
 [error]
+
+
+
+=== TEST 12: a location without a trailing slash: /pprof/heap, never /pprofheap
+--- config
+    pprof_trusted_certificate $TEST_NGINX_CERTS_DIR/ca.crt;
+    pprof_token_file $TEST_NGINX_TOKEN_FILE;
+    location /pprof {
+        pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT;
+    }
+--- request eval
+["GET /ctl/reset", "GET /pprof/cmdline", "GET /pprofcmdline", "GET /pprof", "GET /ctl/requests"]
+--- error_code eval
+[200, 200, 404, 200, 200]
+--- response_body_like eval
+["\\Aok\\n\\z", "fake-apiserver", "not a profile this gateway serves", "/debug/pprof/",
+ "\\AGET /debug/pprof/cmdline auth=valid\\nGET /debug/pprof/ auth=valid\\n\\z"]

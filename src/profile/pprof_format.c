@@ -889,66 +889,32 @@ pprof_out_frame(pprof_out_t *out, pprof_str_t name)
 
 
 static int
-pprof_render_collapsed(pprof_report_t *report,
-    const pprof_render_options_t *o, pprof_out_t *out, pprof_error_t *err)
+pprof_render_collapsed(pprof_report_t *report, pprof_out_t *out,
+    pprof_error_t *err)
 {
-    size_t                    i, depth, max;
-    uint32_t                  t, *path;
-    const pprof_tree_t       *tree;
-    const pprof_tree_node_t  *nodes;
+    size_t                 i, k;
+    const uint32_t        *f;
+    const pprof_stacks_t  *st;
 
-    tree = pprof_report_tree(report, err);
-    if (tree == NULL) {
+    st = pprof_report_stacks(report, err);
+    if (st == NULL) {
         return PPROF_ERROR;
     }
 
-    nodes = tree->nodes;
-    max = 0;
+    /* the stacks come in the call tree's pre-order, children by name */
+    for (i = 0; i < st->nstacks && !out->failed; i++) {
+        f = st->stacks[i].frames;
 
-    for (i = 0; i < tree->nnodes; i++) {
-        if (nodes[i].depth > max) {
-            max = nodes[i].depth;
-        }
-    }
-
-    path = pprof_alloc(o->allocator, (max + 1) * sizeof(uint32_t));
-    if (path == NULL) {
-        pprof_set_error(err, "out of memory");
-        return PPROF_ERROR;
-    }
-
-    /* preorder, children in name order */
-    t = nodes[0].first_child;
-
-    while (t != PPROF_NONE && !out->failed) {
-        depth = nodes[t].depth;
-        path[depth] = t;
-
-        if (nodes[t].flat != 0) {
-            for (i = 1; i <= depth; i++) {
-                if (i > 1) {
-                    pprof_out_write(out, ";", 1);
-                }
-
-                pprof_out_frame(out, nodes[path[i]].name);
+        for (k = 1; k <= f[0]; k++) {
+            if (k > 1) {
+                pprof_out_write(out, ";", 1);
             }
 
-            pprof_out_printf(out, " %lld\n", (long long) nodes[t].flat);
+            pprof_out_frame(out, st->names[f[k]]);
         }
 
-        if (nodes[t].first_child != PPROF_NONE) {
-            t = nodes[t].first_child;
-            continue;
-        }
-
-        while (t != 0 && nodes[t].next_sibling == PPROF_NONE) {
-            t = nodes[t].parent;
-        }
-
-        t = t == 0 ? PPROF_NONE : nodes[t].next_sibling;
+        pprof_out_printf(out, " %lld\n", (long long) st->stacks[i].weight);
     }
-
-    pprof_free(o->allocator, path);
 
     return PPROF_OK;
 }
@@ -1021,7 +987,7 @@ pprof_render(pprof_report_t *report, const pprof_render_options_t *options,
         break;
 
     default:
-        rc = pprof_render_collapsed(report, &o, &out, err);
+        rc = pprof_render_collapsed(report, &out, err);
         break;
     }
 

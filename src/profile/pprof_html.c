@@ -34,8 +34,6 @@
 /* escaping expands a byte to at most 6 ("&quot;"), URL encoding to 3 */
 #define PPROF_HTML_ESC_CHUNK    (PPROF_HTML_BUF / 8)
 
-/* flame graph frames narrower than 1/1000 of the width are not drawn */
-#define PPROF_HTML_FLAME_MIN    1000
 /* a frame gets a text label from this width on, in 1/1000 of a percent */
 #define PPROF_HTML_LABEL_MIN    2000
 #define PPROF_HTML_ROW          18
@@ -157,15 +155,13 @@ static void pprof_html_frame(pprof_html_ctx_t *ctx,
     const pprof_tree_node_t *node, int64_t x, int64_t width, int root,
     int matched);
 static int pprof_html_search_init(pprof_html_ctx_t *ctx,
-    pprof_html_search_t *s, size_t nnodes);
+    pprof_html_search_t *s, size_t nnames);
 static int pprof_html_search_match(pprof_html_ctx_t *ctx,
     pprof_html_search_t *s, pprof_str_t name);
 static void pprof_html_search_free(pprof_html_ctx_t *ctx,
     pprof_html_search_t *s);
 static int64_t pprof_html_search_tree(pprof_html_ctx_t *ctx,
     pprof_html_search_t *s, const pprof_tree_t *tree, unsigned char *marks);
-static uint32_t pprof_html_next(const pprof_tree_t *tree, uint32_t i,
-    int descend);
 static pprof_str_t pprof_html_short_name(pprof_str_t name);
 static uint32_t pprof_html_hash(const char *p, size_t len);
 static pprof_str_t pprof_html_s(const char *s);
@@ -1576,10 +1572,8 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
 {
     int                       searching, invalid, matched;
     double                    scale;
-    size_t                    shown, maxdepth;
-    int64_t                   rootcum, min, x, total, msum;
-    int64_t                  *start, *end;
-    uint32_t                  i, d;
+    size_t                    i, shown, maxdepth;
+    int64_t                   rootcum, min, total, msum;
     unsigned char            *marks;
     pprof_html_out_t         *o;
     pprof_html_link_t         l;
@@ -1652,7 +1646,9 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
     memset(&search, 0, sizeof(pprof_html_search_t));
 
     if (ctx->state.search.len) {
-        if (pprof_html_search_init(ctx, &search, tree->nnodes) != PPROF_OK) {
+        if (pprof_html_search_init(ctx, &search, tree->stacks->nnames)
+            != PPROF_OK)
+        {
             pprof_html_search_free(ctx, &search);
             return PPROF_ERROR;
         }
@@ -1661,7 +1657,9 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
             invalid = 1;
 
         } else {
-            marks = pprof_alloc(ctx->options->allocator, tree->nnodes);
+            /* a mark per node, then one per name (see search_tree) */
+            marks = pprof_alloc(ctx->options->allocator,
+                                tree->nnodes + tree->stacks->nnames);
             if (marks == NULL) {
                 pprof_html_search_free(ctx, &search);
                 pprof_html_set_error(ctx->err, "html: out of memory");
@@ -1698,95 +1696,49 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
 
     /*
      * Pass 1: how deep the drawn part goes, for the height of the box.
-     * Frames narrower than 1/PPROF_HTML_FLAME_MIN are skipped with their
-     * subtrees.
+     * Frames narrower than 1/PPROF_TREE_MIN are not drawn (the tree
+     * leaves them out already).
      */
 
-    min = rootcum / PPROF_HTML_FLAME_MIN;
+    min = rootcum / PPROF_TREE_MIN;
     if (min < 1) {
         min = 1;
     }
 
     shown = 0;
     maxdepth = 0;
-    i = 0;
 
-    while (i != PPROF_NONE) {
-        node = &nodes[i];
-
-        if (node->cum >= min) {
+    for (i = 0; i < tree->nnodes; i++) {
+        if (nodes[i].cum >= min) {
             shown++;
-            if (node->depth > maxdepth) {
-                maxdepth = node->depth;
+            if (nodes[i].depth > maxdepth) {
+                maxdepth = nodes[i].depth;
             }
         }
-
-        i = pprof_html_next(tree, i, node->cum >= min);
     }
-
-    start = pprof_alloc(ctx->options->allocator,
-                        2 * (maxdepth + 2) * sizeof(int64_t));
-    if (start == NULL) {
-        pprof_free(ctx->options->allocator, marks);
-        pprof_html_search_free(ctx, &search);
-        pprof_html_set_error(ctx->err, "html: out of memory");
-        return PPROF_ERROR;
-    }
-
-    end = start + maxdepth + 2;
 
     /* to thousandths of a percent of the width */
     scale = 100000.0 / (double) rootcum;
 
-    /*
-     * Pass 2: draw, root on top.  A node's left edge is its parent's left
-     * edge if it is the first child, else where its previous sibling (the
-     * last node seen at that depth) ended.
-     */
+    /* Pass 2: draw, root on top, in pre-order (the nodes' order) */
 
     pprof_html_lit(o, "<div class=\"fg\" style=\"height:");
     pprof_html_uint(o, (maxdepth + 1) * PPROF_HTML_ROW);
     pprof_html_lit(o, "px\">\n");
 
-    i = 0;
-
-    while (i != PPROF_NONE) {
+    for (i = 0; i < tree->nnodes && !o->failed; i++) {
         node = &nodes[i];
-        d = node->depth;
 
-        if (d > maxdepth + 1 || (d == 0) != (i == 0)) {
-            /* a malformed tree: do not write out of bounds */
-            i = pprof_html_next(tree, i, 0);
+        if (node->cum < min) {
             continue;
         }
 
-        if (i == 0) {
-            x = 0;
+        matched = searching && (marks[i] & 1);
 
-        } else if (nodes[node->parent].first_child == i) {
-            x = start[d - 1];
-
-        } else {
-            x = end[d];
-        }
-
-        start[d] = x;
-        end[d] = x + node->cum;
-
-        if (node->cum >= min) {
-            matched = searching && (marks[i] & 1);
-
-            pprof_html_frame(ctx, node,
-                             (int64_t) ((double) x * scale + 0.5),
-                             (int64_t) ((double) node->cum * scale + 0.5),
-                             i == 0, matched);
-
-            if (o->failed) {
-                break;
-            }
-        }
-
-        i = pprof_html_next(tree, i, node->cum >= min);
+        pprof_html_frame(ctx, node,
+                         (int64_t) ((double) node->left * scale + 0.5),
+                         (int64_t) ((double) node->cum * scale + 0.5),
+                         i == 0, matched);
     }
 
     pprof_html_lit(o, "</div>\n");
@@ -1795,9 +1747,9 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
     pprof_html_uint(o, shown);
     pprof_html_lit(o, " frames drawn");
 
-    if (tree->nnodes > shown) {
+    if (tree->nnodes + tree->nhidden > shown) {
         pprof_html_lit(o, ", ");
-        pprof_html_uint(o, tree->nnodes - shown);
+        pprof_html_uint(o, tree->nnodes + tree->nhidden - shown);
         pprof_html_lit(o, " narrower than 0.1% hidden");
     }
 
@@ -1807,7 +1759,6 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
                    ctx->info->sample_types[ctx->rinfo->sample_index].type.len);
     pprof_html_lit(o, "; callers above callees; click a frame to zoom.</p>\n");
 
-    pprof_free(ctx->options->allocator, start);
     pprof_free(ctx->options->allocator, marks);
     pprof_html_search_free(ctx, &search);
 
@@ -1890,31 +1841,6 @@ pprof_html_frame(pprof_html_ctx_t *ctx, const pprof_tree_node_t *node,
 }
 
 
-/* pre-order successor of node i; descend == 0 skips its subtree */
-
-static uint32_t
-pprof_html_next(const pprof_tree_t *tree, uint32_t i, int descend)
-{
-    const pprof_tree_node_t  *nodes;
-
-    nodes = tree->nodes;
-
-    if (descend && nodes[i].first_child != PPROF_NONE) {
-        return nodes[i].first_child;
-    }
-
-    while (i != 0 && i != PPROF_NONE) {
-        if (nodes[i].next_sibling != PPROF_NONE) {
-            return nodes[i].next_sibling;
-        }
-
-        i = nodes[i].parent;
-    }
-
-    return PPROF_NONE;
-}
-
-
 /*
  * "k8s.io/apiserver/pkg/server.(*Config).Complete" is labelled
  * "server.(*Config).Complete": the package path is in the hover title.
@@ -1951,7 +1877,7 @@ pprof_html_short_name(pprof_str_t name)
 
 static int
 pprof_html_search_init(pprof_html_ctx_t *ctx, pprof_html_search_t *s,
-    size_t nnodes)
+    size_t nnames)
 {
     size_t  size;
 
@@ -1967,7 +1893,7 @@ pprof_html_search_init(pprof_html_ctx_t *ctx, pprof_html_search_t *s,
 
     /* a name is matched once: functions recur all over the tree */
     size = 64;
-    while (size < 2 * nnodes && size < PPROF_HTML_CACHE_MAX) {
+    while (size < 2 * nnames && size < PPROF_HTML_CACHE_MAX) {
         size <<= 1;
     }
 
@@ -2059,57 +1985,51 @@ static int64_t
 pprof_html_search_tree(pprof_html_ctx_t *ctx, pprof_html_search_t *s,
     const pprof_tree_t *tree, unsigned char *marks)
 {
-    int                       m;
-    size_t                    n;
+    size_t                    i, k, n;
     int64_t                   sum;
-    uint32_t                  i, p, mdepth;
+    unsigned char            *seen;
+    const uint32_t           *f;
+    const pprof_stacks_t     *st;
     const pprof_tree_node_t  *nodes;
 
     nodes = tree->nodes;
     n = tree->nnodes;
+
+    /* parents come before children */
+    marks[0] = 0;
+
+    for (i = 1; i < n; i++) {
+        marks[i] = (unsigned char)
+                   (pprof_html_search_match(ctx, s, nodes[i].name)
+                    | (marks[nodes[i].parent] ? 2 : 0));
+    }
+
+    /*
+     * The matched share counts each stack with a matching frame once,
+     * narrow ones too: the sum of the outermost matching nodes' cum in
+     * the whole tree.  seen[rank], after the nodes' marks: 0 not matched
+     * yet, 1 no, 2 yes.
+     */
+    st = tree->stacks;
+    seen = marks + n;
+    memset(seen, 0, st->nnames);
     sum = 0;
 
-    /* parents usually come before children: then one pass in memory order */
-    for (i = 1; i < n; i++) {
-        if (nodes[i].parent >= i) {
-            break;
-        }
-    }
+    for (i = 0; i < st->nstacks; i++) {
+        f = st->stacks[i].frames;
 
-    if (i == n) {
-        marks[0] = 0;
+        for (k = 1; k <= f[0]; k++) {
+            if (seen[f[k]] == 0) {
+                seen[f[k]] = (unsigned char)
+                             (1 + pprof_html_search_match(ctx, s,
+                                                          st->names[f[k]]));
+            }
 
-        for (i = 1; i < n; i++) {
-            p = nodes[i].parent;
-            m = pprof_html_search_match(ctx, s, nodes[i].name);
-            marks[i] = (unsigned char) (m | (marks[p] ? 2 : 0));
-
-            if (marks[i] == 1) {
-                sum += nodes[i].cum;
+            if (seen[f[k]] == 2) {
+                sum += st->stacks[i].weight;
+                break;
             }
         }
-
-        return sum;
-    }
-
-    /* else in pre-order, remembering the depth of the outermost match */
-    mdepth = PPROF_NONE;
-    i = 0;
-
-    while (i != PPROF_NONE) {
-        if (mdepth != PPROF_NONE && nodes[i].depth <= mdepth) {
-            mdepth = PPROF_NONE;
-        }
-
-        m = (i != 0 && pprof_html_search_match(ctx, s, nodes[i].name));
-        marks[i] = (unsigned char) (m | (mdepth != PPROF_NONE ? 2 : 0));
-
-        if (m && mdepth == PPROF_NONE) {
-            sum += nodes[i].cum;
-            mdepth = nodes[i].depth;
-        }
-
-        i = pprof_html_next(tree, i, 1);
     }
 
     return sum;

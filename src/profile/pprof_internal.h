@@ -18,16 +18,43 @@
 
 
 /*
- * The call tree of a report (flame graph).  Node 0 is the root ("all",
- * cum = total).  Children of a node are linked through next_sibling and
- * ordered by name, as flame graphs are.  Frames are functions; inlined
- * frames are separate nodes.  Only built when the HTML flame view, the
- * flamegraph format or the collapsed format asks for it.
+ * The distinct stacks of a report, after drop_frames, focus, ignore and
+ * zoom, in flame graph order: by frame names from the root, a stack
+ * before its extensions.  That is the pre-order of the call tree, so the
+ * collapsed format prints them as they are.
+ */
+typedef struct {
+    uint32_t                *frames;    /* frames[0]: count, then ranks */
+    int64_t                  weight;    /* sum of |value|, > 0 */
+} pprof_stack_t;
+
+
+typedef struct {
+    pprof_stack_t           *stacks;
+    size_t                   nstacks;
+    const pprof_str_t       *names;     /* a frame's name: names[rank] */
+    size_t                   nnames;
+    int64_t                  total;     /* sum of the weights */
+    size_t                   nnodes;    /* of the whole call tree */
+} pprof_stacks_t;
+
+
+/*
+ * The call tree of a report (flame graph), without the nodes narrower
+ * than 1/PPROF_TREE_MIN of the root, which a flame graph does not draw.
+ * Node 0 is the root ("all", cum = total).  Children of a node are linked
+ * through next_sibling and ordered by name, as flame graphs are; nodes
+ * are in pre-order, so a parent precedes its children.  Frames are
+ * functions; inlined frames are separate nodes.  Only built when the
+ * HTML flame view or the flamegraph format asks for it.
  */
 typedef struct {
     pprof_str_t              name;
     int64_t                  cum;       /* sum of |value| through the node */
     int64_t                  flat;      /* sum of |value| ending here */
+    /* the left edge: the root's left plus all that is drawn before it
+     * in its row, narrow nodes included */
+    int64_t                  left;
     uint32_t                 parent;
     uint32_t                 first_child;
     uint32_t                 next_sibling;
@@ -38,7 +65,11 @@ typedef struct {
 typedef struct {
     pprof_tree_node_t       *nodes;
     size_t                   nnodes;
+    size_t                   nhidden;   /* narrower nodes left out */
+    const pprof_stacks_t    *stacks;    /* what it was built from */
 } pprof_tree_t;
+
+#define PPROF_TREE_MIN          1000
 
 
 /* one frame of a goroutine stack: function, file and line */
@@ -64,6 +95,8 @@ typedef struct {
  * allocator and cache the result in the report, so asking twice is free.
  * They return NULL and fill err on failure (out of memory).
  */
+const pprof_stacks_t *pprof_report_stacks(pprof_report_t *report,
+    pprof_error_t *err);
 const pprof_tree_t *pprof_report_tree(pprof_report_t *report,
     pprof_error_t *err);
 const pprof_stack_group_t *pprof_report_stack_groups(pprof_report_t *report,
@@ -100,8 +133,11 @@ void pprof_free(const pprof_allocator_t *a, void *p);
  * internals shared by pprof_proto.c, pprof_report.c and pprof_format.c.
  */
 
-/* a call tree or a set of stack groups larger than this is refused */
+/* a set of stack groups larger than this is refused */
 #define PPROF_MAX_TREE_NODES    (1 << 21)
+
+/* stacks with more frames than this in all are refused (64 MB) */
+#define PPROF_MAX_STACK_FRAMES  (1 << 24)
 
 /* pprof_tree_node_t.name of node 0 */
 #define PPROF_ROOT_NAME         "all"
@@ -204,10 +240,16 @@ typedef struct {
 } pprof_mapping_t;
 
 
-/* a sample stays encoded: its message's place in the inflated buffer */
+/*
+ * A sample: its message's place in the inflated buffer (for labels), and
+ * its location indexes, decoded once by the parser into profile->stacks
+ * (leaf first), so that every pass walks small validated integers.
+ */
 typedef struct {
     uint32_t                 off;
     uint32_t                 len;       /* | PPROF_SAMPLE_BASE */
+    uint32_t                 stack;     /* first one in profile->stacks */
+    uint32_t                 depth;
 } pprof_sample_ref_t;
 
 /* the sample has label pprof::base=true: pprof's diff base, whose
@@ -245,6 +287,9 @@ struct pprof_profile_s {
     pprof_line_t            *lines;
     size_t                   nlines;
     pprof_sample_ref_t      *samples;
+    uint32_t                *stacks;    /* location indexes of samples */
+    size_t                   nstacks;
+    int64_t                 *values;    /* nsample_types per sample */
 
     /* distinct function names (merged) and mapping-made names */
     pprof_str_t             *names;
@@ -266,13 +311,6 @@ struct pprof_profile_s {
 
 uint32_t pprof_idmap_find(const pprof_idmap_t *map, uint64_t id);
 
-/*
- * Decodes sample i: its location indexes (leaf first) into locs, which
- * has room for profile->max_depth, and value number vi.  Returns the
- * number of locations.  The sample was validated by the parser.
- */
-size_t pprof_sample_decode(const pprof_profile_t *profile, size_t i,
-    size_t vi, uint32_t *locs, int64_t *value);
 
 /* an order-independent hash of sample i's labels (by content) */
 uint64_t pprof_sample_labels_hash(const pprof_profile_t *profile, size_t i);

@@ -625,6 +625,7 @@ typedef struct {
     const unsigned char     *period_type;
     size_t                   period_type_len;
     int                      has_period_type;
+    size_t                   nids;      /* location ids of all samples */
 } pprof_counts_t;
 
 
@@ -633,6 +634,7 @@ static int
 pprof_pass_count(pprof_profile_t *pr, pprof_counts_t *c, pprof_error_t *err)
 {
     int               rc;
+    size_t            i;
     int64_t           n;
     uint64_t          nlines;
     pprof_pb_t        b, lb;
@@ -665,6 +667,30 @@ pprof_pass_count(pprof_profile_t *pr, pprof_counts_t *c, pprof_error_t *err)
 
         case PPROF_F_SAMPLE:
             info->nsamples++;
+
+            /* location ids get one exact allocation too: a varint ends
+             * in each byte below 0x80 (pass 5 checks the framing) */
+            lb.p = f.data;
+            lb.end = f.data + f.len;
+
+            while ((rc = pprof_pb_next(&lb, &lf)) == 1) {
+                if (lf.field != 1) {
+                    continue;
+                }
+
+                if (lf.wire != PPROF_WIRE_LEN) {
+                    c->nids++;
+                    continue;
+                }
+
+                for (i = 0; i < lf.len; i++) {
+                    c->nids += lf.data[i] < 0x80;
+                }
+            }
+
+            if (rc < 0) {
+                PPROF_BAD("malformed sample");
+            }
             break;
 
         case PPROF_F_MAPPING:
@@ -755,7 +781,8 @@ pprof_pass_count(pprof_profile_t *pr, pprof_counts_t *c, pprof_error_t *err)
     /* indexes are kept in 32 bits */
     if (info->nsamples >= PPROF_NONE || info->nlocations >= PPROF_NONE
         || info->nfunctions >= PPROF_NONE || info->nmappings >= PPROF_NONE
-        || pr->nlines >= PPROF_NONE || pr->nstrings >= PPROF_NONE)
+        || pr->nlines >= PPROF_NONE || pr->nstrings >= PPROF_NONE
+        || c->nids >= PPROF_NONE)
     {
         PPROF_BAD("too many entries");
     }
@@ -1323,13 +1350,18 @@ failed:
 }
 
 
-/* pass 5: samples are validated and referenced, not copied */
+/*
+ * pass 5: samples are validated; their location indexes and values are
+ * decoded into profile->stacks and ->values, their labels stay encoded
+ */
 static int
 pprof_pass_samples(pprof_profile_t *pr, pprof_error_t *err)
 {
     int                 rc;
-    size_t              ns, depth, nvalues;
+    size_t              ns, nids, nvalues, ntypes, depth;
+    uint32_t            li;
     uint64_t            v, key, str;
+    int64_t            *values;
     pprof_pb_t          b, sb, pb, lb;
     const char         *bad;
     pprof_pb_field_t    f, sf, lf;
@@ -1339,6 +1371,8 @@ pprof_pass_samples(pprof_profile_t *pr, pprof_error_t *err)
     b.p = pr->buf;
     b.end = pr->buf + pr->buflen;
     ns = 0;
+    nids = 0;
+    ntypes = pr->info.nsample_types;
 
     while (pprof_pb_next(&b, &f) == 1) {
         if (f.field != PPROF_F_SAMPLE) {
@@ -1351,9 +1385,10 @@ pprof_pass_samples(pprof_profile_t *pr, pprof_error_t *err)
 
         pr->samples[ns].off = (uint32_t) (f.data - pr->buf);
         pr->samples[ns].len = (uint32_t) f.len;
+        pr->samples[ns].stack = (uint32_t) nids;
+        values = pr->values + ns * ntypes;
         ns++;
 
-        depth = 0;
         nvalues = 0;
         sb.p = f.data;
         sb.end = f.data + f.len;
@@ -1387,17 +1422,24 @@ pprof_pass_samples(pprof_profile_t *pr, pprof_error_t *err)
                 one:
 
                     if (sf.field == 2) {
-                        nvalues++;
-
-                    } else {
-                        if (pprof_idmap_lookup(&pr->location_ids, v)
-                            == PPROF_NONE)
-                        {
-                            PPROF_BAD("sample refers to an unknown location");
+                        if (nvalues < ntypes) {
+                            values[nvalues] = (int64_t) v;
                         }
 
-                        depth++;
+                        nvalues++;
+                        continue;
                     }
+
+                    li = pprof_idmap_lookup(&pr->location_ids, v);
+                    if (li == PPROF_NONE) {
+                        PPROF_BAD("sample refers to an unknown location");
+                    }
+
+                    if (nids == pr->nstacks) {
+                        PPROF_BAD("location count changed");
+                    }
+
+                    pr->stacks[nids++] = li;
                 }
                 break;
 
@@ -1455,12 +1497,14 @@ pprof_pass_samples(pprof_profile_t *pr, pprof_error_t *err)
             PPROF_BAD("malformed sample");
         }
 
-        if (nvalues != pr->info.nsample_types) {
+        if (nvalues != ntypes) {
             pprof_set_error(err, "malformed profile: sample #%zu has %zu "
-                            "values vs. %zu types", ns - 1, nvalues,
-                            pr->info.nsample_types);
+                            "values vs. %zu types", ns - 1, nvalues, ntypes);
             return PPROF_ERROR;
         }
+
+        depth = nids - pr->samples[ns - 1].stack;
+        pr->samples[ns - 1].depth = (uint32_t) depth;
 
         if (depth > pr->max_depth) {
             pr->max_depth = depth;
@@ -1474,64 +1518,6 @@ failed:
     pprof_set_error(err, "malformed profile: %s (sample #%zu)", bad,
                     ns ? ns - 1 : 0);
     return PPROF_ERROR;
-}
-
-
-size_t
-pprof_sample_decode(const pprof_profile_t *profile, size_t i, size_t vi,
-    uint32_t *locs, int64_t *value)
-{
-    size_t                n, nv, max;
-    uint32_t              li;
-    uint64_t              v;
-    pprof_pb_t            sb, pb;
-    pprof_pb_field_t      sf;
-
-    sb.p = profile->buf + profile->samples[i].off;
-    sb.end = sb.p + (profile->samples[i].len & PPROF_SAMPLE_LEN);
-    n = 0;
-    nv = 0;
-    max = profile->max_depth;
-    *value = 0;
-
-    while (pprof_pb_next(&sb, &sf) == 1) {
-        if (sf.field != 1 && sf.field != 2) {
-            continue;
-        }
-
-        if (sf.wire == PPROF_WIRE_VARINT) {
-            pb.p = NULL;
-            pb.end = NULL;
-            v = sf.v;
-            goto one;
-        }
-
-        pb.p = sf.data;
-        pb.end = sf.data + sf.len;
-
-        while (pb.p < pb.end) {
-            pb.p = pprof_varint_fast(pb.p, pb.end, &v);
-            if (pb.p == NULL) {
-                break;
-            }
-
-        one:
-
-            if (sf.field == 1) {
-                li = pprof_idmap_lookup(&profile->location_ids, v);
-
-                /* validated by the parser: these checks never fail */
-                if (li != PPROF_NONE && n < max) {
-                    locs[n++] = li;
-                }
-
-            } else if (nv++ == vi) {
-                *value = (int64_t) v;
-            }
-        }
-    }
-
-    return n;
 }
 
 
@@ -1712,6 +1698,8 @@ pprof_profile_release(pprof_profile_t *pr)
     pprof_free(a, pr->locations);
     pprof_free(a, pr->lines);
     pprof_free(a, pr->samples);
+    pprof_free(a, pr->stacks);
+    pprof_free(a, pr->values);
     pprof_free(a, pr->names);
     pprof_free(a, pr->name_flags);
     pprof_free(a, pr->synth);
@@ -1810,6 +1798,10 @@ pprof_profile_parse(const void *data, size_t len,
     pr->lines = pprof_alloc_n(allocator, pr->nlines, sizeof(pprof_line_t));
     pr->samples = pprof_alloc_n(allocator, info->nsamples,
                                 sizeof(pprof_sample_ref_t));
+    pr->nstacks = c.nids;
+    pr->stacks = pprof_alloc_n(allocator, c.nids, sizeof(uint32_t));
+    pr->values = pprof_alloc_n(allocator, info->nsamples,
+                               c.nsample_types * sizeof(int64_t));
 
     /* ids of whichever table is being decoded, then dropped */
     n = info->nfunctions;
@@ -1826,7 +1818,8 @@ pprof_profile_parse(const void *data, size_t len,
     if (pr->strings == NULL || info->sample_types == NULL
         || info->comments == NULL || pr->functions == NULL
         || pr->mappings == NULL || pr->locations == NULL || pr->lines == NULL
-        || pr->samples == NULL || ids == NULL || fnodes == NULL)
+        || pr->samples == NULL || pr->stacks == NULL || pr->values == NULL
+        || ids == NULL || fnodes == NULL)
     {
         goto nomem;
     }

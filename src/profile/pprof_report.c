@@ -62,12 +62,18 @@ struct pprof_report_s {
     int                      ignore;
     int                      zoom;
 
+    const uint32_t          *stk;          /* the sample pprof_prepare()d */
     uint32_t                *locs;         /* scratch, max_depth */
 
     /* the output unit, for the first unit_rows rows */
     size_t                   unit_rows;
     int                      unit_ready;
     pprof_str_t              unit;
+
+    int                      stacks_ready;
+    pprof_stacks_t           stacks;
+    uint32_t                *stack_frames; /* of stacks */
+    pprof_str_t             *rank_names;
 
     int                      tree_ready;
     pprof_tree_t             tree;
@@ -511,19 +517,23 @@ pprof_loc_lines(const pprof_report_t *r, uint32_t li, size_t *lo,
 
 
 /*
- * Decodes sample i into r->locs.  Returns the number of locations and sets
+ * Points r->stk at sample i's locations.  Returns their number and sets
  * *first to the first one kept (leaf side) after drop_frames; returns 0 if
  * focus/ignore drop the sample.  *value is the chosen value.
  */
 static size_t
 pprof_prepare(pprof_report_t *r, size_t i, size_t *first, int64_t *value)
 {
-    int                  found, focused;
-    size_t               n, k, j, lo, hi;
-    unsigned             f;
-    const pprof_line_t  *lines;
+    int                      found, focused;
+    size_t                   n, k, j, lo, hi;
+    unsigned                 f;
+    const pprof_line_t      *lines;
+    const pprof_profile_t   *pr;
 
-    n = pprof_sample_decode(r->pr, i, r->info.sample_index, r->locs, value);
+    pr = r->pr;
+    r->stk = pr->stacks + pr->samples[i].stack;
+    n = pr->samples[i].depth;
+    *value = pr->values[i * pr->info.nsample_types + r->info.sample_index];
     *first = 0;
 
     if (r->loc_prune != NULL) {
@@ -532,7 +542,7 @@ pprof_prepare(pprof_report_t *r, size_t i, size_t *first, int64_t *value)
         found = 0;
 
         for (k = n; k > 0; k--) {
-            f = r->loc_prune[r->locs[k - 1]];
+            f = r->loc_prune[r->stk[k - 1]];
 
             if (f == 0) {
                 found = 1;
@@ -558,7 +568,7 @@ pprof_prepare(pprof_report_t *r, size_t i, size_t *first, int64_t *value)
     focused = !r->focus && n > *first;
 
     for (k = *first; k < n; k++) {
-        pprof_loc_lines(r, r->locs[k], &lo, &hi);
+        pprof_loc_lines(r, r->stk[k], &lo, &hi);
 
         for (j = lo; j < hi; j++) {
             f = r->flags[lines[j].node];
@@ -881,7 +891,7 @@ pprof_walk(pprof_report_t *r, const uint32_t *walk, const uint32_t *multi,
 
         /* independent loads first, so their cache misses overlap */
         for (k = first; k < n; k++) {
-            w = walk[r->locs[k]];
+            w = walk[r->stk[k]];
             r->locs[k] = w;
 
 #if defined(__GNUC__)
@@ -1003,8 +1013,9 @@ pprof_merged_total(pprof_report_t *r, int64_t *total)
 {
     size_t                   i, j, n, m, size, h, ng;
     int64_t                  v, all, base;
-    uint32_t                *slots, *locs2, g;
+    uint32_t                *slots, g;
     uint64_t                 hash;
+    const uint32_t          *stk;
     const pprof_profile_t   *pr;
 
     pprof_merge_group_t     *groups;
@@ -1016,12 +1027,10 @@ pprof_merged_total(pprof_report_t *r, int64_t *total)
 
     slots = pprof_report_alloc(r, size, sizeof(uint32_t));
     groups = pprof_report_alloc(r, n, sizeof(pprof_merge_group_t));
-    locs2 = pprof_report_alloc(r, pr->max_depth, sizeof(uint32_t));
 
-    if (slots == NULL || groups == NULL || locs2 == NULL) {
+    if (slots == NULL || groups == NULL) {
         pprof_free(&r->allocator, slots);
         pprof_free(&r->allocator, groups);
-        pprof_free(&r->allocator, locs2);
         return PPROF_ERROR;
     }
 
@@ -1029,11 +1038,13 @@ pprof_merged_total(pprof_report_t *r, int64_t *total)
     ng = 0;
 
     for (i = 0; i < n; i++) {
-        m = pprof_sample_decode(pr, i, r->info.sample_index, r->locs, &v);
+        stk = pr->stacks + pr->samples[i].stack;
+        m = pr->samples[i].depth;
+        v = pr->values[i * pr->info.nsample_types + r->info.sample_index];
 
         hash = 0xcbf29ce484222325ULL ^ m;
         for (j = 0; j < m; j++) {
-            hash = (hash ^ r->locs[j]) * 0x100000001b3ULL;
+            hash = (hash ^ stk[j]) * 0x100000001b3ULL;
         }
 
         groups[ng].labels = pprof_sample_labels_hash(pr, i);
@@ -1051,10 +1062,10 @@ pprof_merged_total(pprof_report_t *r, int64_t *total)
             }
 
             /* the same stack, location by location */
-            (void) pprof_sample_decode(pr, groups[g].sample,
-                                       r->info.sample_index, locs2, &all);
-
-            if (memcmp(locs2, r->locs, m * sizeof(uint32_t)) == 0) {
+            if (memcmp(pr->stacks + pr->samples[groups[g].sample].stack, stk,
+                       m * sizeof(uint32_t))
+                == 0)
+            {
                 break;
             }
         }
@@ -1087,7 +1098,6 @@ pprof_merged_total(pprof_report_t *r, int64_t *total)
 
     pprof_free(&r->allocator, slots);
     pprof_free(&r->allocator, groups);
-    pprof_free(&r->allocator, locs2);
 
     return PPROF_OK;
 }
@@ -1439,6 +1449,9 @@ pprof_report_free(pprof_report_t *r)
     pprof_free(a, r->loc_skip);
     pprof_free(a, r->locs);
     pprof_free(a, r->tree.nodes);
+    pprof_free(a, r->stacks.stacks);
+    pprof_free(a, r->stack_frames);
+    pprof_free(a, r->rank_names);
     pprof_free(a, r->groups);
     pprof_free(a, r->frames);
     pprof_free(a, r->labels);
@@ -1534,44 +1547,7 @@ pprof_report_format_value(const pprof_report_t *report, size_t nodecount,
 }
 
 
-/* --- the call tree --- */
-
-/* counting sort of idx[0..n) by key[idx] < nkeys, stable */
-static int
-pprof_counting_sort(pprof_report_t *r, uint32_t *idx, uint32_t *tmp,
-    size_t n, const uint32_t *key, size_t nkeys)
-{
-    size_t     i, sum, c;
-    uint32_t  *count;
-
-    count = pprof_report_alloc(r, nkeys + 1, sizeof(uint32_t));
-    if (count == NULL) {
-        return PPROF_ERROR;
-    }
-
-    memset(count, 0, (nkeys + 1) * sizeof(uint32_t));
-
-    for (i = 0; i < n; i++) {
-        count[key[idx[i]]]++;
-    }
-
-    sum = 0;
-    for (i = 0; i <= nkeys; i++) {
-        c = count[i];
-        count[i] = (uint32_t) sum;
-        sum += c;
-    }
-
-    for (i = 0; i < n; i++) {
-        tmp[count[key[idx[i]]]++] = idx[i];
-    }
-
-    memcpy(idx, tmp, n * sizeof(uint32_t));
-    pprof_free(&r->allocator, count);
-
-    return PPROF_OK;
-}
-
+/* --- the distinct stacks and the call tree --- */
 
 typedef struct {
     pprof_str_t              name;
@@ -1582,40 +1558,65 @@ typedef struct {
 static int
 pprof_cmp_name(const void *one, const void *two)
 {
+    int                       rc;
     const pprof_name_rank_t  *x, *y;
 
     x = one;
     y = two;
 
-    return pprof_str_cmp(x->name, y->name);
+    rc = pprof_str_cmp(x->name, y->name);
+    if (rc != 0) {
+        return rc;
+    }
+
+    return x->node < y->node ? -1 : x->node > y->node;
 }
 
 
-/* links children in name order, as flame graphs draw them */
+/* by frames from the root; a stack sorts before its extensions */
 static int
-pprof_tree_link(pprof_report_t *r, uint32_t *name_of)
+pprof_cmp_stack(const void *one, const void *two)
 {
-    size_t                   i, n, nn;
-    uint32_t                *idx, *tmp, *rank, *parent, prev;
+    size_t           i, n;
+    const uint32_t  *a, *b;
+
+    a = ((const pprof_stack_t *) one)->frames;
+    b = ((const pprof_stack_t *) two)->frames;
+    n = a[0] < b[0] ? a[0] : b[0];
+
+    for (i = 1; i <= n; i++) {
+        if (a[i] != b[i]) {
+            return a[i] < b[i] ? -1 : 1;
+        }
+    }
+
+    return a[0] < b[0] ? -1 : a[0] > b[0];
+}
+
+
+/*
+ * Each line's name rank (names sorted, ties by node) into lrank, and the
+ * names by rank into r->rank_names.
+ */
+static int
+pprof_rank_lines(pprof_report_t *r, uint32_t *lrank)
+{
+    size_t                   i, nn;
+    uint32_t                *rank;
     pprof_name_rank_t       *names;
-    pprof_tree_node_t       *nodes;
     const pprof_profile_t   *pr;
 
     pr = r->pr;
-    nodes = r->tree.nodes;
-    n = r->tree.nnodes;
     nn = pr->nnames;
 
     names = pprof_report_alloc(r, nn, sizeof(pprof_name_rank_t));
     rank = pprof_report_alloc(r, nn, sizeof(uint32_t));
-    idx = pprof_report_alloc(r, n, sizeof(uint32_t));
-    tmp = pprof_report_alloc(r, n, sizeof(uint32_t));
-    parent = pprof_report_alloc(r, n, sizeof(uint32_t));
+    r->rank_names = pprof_report_alloc(r, nn, sizeof(pprof_str_t));
 
-    if (names == NULL || rank == NULL || idx == NULL || tmp == NULL
-        || parent == NULL)
-    {
-        goto failed;
+    if (names == NULL || rank == NULL || r->rank_names == NULL) {
+        pprof_free(&r->allocator, names);
+        pprof_free(&r->allocator, rank);
+        return PPROF_ERROR;
     }
 
     for (i = 0; i < nn; i++) {
@@ -1627,52 +1628,17 @@ pprof_tree_link(pprof_report_t *r, uint32_t *name_of)
 
     for (i = 0; i < nn; i++) {
         rank[names[i].node] = (uint32_t) i;
+        r->rank_names[i] = names[i].name;
     }
 
-    /* name_of[] becomes each node's name rank, parent[] its parent */
-    for (i = 1; i < n; i++) {
-        name_of[i] = rank[name_of[i]];
-        parent[i] = nodes[i].parent;
-        idx[i - 1] = (uint32_t) i;
-    }
-
-    if (pprof_counting_sort(r, idx, tmp, n - 1, name_of, nn) != PPROF_OK
-        || pprof_counting_sort(r, idx, tmp, n - 1, parent, n) != PPROF_OK)
-    {
-        goto failed;
-    }
-
-    prev = PPROF_NONE;
-
-    for (i = 0; i + 1 < n; i++) {
-        if (prev != PPROF_NONE && nodes[prev].parent == nodes[idx[i]].parent)
-        {
-            nodes[prev].next_sibling = idx[i];
-
-        } else {
-            nodes[nodes[idx[i]].parent].first_child = idx[i];
-        }
-
-        prev = idx[i];
+    for (i = 0; i < pr->nlines; i++) {
+        lrank[i] = rank[pr->lines[i].node];
     }
 
     pprof_free(&r->allocator, names);
     pprof_free(&r->allocator, rank);
-    pprof_free(&r->allocator, idx);
-    pprof_free(&r->allocator, tmp);
-    pprof_free(&r->allocator, parent);
 
     return PPROF_OK;
-
-failed:
-
-    pprof_free(&r->allocator, names);
-    pprof_free(&r->allocator, rank);
-    pprof_free(&r->allocator, idx);
-    pprof_free(&r->allocator, tmp);
-    pprof_free(&r->allocator, parent);
-
-    return PPROF_ERROR;
 }
 
 
@@ -1694,7 +1660,7 @@ pprof_zoom_start(pprof_report_t *r, size_t n, size_t first, size_t *k0,
 
     /* the outermost occurrence: from the root down */
     for (k = n; k > first; k--) {
-        pprof_loc_lines(r, r->locs[k - 1], &lo, &hi);
+        pprof_loc_lines(r, r->stk[k - 1], &lo, &hi);
 
         for (j = hi; j > lo; j--) {
             if (r->flags[lines[j - 1].node] & PPROF_NODE_ZOOM) {
@@ -1709,78 +1675,27 @@ pprof_zoom_start(pprof_report_t *r, size_t n, size_t first, size_t *k0,
 }
 
 
-const pprof_tree_t *
-pprof_report_tree(pprof_report_t *r, pprof_error_t *err)
+/*
+ * The stacks of the kept samples are laid out in one array as name ranks
+ * (a pass counts them first), sorted and merged: a flame graph's order
+ * without building its whole tree.
+ */
+const pprof_stacks_t *
+pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
 {
-    size_t                   i, n, k, j, first, lo, hi, k0, j0, frames;
-    size_t                   cap, size, h;
+    size_t                   i, n, k, j, first, lo, hi, k0, j0, ns, nf, m;
     int64_t                  v;
-    uint32_t                 node, parent, t, *slots, *name_of;
-    uint64_t                 key, *keys;
-    pprof_tree_node_t       *nodes, *tn;
-    const pprof_line_t      *lines;
+    uint32_t                *lrank, *f;
+    pprof_stack_t           *st;
     const pprof_profile_t   *pr;
 
-    if (r->tree_ready) {
-        return &r->tree;
+    if (r->stacks_ready) {
+        return &r->stacks;
     }
 
     pr = r->pr;
-    lines = pr->lines;
-    slots = NULL;
-    keys = NULL;
-    name_of = NULL;
-
-    /* a first pass bounds the node count: one per frame at most */
-    frames = 0;
-
-    for (i = 0; i < pr->info.nsamples && frames <= PPROF_MAX_TREE_NODES;
-         i++)
-    {
-        n = pprof_prepare(r, i, &first, &v);
-        if (v == 0 || n == first
-            || pprof_zoom_start(r, n, first, &k0, &j0) != 0)
-        {
-            continue;
-        }
-
-        for (k = k0; k > first; k--) {
-            pprof_loc_lines(r, r->locs[k - 1], &lo, &hi);
-            frames += (k == k0 && r->zoom) ? j0 - lo : hi - lo;
-        }
-    }
-
-    cap = (frames > PPROF_MAX_TREE_NODES ? PPROF_MAX_TREE_NODES : frames)
-          + 1;
-
-    for (size = 16; size < 2 * cap; size <<= 1) { /* void */ }
-
-    nodes = pprof_report_alloc(r, cap, sizeof(pprof_tree_node_t));
-    name_of = pprof_report_alloc(r, cap, sizeof(uint32_t));
-    slots = pprof_report_alloc(r, size, sizeof(uint32_t));
-    keys = pprof_report_alloc(r, cap, sizeof(uint64_t));
-
-    if (nodes == NULL || name_of == NULL || slots == NULL || keys == NULL) {
-        pprof_free(&r->allocator, nodes);
-        pprof_set_error(err, "out of memory");
-        goto failed;
-    }
-
-    memset(slots, 0, size * sizeof(uint32_t));
-
-    r->tree.nodes = nodes;
-    r->tree.nnodes = 1;
-
-    tn = &nodes[0];
-    tn->name.data = PPROF_ROOT_NAME;
-    tn->name.len = sizeof(PPROF_ROOT_NAME) - 1;
-    tn->cum = 0;
-    tn->flat = 0;
-    tn->parent = PPROF_NONE;
-    tn->first_child = PPROF_NONE;
-    tn->next_sibling = PPROF_NONE;
-    tn->depth = 0;
-    name_of[0] = 0;
+    ns = 0;
+    nf = 0;
 
     for (i = 0; i < pr->info.nsamples; i++) {
         n = pprof_prepare(r, i, &first, &v);
@@ -1790,85 +1705,277 @@ pprof_report_tree(pprof_report_t *r, pprof_error_t *err)
             continue;
         }
 
-        v = v < 0 ? -v : v;
-        nodes[0].cum += v;
-        parent = 0;
+        ns++;
+        nf++;
 
         for (k = k0; k > first; k--) {
-            pprof_loc_lines(r, r->locs[k - 1], &lo, &hi);
+            pprof_loc_lines(r, r->stk[k - 1], &lo, &hi);
+            nf += (k == k0 && r->zoom) ? j0 - lo : hi - lo;
+        }
+
+        if (nf > PPROF_MAX_STACK_FRAMES) {
+            pprof_set_error(err, "stacks exceed %d frames",
+                            PPROF_MAX_STACK_FRAMES);
+            return NULL;
+        }
+    }
+
+    lrank = pprof_report_alloc(r, pr->nlines, sizeof(uint32_t));
+    r->stack_frames = pprof_report_alloc(r, nf, sizeof(uint32_t));
+    r->stacks.stacks = pprof_report_alloc(r, ns, sizeof(pprof_stack_t));
+
+    if (lrank == NULL || r->stack_frames == NULL || r->stacks.stacks == NULL
+        || pprof_rank_lines(r, lrank) != PPROF_OK)
+    {
+        pprof_free(&r->allocator, lrank);
+        pprof_free(&r->allocator, r->stack_frames);
+        pprof_free(&r->allocator, r->stacks.stacks);
+        r->stack_frames = NULL;
+        r->stacks.stacks = NULL;
+        pprof_set_error(err, "out of memory");
+        return NULL;
+    }
+
+    st = r->stacks.stacks;
+    f = r->stack_frames;
+
+    for (i = 0; i < pr->info.nsamples; i++) {
+        n = pprof_prepare(r, i, &first, &v);
+        if (v == 0 || n == first
+            || pprof_zoom_start(r, n, first, &k0, &j0) != 0)
+        {
+            continue;
+        }
+
+        st->frames = f;
+        st->weight = pprof_abs(v);
+        st++;
+        m = 0;
+
+        for (k = k0; k > first; k--) {
+            pprof_loc_lines(r, r->stk[k - 1], &lo, &hi);
 
             for (j = (k == k0 && r->zoom) ? j0 : hi; j > lo; j--) {
-                node = lines[j - 1].node;
-                key = (uint64_t) parent << 32 | node;
-
-                for (h = (size_t) ((key * 0x9e3779b97f4a7c15ULL) >> 24)
-                         & (size - 1);
-                     slots[h] != 0;
-                     h = (h + 1) & (size - 1))
-                {
-                    if (keys[slots[h] - 1] == key) {
-                        break;
-                    }
-                }
-
-                if (slots[h] != 0) {
-                    t = slots[h] - 1;
-
-                } else {
-                    if (r->tree.nnodes == cap) {
-                        pprof_set_error(err, "call tree exceeds %d nodes",
-                                        PPROF_MAX_TREE_NODES);
-                        goto failed;
-                    }
-
-                    t = (uint32_t) r->tree.nnodes++;
-                    slots[h] = t + 1;
-                    keys[t] = key;
-                    name_of[t] = node;
-
-                    tn = &nodes[t];
-                    tn->name = pr->names[node];
-                    tn->cum = 0;
-                    tn->flat = 0;
-                    tn->parent = parent;
-                    tn->first_child = PPROF_NONE;
-                    tn->next_sibling = PPROF_NONE;
-                    tn->depth = nodes[parent].depth + 1;
-                }
-
-                nodes[t].cum += v;
-                parent = t;
+                f[++m] = lrank[j - 1];
             }
         }
 
-        nodes[parent].flat += v;
+        f[0] = (uint32_t) m;
+        f += m + 1;
     }
 
-    pprof_free(&r->allocator, slots);
-    pprof_free(&r->allocator, keys);
-    slots = NULL;
-    keys = NULL;
+    pprof_free(&r->allocator, lrank);
 
-    if (pprof_tree_link(r, name_of) != PPROF_OK) {
+    st = r->stacks.stacks;
+    qsort(st, ns, sizeof(pprof_stack_t), pprof_cmp_stack);
+
+    /* merge equal stacks; the tree has a node per distinct prefix */
+    r->stacks.total = 0;
+    r->stacks.nnodes = 1;
+    m = 0;
+
+    for (i = 0; i < ns; i++) {
+        r->stacks.total += st[i].weight;
+
+        if (m > 0 && pprof_cmp_stack(&st[m - 1], &st[i]) == 0) {
+            st[m - 1].weight += st[i].weight;
+            continue;
+        }
+
+        k = 0;
+        if (m > 0) {
+            f = st[m - 1].frames;
+            for (k = 0; k < f[0] && f[k + 1] == st[i].frames[k + 1]; k++) {
+                /* void */
+            }
+        }
+
+        r->stacks.nnodes += st[i].frames[0] - k;
+        st[m++] = st[i];
+    }
+
+    r->stacks.nstacks = m;
+    r->stacks.names = r->rank_names;
+    r->stacks.nnames = pr->nnames;
+    r->stacks_ready = 1;
+
+    return &r->stacks;
+}
+
+
+/* one level of the tree walk: a node and its stacks [pos, end) */
+typedef struct {
+    uint32_t                 node;
+    uint32_t                 last;      /* its last child so far */
+    size_t                   pos;
+    size_t                   end;
+    int64_t                  left;      /* of its next child */
+} pprof_tree_level_t;
+
+
+/*
+ * The pre-order walk of the sorted stacks: the stacks through a node are
+ * a run, and the runs of its children follow each other in name order.
+ * Children narrower than min are skipped with their subtrees.  Returns
+ * the number of nodes; with nodes == NULL it only counts them.
+ */
+static size_t
+pprof_tree_walk(const pprof_stacks_t *st, int64_t min,
+    pprof_tree_level_t *lv, pprof_tree_node_t *nodes)
+{
+    size_t               d, s, e, n;
+    int64_t              sum;
+    uint32_t             rank;
+    pprof_tree_node_t   *tn;
+    pprof_tree_level_t  *l;
+    const pprof_stack_t *stacks;
+
+    stacks = st->stacks;
+
+    if (nodes != NULL) {
+        tn = &nodes[0];
+        tn->name.data = PPROF_ROOT_NAME;
+        tn->name.len = sizeof(PPROF_ROOT_NAME) - 1;
+        tn->cum = st->total;
+        tn->flat = 0;
+        tn->left = 0;
+        tn->parent = PPROF_NONE;
+        tn->first_child = PPROF_NONE;
+        tn->next_sibling = PPROF_NONE;
+        tn->depth = 0;
+    }
+
+    n = 1;
+    d = 0;
+    lv[0].node = 0;
+    lv[0].last = PPROF_NONE;
+    lv[0].pos = 0;
+    lv[0].end = st->nstacks;
+    lv[0].left = 0;
+
+    for ( ;; ) {
+        l = &lv[d];
+
+        if (l->pos == l->end) {
+            if (d == 0) {
+                break;
+            }
+
+            d--;
+            continue;
+        }
+
+        s = l->pos;
+
+        if (stacks[s].frames[0] == d) {
+            /* the stack ends at this node: it sorts first in the run */
+            if (nodes != NULL) {
+                nodes[l->node].flat += stacks[s].weight;
+            }
+
+            l->pos++;
+            continue;
+        }
+
+        rank = stacks[s].frames[d + 1];
+        sum = 0;
+
+        for (e = s; e < l->end && stacks[e].frames[d + 1] == rank; e++) {
+            sum += stacks[e].weight;
+        }
+
+        l->pos = e;
+        l->left += sum;
+
+        if (sum < min) {
+            continue;
+        }
+
+        if (nodes != NULL) {
+            tn = &nodes[n];
+            tn->name = st->names[rank];
+            tn->cum = sum;
+            tn->flat = 0;
+            tn->left = l->left - sum;
+            tn->parent = l->node;
+            tn->first_child = PPROF_NONE;
+            tn->next_sibling = PPROF_NONE;
+            tn->depth = (uint32_t) d + 1;
+
+            if (l->last == PPROF_NONE) {
+                nodes[l->node].first_child = (uint32_t) n;
+
+            } else {
+                nodes[l->last].next_sibling = (uint32_t) n;
+            }
+        }
+
+        l->last = (uint32_t) n;
+
+        l = &lv[++d];
+        l->node = (uint32_t) n++;
+        l->last = PPROF_NONE;
+        l->pos = s;
+        l->end = e;
+        l->left = lv[d - 1].left - sum;
+    }
+
+    return n;
+}
+
+
+const pprof_tree_t *
+pprof_report_tree(pprof_report_t *r, pprof_error_t *err)
+{
+    size_t                 i, n, depth;
+    int64_t                min;
+    pprof_tree_level_t    *lv;
+    const pprof_stacks_t  *st;
+
+    if (r->tree_ready) {
+        return &r->tree;
+    }
+
+    st = pprof_report_stacks(r, err);
+    if (st == NULL) {
+        return NULL;
+    }
+
+    depth = 0;
+    for (i = 0; i < st->nstacks; i++) {
+        if (st->stacks[i].frames[0] > depth) {
+            depth = st->stacks[i].frames[0];
+        }
+    }
+
+    min = st->total / PPROF_TREE_MIN;
+    if (min < 1) {
+        min = 1;
+    }
+
+    lv = pprof_report_alloc(r, depth + 1, sizeof(pprof_tree_level_t));
+    if (lv == NULL) {
         pprof_set_error(err, "out of memory");
-        goto failed;
+        return NULL;
     }
 
-    pprof_free(&r->allocator, name_of);
+    n = pprof_tree_walk(st, min, lv, NULL);
+
+    r->tree.nodes = pprof_report_alloc(r, n, sizeof(pprof_tree_node_t));
+    if (r->tree.nodes == NULL) {
+        pprof_free(&r->allocator, lv);
+        pprof_set_error(err, "out of memory");
+        return NULL;
+    }
+
+    r->tree.nnodes = pprof_tree_walk(st, min, lv, r->tree.nodes);
+    r->tree.nhidden = st->nnodes - n;
+    r->tree.stacks = st;
     r->tree_ready = 1;
 
+    pprof_free(&r->allocator, lv);
+
     return &r->tree;
-
-failed:
-
-    pprof_free(&r->allocator, slots);
-    pprof_free(&r->allocator, keys);
-    pprof_free(&r->allocator, name_of);
-    pprof_free(&r->allocator, r->tree.nodes);
-    r->tree.nodes = NULL;
-    r->tree.nnodes = 0;
-
-    return NULL;
 }
 
 
@@ -2036,7 +2143,7 @@ pprof_report_stack_groups(pprof_report_t *r, size_t *ngroups,
         ng++;
 
         for (k = first; k < n; k++) {
-            pprof_loc_lines(r, r->locs[k], &lo, &hi);
+            pprof_loc_lines(r, r->stk[k], &lo, &hi);
             total += hi - lo;
         }
     }
@@ -2073,7 +2180,7 @@ pprof_report_stack_groups(pprof_report_t *r, size_t *ngroups,
         hash = 0xcbf29ce484222325ULL;
 
         for (k = first; k < n; k++) {
-            pprof_loc_lines(r, r->locs[k], &lo, &hi);
+            pprof_loc_lines(r, r->stk[k], &lo, &hi);
 
             for (j = lo; j < hi; j++) {
                 seq[nf++] = fid[j];
