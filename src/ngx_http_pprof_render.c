@@ -178,14 +178,17 @@ ngx_http_pprof_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
         return ngx_http_pprof_collect(r, ctx, in);
     }
 
-    /* ctx->replace: our response went out, drop what was to follow */
+    /*
+     * ctx->replace: our response went out, drop what was to follow; but
+     * let the write filter flush what of ours a slow client has not taken
+     */
 
     for (cl = in; cl; cl = cl->next) {
         cl->buf->pos = cl->buf->last;
         cl->buf->file_pos = cl->buf->file_last;
     }
 
-    return NGX_OK;
+    return ngx_http_next_body_filter(r, NULL);
 }
 
 
