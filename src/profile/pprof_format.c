@@ -213,7 +213,7 @@ pprof_scaled_label(char *buf, size_t size, int64_t value, pprof_str_t from,
     int          n;
     char         num[400];
     double       v;
-    size_t       len;
+    size_t       len, k;
     pprof_str_t  unit;
 
     v = pprof_scale(value, from, to, &unit);
@@ -231,10 +231,19 @@ pprof_scaled_label(char *buf, size_t size, int64_t value, pprof_str_t from,
         unit.len = 0;
     }
 
-    n = snprintf(buf, size, "%s%.*s", num, (int) unit.len,
-                 unit.len ? unit.data : "");
+    /* num and unit, cut to size like snprintf (this runs per value) */
+    if (size > 0) {
+        k = len + unit.len < size ? len + unit.len : size - 1;
+        memcpy(buf, num, k < len ? k : len);
 
-    return n > 0 ? (size_t) n : 0;
+        if (k > len) {
+            memcpy(buf + len, unit.data, k - len);
+        }
+
+        buf[k] = '\0';
+    }
+
+    return len + unit.len;
 }
 
 

@@ -241,12 +241,12 @@ typedef struct {
 
 
 /*
- * A sample: its message's place in the inflated buffer (for labels), and
- * its location indexes, decoded once by the parser into profile->stacks
- * (leaf first), so that every pass walks small validated integers.
+ * A sample: its location indexes, decoded once by the parser into
+ * profile->stacks (leaf first), so that every pass walks small validated
+ * integers, and its label fields, kept encoded in profile->labels.
  */
 typedef struct {
-    uint32_t                 off;
+    uint32_t                 off;       /* of its labels */
     uint32_t                 len;       /* | PPROF_SAMPLE_BASE */
     uint32_t                 stack;     /* first one in profile->stacks */
     uint32_t                 depth;
@@ -258,8 +258,12 @@ typedef struct {
 #define PPROF_SAMPLE_LEN     0x7fffffffU
 
 
-/* ids to indexes: a dense array for small ids, else open addressing */
+/*
+ * ids to indexes: none needed when the ids are 1 to identity in order,
+ * else a dense array for small ids, else open addressing
+ */
 typedef struct {
+    uint64_t                 identity;
     uint32_t                *dense;     /* id -> index, PPROF_NONE */
     uint64_t                 ndense;
     uint64_t                *keys;
@@ -276,8 +280,14 @@ struct pprof_profile_s {
     pprof_info_t             info;
     pprof_allocator_t        allocator;
 
-    unsigned char           *buf;       /* the inflated profile */
+    /* the encoded profile while it is parsed, then NULL: what stays is
+     * copied out (strings, labels) or decoded */
+    const unsigned char     *buf;
     size_t                   buflen;
+    unsigned char           *inflated;  /* buf, when it was inflated */
+    char                    *strbuf;    /* the strings' bytes */
+    unsigned char           *labels;    /* the samples' label fields */
+    size_t                   nlabels;
 
     pprof_str_t             *strings;
     size_t                   nstrings;

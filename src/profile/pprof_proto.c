@@ -108,14 +108,26 @@ pprof_varint_fast(const unsigned char *p, const unsigned char *end,
     uint64_t  r;
     unsigned  shift, c;
 
-    if (p < end && p[0] < 0x80) {
-        *v = p[0];
-        return p + 1;
-    }
+    /* location ids and lengths mostly take 1 to 3 bytes: no loop */
+    if (end - p >= 3) {
+        if (p[0] < 0x80) {
+            *v = p[0];
+            return p + 1;
+        }
 
-    if (end - p >= 2 && p[1] < 0x80) {
-        *v = (uint64_t) (p[0] & 0x7f) | (uint64_t) p[1] << 7;
-        return p + 2;
+        r = p[0] & 0x7f;
+
+        if (p[1] < 0x80) {
+            *v = r | (uint64_t) p[1] << 7;
+            return p + 2;
+        }
+
+        r |= (uint64_t) (p[1] & 0x7f) << 7;
+
+        if (p[2] < 0x80) {
+            *v = r | (uint64_t) p[2] << 14;
+            return p + 3;
+        }
     }
 
     r = 0;
@@ -138,9 +150,38 @@ pprof_varint_fast(const unsigned char *p, const unsigned char *end,
 }
 
 
+/* varints in a packed list: a byte below 0x80 ends each one */
+static size_t
+pprof_count_varints(const unsigned char *p, size_t len)
+{
+    size_t    i, n;
+    uint64_t  w;
+
+    n = 0;
+
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&w, p + i, 8);
+
+        /* a 1 in each byte that ends a varint, then their sum */
+        w = (~w & 0x8080808080808080ULL) >> 7;
+        n += (size_t) ((w * 0x0101010101010101ULL) >> 56);
+    }
+
+    for ( /* void */ ; i < len; i++) {
+        n += p[i] < 0x80;
+    }
+
+    return n;
+}
+
+
 static inline uint32_t
 pprof_idmap_lookup(const pprof_idmap_t *map, uint64_t id)
 {
+    if (id - 1 < map->identity) {
+        return (uint32_t) (id - 1);
+    }
+
     if (map->dense != NULL) {
         return id < map->ndense ? map->dense[id] : PPROF_NONE;
     }
@@ -315,6 +356,10 @@ pprof_idmap_find(const pprof_idmap_t *map, uint64_t id)
 {
     uint64_t  h;
 
+    if (id - 1 < map->identity) {
+        return (uint32_t) (id - 1);
+    }
+
     if (map->dense != NULL) {
         return id < map->ndense ? map->dense[id] : PPROF_NONE;
     }
@@ -348,6 +393,14 @@ pprof_idmap_build(pprof_idmap_t *map, const uint64_t *ids, size_t n,
 {
     size_t    i;
     uint64_t  max, size, h;
+
+    /* ids 1 to n in order, as Go writes them: no table to look up */
+    for (i = 0; i < n && ids[i] == i + 1; i++) { /* void */ }
+
+    if (i == n) {
+        map->identity = n;
+        return 0;
+    }
 
     max = 0;
 
@@ -579,6 +632,7 @@ pprof_inflate(pprof_profile_t *pr, const unsigned char *in, size_t len,
 
     inflateEnd(&z);
 
+    pr->inflated = buf;
     pr->buf = buf;
     pr->buflen = out;
 
@@ -626,27 +680,50 @@ typedef struct {
     size_t                   period_type_len;
     int                      has_period_type;
     size_t                   nids;      /* location ids of all samples */
+    size_t                   nstrbytes;
+    size_t                   nlabelbytes;
+    /* where the fields of each kind are: Go writes a kind all together,
+     * so a pass over one kind reads that part only */
+    const unsigned char     *from[PPROF_F_COMMENT + 1];
+    const unsigned char     *to[PPROF_F_COMMENT + 1];
 } pprof_counts_t;
+
+
+/* the reader over the part with the fields of that kind, maybe others */
+static void
+pprof_pb_range(const pprof_counts_t *c, unsigned field, pprof_pb_t *b)
+{
+    b->p = c->from[field];
+    b->end = c->to[field];
+}
 
 
 /* pass 1: framing of the top level, counts, scalar fields */
 static int
 pprof_pass_count(pprof_profile_t *pr, pprof_counts_t *c, pprof_error_t *err)
 {
-    int               rc;
-    size_t            i;
-    int64_t           n;
-    uint64_t          nlines;
-    pprof_pb_t        b, lb;
-    const char       *bad;
-    pprof_info_t     *info;
-    pprof_pb_field_t  f, lf;
+    int                   rc;
+    int64_t               n;
+    uint64_t              nlines;
+    pprof_pb_t            b, lb;
+    const char           *bad;
+    pprof_info_t         *info;
+    pprof_pb_field_t      f, lf;
+    const unsigned char  *q;
 
     info = &pr->info;
     b.p = pr->buf;
     b.end = pr->buf + pr->buflen;
 
-    while ((rc = pprof_pb_next(&b, &f)) == 1) {
+    for (q = b.p; (rc = pprof_pb_next(&b, &f)) == 1; q = b.p) {
+
+        if (f.field <= PPROF_F_COMMENT) {
+            if (c->from[f.field] == NULL) {
+                c->from[f.field] = q;
+            }
+
+            c->to[f.field] = b.p;
+        }
 
         if (f.field <= PPROF_F_STRING || f.field == PPROF_F_PERIOD_TYPE) {
             if (f.wire != PPROF_WIRE_LEN) {
@@ -673,7 +750,12 @@ pprof_pass_count(pprof_profile_t *pr, pprof_counts_t *c, pprof_error_t *err)
             lb.p = f.data;
             lb.end = f.data + f.len;
 
-            while ((rc = pprof_pb_next(&lb, &lf)) == 1) {
+            for (q = lb.p; (rc = pprof_pb_next(&lb, &lf)) == 1; q = lb.p) {
+                if (lf.field == 3) {
+                    /* labels are copied as they are encoded */
+                    c->nlabelbytes += (size_t) (lb.p - q);
+                }
+
                 if (lf.field != 1) {
                     continue;
                 }
@@ -683,9 +765,7 @@ pprof_pass_count(pprof_profile_t *pr, pprof_counts_t *c, pprof_error_t *err)
                     continue;
                 }
 
-                for (i = 0; i < lf.len; i++) {
-                    c->nids += lf.data[i] < 0x80;
-                }
+                c->nids += pprof_count_varints(lf.data, lf.len);
             }
 
             if (rc < 0) {
@@ -724,6 +804,7 @@ pprof_pass_count(pprof_profile_t *pr, pprof_counts_t *c, pprof_error_t *err)
 
         case PPROF_F_STRING:
             pr->nstrings++;
+            c->nstrbytes += f.len;
             break;
 
         case PPROF_F_DROP_FRAMES:
@@ -828,20 +909,25 @@ pprof_value_type(pprof_profile_t *pr, const unsigned char *data, size_t len,
 
 /* pass 2: the string table */
 static int
-pprof_pass_strings(pprof_profile_t *pr, pprof_error_t *err)
+pprof_pass_strings(pprof_profile_t *pr, const pprof_counts_t *c,
+    pprof_error_t *err)
 {
+    char             *p;
     size_t            i, len;
     pprof_pb_t        b;
     pprof_pb_field_t  f;
 
-    b.p = pr->buf;
-    b.end = pr->buf + pr->buflen;
+    pprof_pb_range(c, PPROF_F_STRING, &b);
     i = 0;
+    p = pr->strbuf;
 
+    /* copied out, so that the encoded profile can go after parsing */
     while (pprof_pb_next(&b, &f) == 1) {
         if (f.field == PPROF_F_STRING) {
-            pr->strings[i].data = (const char *) f.data;
+            memcpy(p, f.data, f.len);
+            pr->strings[i].data = p;
             pr->strings[i].len = f.len;
+            p += f.len;
             i++;
         }
     }
@@ -871,7 +957,7 @@ pprof_pass_tables(pprof_profile_t *pr, pprof_counts_t *c, uint64_t *fids,
     uint64_t *mids, pprof_error_t *err)
 {
     int                 rc;
-    size_t              nst, ncom, nf, nm;
+    size_t              k, nst, ncom, nf, nm;
     uint64_t            v;
     pprof_pb_t          b, mb, pb;
     const char         *bad;
@@ -880,143 +966,154 @@ pprof_pass_tables(pprof_profile_t *pr, pprof_counts_t *c, uint64_t *fids,
     pprof_function_t   *fn;
     pprof_pb_field_t    f, mf;
 
+    static const unsigned  kinds[] = {
+        PPROF_F_SAMPLE_TYPE, PPROF_F_COMMENT, PPROF_F_FUNCTION,
+        PPROF_F_MAPPING
+    };
+
     info = &pr->info;
-    b.p = pr->buf;
-    b.end = pr->buf + pr->buflen;
     nst = ncom = nf = nm = 0;
 
-    while (pprof_pb_next(&b, &f) == 1) {
+    for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        pprof_pb_range(c, kinds[k], &b);
 
-        switch (f.field) {
+        while (pprof_pb_next(&b, &f) == 1) {
 
-        case PPROF_F_SAMPLE_TYPE:
-            if (pprof_value_type(pr, f.data, f.len,
-                                 &info->sample_types[nst++]) != 0)
-            {
-                PPROF_BAD("bad sample type");
+            if (f.field != kinds[k]) {
+                continue;
             }
-            break;
 
-        case PPROF_F_COMMENT:
-            if (f.wire == PPROF_WIRE_VARINT) {
-                if (pprof_string(pr, f.v, &info->comments[ncom++]) != 0) {
-                    PPROF_BAD("comment string index out of range");
+            switch (f.field) {
+
+            case PPROF_F_SAMPLE_TYPE:
+                if (pprof_value_type(pr, f.data, f.len,
+                                     &info->sample_types[nst++]) != 0)
+                {
+                    PPROF_BAD("bad sample type");
                 }
                 break;
+
+            case PPROF_F_COMMENT:
+                if (f.wire == PPROF_WIRE_VARINT) {
+                    if (pprof_string(pr, f.v, &info->comments[ncom++]) != 0) {
+                        PPROF_BAD("comment string index out of range");
+                    }
+                    break;
+                }
+
+                pb.p = f.data;
+                pb.end = f.data + f.len;
+
+                while (pb.p < pb.end) {
+                    if (pprof_pb_varint(&pb, &v) != 0
+                        || pprof_string(pr, v, &info->comments[ncom++]) != 0)
+                    {
+                        PPROF_BAD("comment string index out of range");
+                    }
+                }
+                break;
+
+            case PPROF_F_FUNCTION:
+                fn = &pr->functions[nf];
+                fids[nf++] = 0;
+                fn->name = pr->strings[0];
+                fn->system_name = fn->name;
+                fn->filename = fn->name;
+
+                mb.p = f.data;
+                mb.end = f.data + f.len;
+
+                while ((rc = pprof_pb_next(&mb, &mf)) == 1) {
+                    if (mf.field > 5) {
+                        continue;
+                    }
+
+                    if (!pprof_pb_int(&mf)) {
+                        PPROF_BAD("bad function");
+                    }
+
+                    switch (mf.field) {
+                    case 1:
+                        fids[nf - 1] = mf.v;
+                        break;
+                    case 2:
+                        rc = pprof_string(pr, mf.v, &fn->name);
+                        break;
+                    case 3:
+                        rc = pprof_string(pr, mf.v, &fn->system_name);
+                        break;
+                    case 4:
+                        rc = pprof_string(pr, mf.v, &fn->filename);
+                        break;
+                    default:
+                        fn->start_line = (int64_t) mf.v;
+                    }
+
+                    if (rc != 1 && rc != 0) {
+                        PPROF_BAD("function string index out of range");
+                    }
+                }
+
+                if (rc < 0) {
+                    PPROF_BAD("malformed function");
+                }
+                break;
+
+            case PPROF_F_MAPPING:
+                m = &pr->mappings[nm];
+                mids[nm++] = 0;
+                m->filename = pr->strings[0];
+                m->build_id = m->filename;
+
+                mb.p = f.data;
+                mb.end = f.data + f.len;
+
+                while ((rc = pprof_pb_next(&mb, &mf)) == 1) {
+                    if (mf.field > 10) {
+                        continue;
+                    }
+
+                    if (!pprof_pb_int(&mf)) {
+                        PPROF_BAD("bad mapping");
+                    }
+
+                    switch (mf.field) {
+                    case 1:
+                        mids[nm - 1] = mf.v;
+                        break;
+                    case 2:
+                        m->memory_start = mf.v;
+                        break;
+                    case 3:
+                        m->memory_limit = mf.v;
+                        break;
+                    case 4:
+                        m->file_offset = mf.v;
+                        break;
+                    case 5:
+                        rc = pprof_string(pr, mf.v, &m->filename);
+                        break;
+                    case 6:
+                        rc = pprof_string(pr, mf.v, &m->build_id);
+                        break;
+                    default:
+                        /* has_functions and friends */
+                        break;
+                    }
+
+                    if (rc != 1 && rc != 0) {
+                        PPROF_BAD("mapping string index out of range");
+                    }
+                }
+
+                if (rc < 0) {
+                    PPROF_BAD("malformed mapping");
+                }
+                break;
+
+            default:
+                break;
             }
-
-            pb.p = f.data;
-            pb.end = f.data + f.len;
-
-            while (pb.p < pb.end) {
-                if (pprof_pb_varint(&pb, &v) != 0
-                    || pprof_string(pr, v, &info->comments[ncom++]) != 0)
-                {
-                    PPROF_BAD("comment string index out of range");
-                }
-            }
-            break;
-
-        case PPROF_F_FUNCTION:
-            fn = &pr->functions[nf];
-            fids[nf++] = 0;
-            fn->name = pr->strings[0];
-            fn->system_name = fn->name;
-            fn->filename = fn->name;
-
-            mb.p = f.data;
-            mb.end = f.data + f.len;
-
-            while ((rc = pprof_pb_next(&mb, &mf)) == 1) {
-                if (mf.field > 5) {
-                    continue;
-                }
-
-                if (!pprof_pb_int(&mf)) {
-                    PPROF_BAD("bad function");
-                }
-
-                switch (mf.field) {
-                case 1:
-                    fids[nf - 1] = mf.v;
-                    break;
-                case 2:
-                    rc = pprof_string(pr, mf.v, &fn->name);
-                    break;
-                case 3:
-                    rc = pprof_string(pr, mf.v, &fn->system_name);
-                    break;
-                case 4:
-                    rc = pprof_string(pr, mf.v, &fn->filename);
-                    break;
-                default:
-                    fn->start_line = (int64_t) mf.v;
-                }
-
-                if (rc != 1 && rc != 0) {
-                    PPROF_BAD("function string index out of range");
-                }
-            }
-
-            if (rc < 0) {
-                PPROF_BAD("malformed function");
-            }
-            break;
-
-        case PPROF_F_MAPPING:
-            m = &pr->mappings[nm];
-            mids[nm++] = 0;
-            m->filename = pr->strings[0];
-            m->build_id = m->filename;
-
-            mb.p = f.data;
-            mb.end = f.data + f.len;
-
-            while ((rc = pprof_pb_next(&mb, &mf)) == 1) {
-                if (mf.field > 10) {
-                    continue;
-                }
-
-                if (!pprof_pb_int(&mf)) {
-                    PPROF_BAD("bad mapping");
-                }
-
-                switch (mf.field) {
-                case 1:
-                    mids[nm - 1] = mf.v;
-                    break;
-                case 2:
-                    m->memory_start = mf.v;
-                    break;
-                case 3:
-                    m->memory_limit = mf.v;
-                    break;
-                case 4:
-                    m->file_offset = mf.v;
-                    break;
-                case 5:
-                    rc = pprof_string(pr, mf.v, &m->filename);
-                    break;
-                case 6:
-                    rc = pprof_string(pr, mf.v, &m->build_id);
-                    break;
-                default:
-                    /* has_functions and friends */
-                    break;
-                }
-
-                if (rc != 1 && rc != 0) {
-                    PPROF_BAD("mapping string index out of range");
-                }
-            }
-
-            if (rc < 0) {
-                PPROF_BAD("malformed mapping");
-            }
-            break;
-
-        default:
-            break;
         }
     }
 
@@ -1216,9 +1313,10 @@ pprof_build_names(pprof_profile_t *pr, uint32_t *fnodes, uint32_t *unknown,
 
 /* pass 4: locations and their lines */
 static int
-pprof_pass_locations(pprof_profile_t *pr, const pprof_idmap_t *fmap,
-    const pprof_idmap_t *mmap, const uint32_t *fnodes, uint32_t unknown,
-    uint64_t *lids, pprof_error_t *err)
+pprof_pass_locations(pprof_profile_t *pr, const pprof_counts_t *c,
+    const pprof_idmap_t *fmap, const pprof_idmap_t *mmap,
+    const uint32_t *fnodes, uint32_t unknown, uint64_t *lids,
+    pprof_error_t *err)
 {
     int                 rc, lrc;
     size_t              nl, nline;
@@ -1230,8 +1328,7 @@ pprof_pass_locations(pprof_profile_t *pr, const pprof_idmap_t *fmap,
     pprof_location_t   *loc;
     pprof_pb_field_t    f, mf, lf;
 
-    b.p = pr->buf;
-    b.end = pr->buf + pr->buflen;
+    pprof_pb_range(c, PPROF_F_LOCATION, &b);
     nl = 0;
     nline = 0;
 
@@ -1355,23 +1452,25 @@ failed:
  * decoded into profile->stacks and ->values, their labels stay encoded
  */
 static int
-pprof_pass_samples(pprof_profile_t *pr, pprof_error_t *err)
+pprof_pass_samples(pprof_profile_t *pr, const pprof_counts_t *c,
+    pprof_error_t *err)
 {
-    int                 rc;
-    size_t              ns, nids, nvalues, ntypes, depth;
-    uint32_t            li;
-    uint64_t            v, key, str;
-    int64_t            *values;
-    pprof_pb_t          b, sb, pb, lb;
-    const char         *bad;
-    pprof_pb_field_t    f, sf, lf;
+    int                   rc;
+    size_t                ns, nids, nvalues, ntypes, depth, nlb;
+    uint32_t              li;
+    uint64_t              v, key, str;
+    int64_t              *values;
+    pprof_pb_t            b, sb, pb, lb;
+    const char           *bad;
+    pprof_pb_field_t      f, sf, lf;
+    const unsigned char  *q;
 
     static const char   base[] = "pprof::base";
 
-    b.p = pr->buf;
-    b.end = pr->buf + pr->buflen;
+    pprof_pb_range(c, PPROF_F_SAMPLE, &b);
     ns = 0;
     nids = 0;
+    nlb = 0;
     ntypes = pr->info.nsample_types;
 
     while (pprof_pb_next(&b, &f) == 1) {
@@ -1383,8 +1482,8 @@ pprof_pass_samples(pprof_profile_t *pr, pprof_error_t *err)
             PPROF_BAD("sample too large");
         }
 
-        pr->samples[ns].off = (uint32_t) (f.data - pr->buf);
-        pr->samples[ns].len = (uint32_t) f.len;
+        pr->samples[ns].off = (uint32_t) nlb;
+        pr->samples[ns].len = 0;
         pr->samples[ns].stack = (uint32_t) nids;
         values = pr->values + ns * ntypes;
         ns++;
@@ -1393,7 +1492,7 @@ pprof_pass_samples(pprof_profile_t *pr, pprof_error_t *err)
         sb.p = f.data;
         sb.end = f.data + f.len;
 
-        while ((rc = pprof_pb_next(&sb, &sf)) == 1) {
+        for (q = sb.p; (rc = pprof_pb_next(&sb, &sf)) == 1; q = sb.p) {
 
             switch (sf.field) {
 
@@ -1478,6 +1577,15 @@ pprof_pass_samples(pprof_profile_t *pr, pprof_error_t *err)
                     PPROF_BAD("malformed label");
                 }
 
+                /* the field as it is encoded, for pprof_sample_labels() */
+                if ((size_t) (sb.p - q) > pr->nlabels - nlb) {
+                    PPROF_BAD("label size changed");
+                }
+
+                memcpy(pr->labels + nlb, q, (size_t) (sb.p - q));
+                nlb += (size_t) (sb.p - q);
+                pr->samples[ns - 1].len += (uint32_t) (sb.p - q);
+
                 if (pr->strings[key].len == sizeof(base) - 1
                     && memcmp(pr->strings[key].data, base, sizeof(base) - 1)
                        == 0
@@ -1533,7 +1641,7 @@ pprof_sample_labels(const pprof_profile_t *profile, size_t i, char *buf,
     pprof_str_t           s;
     pprof_pb_field_t      sf, lf;
 
-    sb.p = profile->buf + profile->samples[i].off;
+    sb.p = profile->labels + profile->samples[i].off;
     sb.end = sb.p + (profile->samples[i].len & PPROF_SAMPLE_LEN);
     len = 0;
 
@@ -1633,7 +1741,7 @@ pprof_sample_labels_hash(const pprof_profile_t *profile, size_t i)
     pprof_pb_t            sb, lb;
     pprof_pb_field_t      sf, lf;
 
-    sb.p = profile->buf + profile->samples[i].off;
+    sb.p = profile->labels + profile->samples[i].off;
     sb.end = sb.p + (profile->samples[i].len & PPROF_SAMPLE_LEN);
     h = 0;
 
@@ -1691,7 +1799,9 @@ pprof_profile_release(pprof_profile_t *pr)
 
     a = &pr->allocator;
 
-    pprof_free(a, pr->buf);
+    pprof_free(a, pr->inflated);
+    pprof_free(a, pr->strbuf);
+    pprof_free(a, pr->labels);
     pprof_free(a, pr->strings);
     pprof_free(a, pr->functions);
     pprof_free(a, pr->mappings);
@@ -1765,13 +1875,8 @@ pprof_profile_parse(const void *data, size_t len,
             goto failed;
         }
 
-        /* the input is not referenced after the call */
-        pr->buf = pprof_alloc(allocator, len);
-        if (pr->buf == NULL) {
-            goto nomem;
-        }
-
-        memcpy(pr->buf, in, len);
+        /* parsed in place: what stays is copied out */
+        pr->buf = in;
         pr->buflen = len;
     }
 
@@ -1798,6 +1903,9 @@ pprof_profile_parse(const void *data, size_t len,
     pr->lines = pprof_alloc_n(allocator, pr->nlines, sizeof(pprof_line_t));
     pr->samples = pprof_alloc_n(allocator, info->nsamples,
                                 sizeof(pprof_sample_ref_t));
+    pr->strbuf = pprof_alloc(allocator, c.nstrbytes);
+    pr->labels = pprof_alloc(allocator, c.nlabelbytes);
+    pr->nlabels = c.nlabelbytes;
     pr->nstacks = c.nids;
     pr->stacks = pprof_alloc_n(allocator, c.nids, sizeof(uint32_t));
     pr->values = pprof_alloc_n(allocator, info->nsamples,
@@ -1819,7 +1927,8 @@ pprof_profile_parse(const void *data, size_t len,
         || info->comments == NULL || pr->functions == NULL
         || pr->mappings == NULL || pr->locations == NULL || pr->lines == NULL
         || pr->samples == NULL || pr->stacks == NULL || pr->values == NULL
-        || ids == NULL || fnodes == NULL)
+        || pr->strbuf == NULL || pr->labels == NULL || ids == NULL
+        || fnodes == NULL)
     {
         goto nomem;
     }
@@ -1827,7 +1936,7 @@ pprof_profile_parse(const void *data, size_t len,
     memset(pr->functions, 0, info->nfunctions * sizeof(pprof_function_t));
     memset(pr->mappings, 0, info->nmappings * sizeof(pprof_mapping_t));
     memset(pr->locations, 0, info->nlocations * sizeof(pprof_location_t));
-    if (pprof_pass_strings(pr, err) != PPROF_OK) {
+    if (pprof_pass_strings(pr, &c, err) != PPROF_OK) {
         goto failed;
     }
 
@@ -1879,7 +1988,8 @@ pprof_profile_parse(const void *data, size_t len,
         goto failed;
     }
 
-    if (pprof_pass_locations(pr, &fmap, &mmap, fnodes, unknown, ids, err)
+    if (pprof_pass_locations(pr, &c, &fmap, &mmap, fnodes, unknown, ids,
+                             err)
         != PPROF_OK)
     {
         goto failed;
@@ -1908,9 +2018,14 @@ pprof_profile_parse(const void *data, size_t len,
         goto failed;
     }
 
-    if (pprof_pass_samples(pr, err) != PPROF_OK) {
+    if (pprof_pass_samples(pr, &c, err) != PPROF_OK) {
         goto failed;
     }
+
+    /* nothing refers to the encoded profile any more */
+    pprof_free(allocator, pr->inflated);
+    pr->inflated = NULL;
+    pr->buf = NULL;
 
     /* default_sample_type if set and known, else the last */
     info->default_sample = info->nsample_types ? info->nsample_types - 1 : 0;

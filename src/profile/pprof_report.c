@@ -613,31 +613,23 @@ typedef struct {
 } pprof_edges_t;
 
 
-/*
- * What the walk touches per frame, in one place for the cache.  Calls
- * into an inlined-somewhere function from a caller that is not its inline
- * parent anywhere ("dynamic" edges) are summed per callee: exact while
- * there is one such caller, an upper bound of each edge otherwise.
- */
+/* what the walk touches per frame, in one place for the cache */
 typedef struct {
     int64_t                  cum;
     uint32_t                 stamp;     /* last sample that counted cum */
-    uint32_t                 inl;       /* inlined somewhere: edges matter */
-    int64_t                  dsum;
-    uint32_t                 dstamp;
-    uint32_t                 caller;    /* PPROF_NONE, or PPROF_MULTI */
+    /* PPROF_NONE: not inlined anywhere, its caller edges do not matter;
+     * else the edge of its last real caller, a guess that saves look-ups */
+    uint32_t                 edge;
 } pprof_acc_t;
 
-#define PPROF_MULTI_CALLERS  (PPROF_NONE - 1)
 
-/* at most a 64 KB filter in front of the static edge table */
-#define PPROF_BLOOM_BITS     (1 << 19)
-
-
+/* the caller is in the high half: fold it down, or callers collide */
 static size_t
 pprof_edge_hash(uint64_t key)
 {
-    return (size_t) ((key * 0x9e3779b97f4a7c15ULL) >> 20);
+    key *= 0x9e3779b97f4a7c15ULL;
+
+    return (size_t) (key ^ key >> 32);
 }
 
 
@@ -842,17 +834,15 @@ pprof_walk_build(pprof_report_t *r, pprof_edges_t *st, uint32_t **walk,
 
 
 /*
- * One walk over the samples.  Pass 1 (dyn != NULL) sums cum and flat and
- * the edges needed for "(inline)" labels; pass 2 (dyn == NULL) only
- * counts exact dynamic edges into the functions marked pass2.
+ * The one walk over the samples: cum and flat, and the caller edges into
+ * functions inlined somewhere, which "(inline)" labels need: static ones
+ * by index, the others (real calls) found or added by key.
  */
 static int
 pprof_walk(pprof_report_t *r, const uint32_t *walk, const uint32_t *multi,
-    pprof_acc_t *acc, pprof_edges_t *st, const uint64_t *bloom, int pass1,
-    size_t bloom_mask, pprof_edges_t *dedges, const unsigned char *pass2,
-    int *negative)
+    pprof_acc_t *acc, pprof_edges_t *edges, int *negative)
 {
-    size_t                   i, n, k, t, first, nl, bit;
+    size_t                   i, n, k, t, first, nl;
     int64_t                  v, total, base;
     uint32_t                 node, parent, cur, w, ei;
     uint64_t                 key;
@@ -875,15 +865,11 @@ pprof_walk(pprof_report_t *r, const uint32_t *walk, const uint32_t *multi,
         }
 
         if (v < 0) {
-            *negative |= 2;
+            *negative = 1;
         }
 
         if (v == 0 || n == first) {
             continue;
-        }
-
-        if (v < 0) {
-            *negative |= 1;
         }
 
         cur = (uint32_t) i + 1;
@@ -925,69 +911,44 @@ pprof_walk(pprof_report_t *r, const uint32_t *walk, const uint32_t *multi,
 
                 a = &acc[node];
 
-                if (pass1 && a->stamp != cur) {
+                if (a->stamp != cur) {
                     a->stamp = cur;
                     a->cum += v;
                 }
 
-                if (!a->inl || parent == PPROF_NONE || node == parent) {
+                if (a->edge == PPROF_NONE || parent == PPROF_NONE
+                    || node == parent)
+                {
+                    parent = node;
+                    continue;
+                }
+
+                if (ei != PPROF_NONE) {
+                    /* an inlined call: its static edge, by index */
+                    pprof_edge_count(&edges->edges[ei], 1, v, cur);
                     parent = node;
                     continue;
                 }
 
                 key = (uint64_t) parent << 32 | node;
-                bit = pprof_edge_hash(key) & bloom_mask;
 
-                if (ei != PPROF_NONE) {
-                    /* an inlined call: its static edge, by index */
-                    if (pass1) {
-                        pprof_edge_count(&st->edges[ei], 1, v, cur);
-                    }
-
-                } else if ((bloom[bit >> 6] & (1ULL << (bit & 63)))
-                           && (ei = pprof_edge_find(st, key)) != PPROF_NONE)
-                {
-                    /* a real call on an edge that is inlined elsewhere */
-                    if (pass1) {
-                        pprof_edge_count(&st->edges[ei], 0, v, cur);
-                    }
-
-                } else if (pass1) {
-                    if (a->dstamp != cur) {
-                        a->dstamp = cur;
-                        a->dsum += v;
-                    }
-
-                    if (a->caller == PPROF_NONE) {
-                        a->caller = parent;
-
-                    } else if (a->caller != parent) {
-                        a->caller = PPROF_MULTI_CALLERS;
-                    }
-
-                } else if (pass2[node]) {
-                    ei = pprof_edge_insert(r, dedges,
-                                           (uint64_t) parent << 32 | node);
-                    if (ei == PPROF_NONE) {
+                if (edges->edges[a->edge].key != key) {
+                    a->edge = pprof_edge_insert(r, edges, key);
+                    if (a->edge == PPROF_NONE) {
                         return PPROF_ERROR;
                     }
-
-                    pprof_edge_count(&dedges->edges[ei], 0, v, cur);
                 }
 
+                pprof_edge_count(&edges->edges[a->edge], 0, v, cur);
                 parent = node;
             }
         }
 
-        if (pass1) {
-            r->flat[parent] += v;
-        }
+        r->flat[parent] += v;
     }
 
-    if (pass1) {
-        /* a diff profile: percentages of its base (pprof's computeTotal) */
-        r->info.total = base > 0 ? base : total;
-    }
+    /* a diff profile: percentages of its base (pprof's computeTotal) */
+    r->info.total = base > 0 ? base : total;
 
     return PPROF_OK;
 }
@@ -1111,73 +1072,44 @@ pprof_merged_total(pprof_report_t *r, int64_t *total)
 static int
 pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
 {
-    int                      rc, negative, again;
-    size_t                   i, bit, nbits;
+    int                      rc, negative;
+    size_t                   i;
     int64_t                  flat_sum, cutoff;
     uint32_t                *walk, *multi;
-    uint64_t                *bloom;
     pprof_acc_t             *acc, *a;
     pprof_edge_t            *e;
-    pprof_edges_t            st, de;
-    unsigned char           *pass2;
+    pprof_edges_t            edges;
     const pprof_profile_t   *pr;
 
     pr = r->pr;
     rc = PPROF_ERROR;
     walk = NULL;
     multi = NULL;
-    pass2 = NULL;
     negative = 0;
 
-    memset(&st, 0, sizeof(pprof_edges_t));
-    memset(&de, 0, sizeof(pprof_edges_t));
+    memset(&edges, 0, sizeof(pprof_edges_t));
 
-    bloom = NULL;
     acc = pprof_report_alloc(r, pr->nnames, sizeof(pprof_acc_t));
 
-    if (acc == NULL || pprof_walk_build(r, &st, &walk, &multi) != PPROF_OK) {
-        goto nomem;
-    }
-
-    /* most calls into inlined-somewhere functions are not static edges:
-     * a bit per hash (16 per edge) answers "no" without the table */
-    for (nbits = 64; nbits < 16 * st.n && nbits < PPROF_BLOOM_BITS;
-         nbits <<= 1)
+    if (acc == NULL
+        || pprof_walk_build(r, &edges, &walk, &multi) != PPROF_OK)
     {
-        /* void */
-    }
-
-    bloom = pprof_report_alloc(r, nbits / 64, sizeof(uint64_t));
-    if (bloom == NULL) {
         goto nomem;
-    }
-
-    memset(bloom, 0, nbits / 8);
-
-    for (i = 0; i < st.n; i++) {
-        bit = pprof_edge_hash(st.edges[i].key) & (nbits - 1);
-        bloom[bit >> 6] |= 1ULL << (bit & 63);
     }
 
     for (i = 0; i < pr->nnames; i++) {
         a = &acc[i];
         a->cum = 0;
         a->stamp = 0;
-        a->inl = r->flags[i] & PPROF_NODE_INL_PARENT;
-        a->dsum = 0;
-        a->dstamp = 0;
-        a->caller = PPROF_NONE;
+        /* such a function has a static edge: edge 0 exists */
+        a->edge = (r->flags[i] & PPROF_NODE_INL_PARENT) ? 0 : PPROF_NONE;
     }
 
-    if (pprof_walk(r, walk, multi, acc, &st, bloom, 1, nbits - 1, NULL, NULL,
-                   &negative)
-        != PPROF_OK)
-    {
+    if (pprof_walk(r, walk, multi, acc, &edges, &negative) != PPROF_OK) {
         goto nomem;
     }
 
-    if ((negative & 2) && pprof_merged_total(r, &r->info.total) != PPROF_OK)
-    {
+    if (negative && pprof_merged_total(r, &r->info.total) != PPROF_OK) {
         goto nomem;
     }
 
@@ -1190,68 +1122,13 @@ pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
     cutoff = pprof_abs((int64_t) ((double) flat_sum * 0.001));
 
     /* an edge exists once a counted sample went through it */
-    for (i = 0; i < st.n; i++) {
-        e = &st.edges[i];
+    for (i = 0; i < edges.n; i++) {
+        e = &edges.edges[i];
 
         if (e->stamp != 0 && pprof_abs(e->weight) >= cutoff) {
             r->flags[(uint32_t) e->key] |= e->inline_only
                                            ? PPROF_NODE_INLINE
                                            : PPROF_NODE_NOINLINE;
-        }
-    }
-
-    again = 0;
-
-    for (i = 0; i < pr->nnames; i++) {
-        a = &acc[i];
-
-        if (a->caller == PPROF_NONE
-            || (r->flags[i] & (PPROF_NODE_INLINE | PPROF_NODE_NOINLINE))
-               != PPROF_NODE_INLINE)
-        {
-            /* no dynamic edge, or the label does not depend on them */
-            continue;
-        }
-
-        if (a->caller != PPROF_MULTI_CALLERS || cutoff == 0) {
-            /* one caller: its edge weighs the sum */
-            if (cutoff == 0 || pprof_abs(a->dsum) >= cutoff) {
-                r->flags[i] |= PPROF_NODE_NOINLINE;
-            }
-
-            continue;
-        }
-
-        if ((negative & 1) || pprof_abs(a->dsum) >= cutoff) {
-            if (pass2 == NULL) {
-                pass2 = pprof_report_alloc(r, pr->nnames, 1);
-                if (pass2 == NULL) {
-                    goto nomem;
-                }
-
-                memset(pass2, 0, pr->nnames);
-            }
-
-            pass2[i] = 1;
-            again = 1;
-        }
-    }
-
-    if (again) {
-        /* rare: several callers, only their exact weights can tell */
-        if (pprof_walk(r, walk, multi, acc, &st, bloom, 0, nbits - 1, &de,
-                       pass2, &negative)
-            != PPROF_OK)
-        {
-            goto nomem;
-        }
-
-        for (i = 0; i < de.n; i++) {
-            e = &de.edges[i];
-
-            if (pprof_abs(e->weight) >= cutoff) {
-                r->flags[(uint32_t) e->key] |= PPROF_NODE_NOINLINE;
-            }
         }
     }
 
@@ -1265,14 +1142,10 @@ nomem:
 done:
 
     pprof_free(&r->allocator, acc);
-    pprof_free(&r->allocator, bloom);
-    pprof_free(&r->allocator, pass2);
     pprof_free(&r->allocator, walk);
     pprof_free(&r->allocator, multi);
-    pprof_free(&r->allocator, st.slots);
-    pprof_free(&r->allocator, st.edges);
-    pprof_free(&r->allocator, de.slots);
-    pprof_free(&r->allocator, de.edges);
+    pprof_free(&r->allocator, edges.slots);
+    pprof_free(&r->allocator, edges.edges);
 
     return rc;
 }
@@ -1595,6 +1468,66 @@ pprof_cmp_stack(const void *one, const void *two)
 
 
 /*
+ * A counting sort by the root frame first: the roots split the stacks
+ * cheaply, and the comparison sorts of the runs that follow are shorter.
+ */
+static int
+pprof_sort_stacks(pprof_report_t *r, pprof_stack_t *st, size_t n)
+{
+    size_t          i, nkeys, sum, c, *count;
+    uint32_t        key;
+    pprof_stack_t  *tmp;
+
+    /* key 0: no frames; else the root's rank + 1 */
+    nkeys = r->pr->nnames + 1;
+
+    count = pprof_report_alloc(r, nkeys + 1, sizeof(size_t));
+    tmp = pprof_report_alloc(r, n, sizeof(pprof_stack_t));
+
+    if (count == NULL || tmp == NULL) {
+        pprof_free(&r->allocator, count);
+        pprof_free(&r->allocator, tmp);
+        return PPROF_ERROR;
+    }
+
+    memset(count, 0, (nkeys + 1) * sizeof(size_t));
+
+    for (i = 0; i < n; i++) {
+        key = st[i].frames[0] ? st[i].frames[1] + 1 : 0;
+        count[key + 1]++;
+    }
+
+    sum = 0;
+    for (i = 0; i <= nkeys; i++) {
+        c = count[i];
+        count[i] = sum;
+        sum += c;
+    }
+
+    /* count[key + 1] is now where the run of key starts */
+    for (i = 0; i < n; i++) {
+        key = st[i].frames[0] ? st[i].frames[1] + 1 : 0;
+        tmp[count[key + 1]++] = st[i];
+    }
+
+    memcpy(st, tmp, n * sizeof(pprof_stack_t));
+    pprof_free(&r->allocator, tmp);
+
+    /* count[key] is where the run of key starts, count[key + 1] its end */
+    for (key = 0; key < nkeys; key++) {
+        if (count[key + 1] - count[key] > 1) {
+            qsort(st + count[key], count[key + 1] - count[key],
+                  sizeof(pprof_stack_t), pprof_cmp_stack);
+        }
+    }
+
+    pprof_free(&r->allocator, count);
+
+    return PPROF_OK;
+}
+
+
+/*
  * Each line's name rank (names sorted, ties by node) into lrank, and the
  * names by rank into r->rank_names.
  */
@@ -1767,7 +1700,11 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
     pprof_free(&r->allocator, lrank);
 
     st = r->stacks.stacks;
-    qsort(st, ns, sizeof(pprof_stack_t), pprof_cmp_stack);
+
+    if (pprof_sort_stacks(r, st, ns) != PPROF_OK) {
+        pprof_set_error(err, "out of memory");
+        return NULL;
+    }
 
     /* merge equal stacks; the tree has a node per distinct prefix */
     r->stacks.total = 0;
