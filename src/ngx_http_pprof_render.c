@@ -188,6 +188,17 @@ ngx_http_pprof_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
         cl->buf->file_pos = cl->buf->file_last;
     }
 
+    /*
+     * Nothing more is wanted from the APIServer (a 64 MB body past
+     * pprof_max_size, say): the upstream ends at once, its connection
+     * is not kept, since the rest of the body was never read.
+     */
+
+    if (in && r->upstream) {
+        r->upstream->length = 0;
+        r->upstream->keepalive = 0;
+    }
+
     return ngx_http_next_body_filter(r, NULL);
 }
 

@@ -27,6 +27,7 @@ static ngx_int_t ngx_http_pprof_set_session(ngx_peer_connection_t *pc,
     void *data);
 static void ngx_http_pprof_save_session(ngx_peer_connection_t *pc,
     void *data);
+static void ngx_http_pprof_sessions_cleanup(void *data);
 static ngx_http_pprof_ssl_session_t *ngx_http_pprof_session_find(
     ngx_http_pprof_loc_conf_t *plcf, ngx_peer_connection_t *pc);
 
@@ -343,6 +344,7 @@ ngx_http_pprof_save_session(ngx_peer_connection_t *pc, void *data)
     ngx_http_pprof_ctx_t  *ctx = data;
 
     ngx_ssl_session_t             *session;
+    ngx_pool_cleanup_t            *cln;
     ngx_http_pprof_loc_conf_t     *plcf;
     ngx_http_pprof_ssl_session_t  *s;
 
@@ -358,12 +360,21 @@ ngx_http_pprof_save_session(ngx_peer_connection_t *pc, void *data)
 
     if (s == NULL) {
         if (plcf->ssl_sessions == NULL) {
+            cln = ngx_pool_cleanup_add(ngx_cycle->pool, 0);
+            if (cln == NULL) {
+                ngx_ssl_free_session(session);
+                return;
+            }
+
             plcf->ssl_sessions = ngx_array_create(ngx_cycle->pool, 2,
                                         sizeof(ngx_http_pprof_ssl_session_t));
             if (plcf->ssl_sessions == NULL) {
                 ngx_ssl_free_session(session);
                 return;
             }
+
+            cln->handler = ngx_http_pprof_sessions_cleanup;
+            cln->data = plcf->ssl_sessions;
         }
 
         s = ngx_array_push(plcf->ssl_sessions);
@@ -415,4 +426,22 @@ ngx_http_pprof_session_find(ngx_http_pprof_loc_conf_t *plcf,
     }
 
     return NULL;
+}
+
+
+static void
+ngx_http_pprof_sessions_cleanup(void *data)
+{
+    ngx_array_t  *sessions = data;
+
+    ngx_uint_t                     i;
+    ngx_http_pprof_ssl_session_t  *s;
+
+    s = sessions->elts;
+
+    for (i = 0; i < sessions->nelts; i++) {
+        if (s[i].session) {
+            ngx_ssl_free_session(s[i].session);
+        }
+    }
 }

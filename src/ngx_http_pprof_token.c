@@ -13,6 +13,7 @@
 static void ngx_http_pprof_token_read(ngx_http_pprof_token_t *token,
     ngx_log_t *log, ngx_uint_t level);
 static void ngx_http_pprof_token_timer(ngx_event_t *ev);
+static void ngx_http_pprof_token_cleanup(void *data);
 static void ngx_http_pprof_token_set(ngx_http_pprof_token_t *token,
     ngx_log_t *log, u_char *data, size_t len);
 
@@ -21,6 +22,7 @@ ngx_http_pprof_token_t *
 ngx_http_pprof_token_add(ngx_conf_t *cf, ngx_str_t *path)
 {
     ngx_uint_t                   i;
+    ngx_pool_cleanup_t          *cln;
     ngx_http_pprof_token_t      *token, **tokenp;
     ngx_http_pprof_main_conf_t  *pmcf;
 
@@ -57,6 +59,16 @@ ngx_http_pprof_token_add(ngx_conf_t *cf, ngx_str_t *path)
     }
 
     *tokenp = token;
+
+    /* the token goes with its cycle: on a reload, and on exit */
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    cln->handler = ngx_http_pprof_token_cleanup;
+    cln->data = token;
 
     /*
      * Read once while loading the configuration, so workers start with a
@@ -283,4 +295,13 @@ ngx_http_pprof_token_set(ngx_http_pprof_token_t *token, ngx_log_t *log,
 
     token->token.data = p;
     token->token.len = len;
+}
+
+
+static void
+ngx_http_pprof_token_cleanup(void *data)
+{
+    ngx_http_pprof_token_t  *token = data;
+
+    ngx_http_pprof_token_set(token, ngx_cycle->log, NULL, 0);
 }

@@ -20,6 +20,19 @@ $After{'closed mid-body, raw'} = sub {
                    . length($body) . " of " . ($len || '?') . " bytes)");
 };
 
+# once the 502 is out, the rest of a 64 MiB body is not read: the access
+# log of the request says how much came from the APIServer
+$After{'larger than pprof_max_size (chunked)'} = sub {
+    my ($block) = @_;
+    my $log = server_root() . '/logs/upstream-bytes.log';
+    my $bytes;
+    wait_until(3, sub { $bytes = (-s $log) ? slurp($log) : undef; defined $bytes });
+    $bytes = 'none' unless defined $bytes;
+    chomp $bytes;
+    Test::More::ok($bytes =~ /^\d+$/ && $bytes < 16 * 1024 * 1024,
+                   $block->name . " - the APIServer's body was abandoned ($bytes bytes read)");
+};
+
 run_tests();
 
 __DATA__
@@ -354,10 +367,13 @@ pprof: the profile is 67108864 bytes, more than pprof_max_size (1048576)
 
 
 === TEST 19: larger than pprof_max_size (chunked): a view is a 502 naming it
+--- http_config
+    log_format upstream_bytes "$upstream_bytes_received";
 --- config
     pprof_trusted_certificate $TEST_NGINX_CERTS_DIR/ca.crt;
     pprof_token_file $TEST_NGINX_TOKEN_FILE;
     location /debug/pprof/ {
+        access_log logs/upstream-bytes.log upstream_bytes;
         pprof_max_size 1m;
         pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT/faults/oversizedchunked/debug/pprof/;
     }
