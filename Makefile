@@ -28,7 +28,7 @@ MODULE_SRCS :=		config ngx_http_pprof_module.c \
 MODULE_CC_OPT :=	-fPIC -Wall -Wextra -Werror \
 			-Wno-unused-parameter -Wno-missing-field-initializers
 
-.PHONY: all deps module run test bench fuzz clean
+.PHONY: all deps module run test valgrind bench fuzz clean
 
 all: module $(BUILD)/pprof-summary
 
@@ -69,6 +69,12 @@ test: all
 	$(MAKE) compare
 	t/run.sh t/*.t
 	$(MAKE) fuzz-short
+
+# the suites that cross every path of the module, with nginx under
+# valgrind: memory errors and leaks fail them (slow: not in make test)
+valgrind: all
+	TEST_NGINX_USE_VALGRIND=1 t/run.sh t/004-token.t t/005-tls.t \
+	    t/006-errors.t t/010-views.t
 
 run: all $(BUILD)/fake-apiserver
 	conf/demo.sh
