@@ -223,8 +223,17 @@ ngx_http_pprof_peer_init(ngx_http_request_t *r,
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_pprof_module);
     pi = pmcf->peer_inits.elts;
 
-    for (i = 0; pi[i].upstream != us; i++) {
-        /* void: every wrapped upstream is in the list */
+    for (i = 0; i < pmcf->peer_inits.nelts; i++) {
+        if (pi[i].upstream == us) {
+            break;
+        }
+    }
+
+    if (i == pmcf->peer_inits.nelts) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "pprof: no balancer recorded for upstream \"%V\"",
+                      &us->host);
+        return NGX_ERROR;
     }
 
     rc = pi[i].init(r, us);
