@@ -17,7 +17,7 @@ CC ?=			cc
 DEB_PACKAGES :=		nginx nginx-dev libssl-dev zlib1g-dev libpcre2-dev \
 			golang-go golang-github-google-pprof-dev clang \
 			libclang-rt-14-dev openssl curl time perl \
-			libio-socket-ssl-perl valgrind
+			libio-socket-ssl-perl valgrind libdeflate-dev
 
 ENGINE_SRCS :=		$(wildcard src/profile/*.c)
 ENGINE_HDRS :=		$(wildcard src/profile/*.h)
@@ -60,15 +60,16 @@ $(BUILD)/ngx_http_pprof_module.so: $(BUILD)/objs/Makefile $(MODULE_SRCS)
 	$(MAKE) -C $(BUILD)/nginx-src -f $(CURDIR)/$(BUILD)/objs/Makefile modules
 	cp $(BUILD)/objs/ngx_http_pprof_module.so $@
 
-# fastest first: unit tests, the runner, the fake APIServer, the reference
-# comparison with go tool pprof, the nginx suites, then a short fuzz run
+# unit tests, the runner, the fake APIServer, the reference comparison
+# with go tool pprof, a short fuzz run, and last the nginx suites, whose
+# prove summary closes the run
 test: all
 	$(MAKE) engine-test
 	$(MAKE) runner-selftest
 	$(MAKE) apiserver-test
 	$(MAKE) compare
-	t/run.sh t/*.t
 	$(MAKE) fuzz-short
+	t/run.sh t/*.t
 
 # the suites that cross every path of the module, with nginx under
 # valgrind: memory errors and leaks fail them (slow: not in make test)
