@@ -16,6 +16,9 @@ ENGINE_SAN_FLAGS :=	-O1 -g -fno-omit-frame-pointer \
 ENGINE_TEST_SRCS :=	$(wildcard t/engine/*.c)
 ENGINE_TEST_HDRS :=	$(wildcard t/engine/*.h)
 ENGINE_EXTRA_SRCS ?=
+# zlib streams what libdeflate's whole-buffer inflate declines (see
+# pprof_inflate); the nginx module's config links the same two
+ENGINE_LIBS :=		-lz -ldeflate
 ENGINE_ALL_SRCS =	$(ENGINE_SRCS) $(ENGINE_EXTRA_SRCS)
 
 FUZZ_SECONDS ?=		600
@@ -29,7 +32,8 @@ FUZZ_FLAGS :=		-g -O1 -fno-omit-frame-pointer \
 $(BUILD)/pprof-summary: tools/pprof-summary.c $(ENGINE_ALL_SRCS) \
 		$(ENGINE_HDRS) | deps
 	@mkdir -p $(BUILD)
-	$(CC) $(ENGINE_CFLAGS) -o $@ tools/pprof-summary.c $(ENGINE_ALL_SRCS) -lz
+	$(CC) $(ENGINE_CFLAGS) -o $@ tools/pprof-summary.c $(ENGINE_ALL_SRCS) \
+	    $(ENGINE_LIBS)
 
 # every t/engine/*.c is a program of its own, built plain and sanitized
 ENGINE_TESTS :=		$(patsubst t/engine/%.c,%,$(ENGINE_TEST_SRCS))
@@ -39,13 +43,14 @@ ENGINE_TEST_BINS :=	$(ENGINE_TESTS:%=$(BUILD)/engine-tests/%) \
 $(BUILD)/engine-tests/%: t/engine/%.c $(ENGINE_TEST_HDRS) \
 		$(ENGINE_ALL_SRCS) $(ENGINE_HDRS) | deps
 	@mkdir -p $(BUILD)/engine-tests
-	$(CC) $(ENGINE_CFLAGS) -Isrc/profile -o $@ $< $(ENGINE_ALL_SRCS) -lz
+	$(CC) $(ENGINE_CFLAGS) -Isrc/profile -o $@ $< $(ENGINE_ALL_SRCS) \
+	    $(ENGINE_LIBS)
 
 $(BUILD)/engine-tests/%-san: t/engine/%.c $(ENGINE_TEST_HDRS) \
 		$(ENGINE_ALL_SRCS) $(ENGINE_HDRS) | deps
 	@mkdir -p $(BUILD)/engine-tests
 	$(ENGINE_SAN_CC) $(ENGINE_SAN_FLAGS) -Wall -Wextra -Werror \
-	    -Isrc/profile -o $@ $< $(ENGINE_ALL_SRCS) -lz
+	    -Isrc/profile -o $@ $< $(ENGINE_ALL_SRCS) $(ENGINE_LIBS)
 
 engine-test: $(ENGINE_TEST_BINS)
 	ASAN_OPTIONS=detect_leaks=1 \
@@ -55,7 +60,8 @@ engine-test: $(ENGINE_TEST_BINS)
 $(BUILD)/pprof-fuzz: fuzz/pprof_fuzz.c $(ENGINE_ALL_SRCS) $(ENGINE_HDRS) \
 		| deps
 	@mkdir -p $(BUILD)
-	clang $(FUZZ_FLAGS) -o $@ fuzz/pprof_fuzz.c $(ENGINE_ALL_SRCS) -lz
+	clang $(FUZZ_FLAGS) -o $@ fuzz/pprof_fuzz.c $(ENGINE_ALL_SRCS) \
+	    $(ENGINE_LIBS)
 
 # the committed corpus seeds a scratch copy, new finds stay in $(BUILD)
 fuzz: $(BUILD)/pprof-fuzz

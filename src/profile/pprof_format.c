@@ -6,6 +6,7 @@
  */
 
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -123,9 +124,12 @@ pprof_sniff_unit(const pprof_unit_type_t *ut, pprof_str_t unit)
 
     lower[len] = '\0';
 
+    /* this runs per value: the first byte rules out most aliases */
     for (i = 0; i < ut->nunits; i++) {
         for (j = 0; j < 4 && ut->units[i].aliases[j]; j++) {
-            if (strcmp(lower, ut->units[i].aliases[j]) == 0) {
+            if (lower[0] == ut->units[i].aliases[j][0]
+                && strcmp(lower, ut->units[i].aliases[j]) == 0)
+            {
                 return &ut->units[i];
             }
         }
@@ -206,21 +210,177 @@ pprof_scale(int64_t value, pprof_str_t from, pprof_str_t to,
 }
 
 
-size_t
-pprof_scaled_label(char *buf, size_t size, int64_t value, pprof_str_t from,
-    pprof_str_t to)
+/*
+ * printf's "%.*f" (prec <= 5) without printf, which costs more than the
+ * rest of a -top line.  v * 10^prec is rounded once by the multiplication,
+ * by less than 2^-13 while it stays under 2^40; so unless it lands that
+ * close to a half, where printf's exact decimal rounding could go the
+ * other way, rounding it gives printf's digits.  Returns 0 when it cannot
+ * tell (or for huge, infinite or NaN values): the caller asks snprintf.
+ */
+static size_t
+pprof_fixed(char *buf, double v, unsigned prec)
 {
-    int          n;
-    char         num[400];
-    double       v;
-    size_t       len, k;
-    pprof_str_t  unit;
+    static const double    scale[] = { 1, 10, 100, 1e3, 1e4, 1e5 };
+    static const uint64_t  iscale[] = { 1, 10, 100, 1000, 10000, 100000 };
 
-    v = pprof_scale(value, from, to, &unit);
+    char      tmp[32], *p;
+    double    t, frac;
+    size_t    len;
+    unsigned  i;
+    uint64_t  n, ip, fp;
 
-    n = snprintf(num, sizeof(num), "%.2f", v);
-    len = n > 0 && (size_t) n < sizeof(num) ? (size_t) n : 0;
-    num[len] = '\0';
+    p = buf;
+
+    if (signbit(v)) {
+        *p++ = '-';
+        v = -v;
+    }
+
+    t = v * scale[prec];
+
+    if (!(t < 1099511627776.0)) {
+        return 0;
+    }
+
+    n = (uint64_t) t;
+    frac = t - (double) n;
+
+    if (frac > 0.5 - 0.001 && frac < 0.5 + 0.001) {
+        return 0;
+    }
+
+    n += frac > 0.5;
+
+    ip = n / iscale[prec];
+    fp = n % iscale[prec];
+
+    len = 0;
+    do {
+        tmp[len++] = (char) ('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+
+    while (len) {
+        *p++ = tmp[--len];
+    }
+
+    if (prec) {
+        *p++ = '.';
+        p += prec;
+
+        for (i = 1; i <= prec; i++) {
+            p[-(int) i] = (char) ('0' + fp % 10);
+            fp /= 10;
+        }
+    }
+
+    *p = '\0';
+
+    return (size_t) (p - buf);
+}
+
+
+/*
+ * printf's "%.2g" for 0 <= v < 1, the -top percentages below 1%:
+ * two significant digits, trailing zeros dropped.  Returns 0 when it
+ * cannot tell (an exponent, a near half): the caller asks snprintf.
+ */
+static size_t
+pprof_g2(char *buf, double v)
+{
+    int       x;
+    char     *p;
+    double    t, frac;
+    uint64_t  n;
+
+    if (v == 0 && !signbit(v)) {
+        buf[0] = '0';
+        buf[1] = '\0';
+        return 1;
+    }
+
+    /* x: the decimal exponent before rounding; the limits are above the
+     * powers of ten, as their doubles are, so no double falls between */
+    if (v >= 0.1 && v < 1) {
+        x = -1;
+        t = v * 100;
+
+    } else if (v >= 0.01 && v < 0.1) {
+        x = -2;
+        t = v * 1000;
+
+    } else if (v >= 0.001 && v < 0.01) {
+        x = -3;
+        t = v * 10000;
+
+    } else if (v >= 0.0001 && v < 0.001) {
+        x = -4;
+        t = v * 100000;
+
+    } else {
+        return 0;
+    }
+
+    n = (uint64_t) t;
+    frac = t - (double) n;
+
+    if (frac > 0.5 - 0.001 && frac < 0.5 + 0.001) {
+        return 0;
+    }
+
+    n += frac > 0.5;
+
+    if (n < 10 || n > 100) {
+        return 0;
+    }
+
+    if (n == 100) {
+        n = 10;
+        x++;
+    }
+
+    p = buf;
+
+    if (x == 0) {
+        *p++ = '1';
+
+    } else {
+        *p++ = '0';
+        *p++ = '.';
+
+        while (++x < 0) {
+            *p++ = '0';
+        }
+
+        *p++ = (char) ('0' + n / 10);
+
+        if (n % 10) {
+            *p++ = (char) ('0' + n % 10);
+        }
+    }
+
+    *p = '\0';
+
+    return (size_t) (p - buf);
+}
+
+
+/* a scaled value and its unit as pprof prints them: "%.2f", ".00" cut */
+static size_t
+pprof_label(char *buf, size_t size, double v, pprof_str_t unit)
+{
+    int     n;
+    char    num[400];
+    size_t  len, k;
+
+    len = pprof_fixed(num, v, 2);
+
+    if (len == 0) {
+        n = snprintf(num, sizeof(num), "%.2f", v);
+        len = n > 0 && (size_t) n < sizeof(num) ? (size_t) n : 0;
+        num[len] = '\0';
+    }
 
     if (len >= 3 && memcmp(num + len - 3, ".00", 3) == 0) {
         len -= 3;
@@ -248,6 +408,87 @@ pprof_scaled_label(char *buf, size_t size, int64_t value, pprof_str_t from,
 
 
 size_t
+pprof_scaled_label(char *buf, size_t size, int64_t value, pprof_str_t from,
+    pprof_str_t to)
+{
+    double       v;
+    pprof_str_t  unit;
+
+    v = pprof_scale(value, from, to, &unit);
+
+    return pprof_label(buf, size, v, unit);
+}
+
+
+/*
+ * What pprof_scale() finds for from and to, unless that depends on the
+ * value (to "minimum" or "auto" of a known unit): then PPROF_ERROR.
+ */
+int
+pprof_scaler_init(pprof_scaler_t *s, pprof_str_t from, pprof_str_t to)
+{
+    size_t                     i;
+    const pprof_unit_t        *fu, *tu;
+    const pprof_unit_type_t   *ut;
+
+    for (i = 0; i < pprof_nelts(pprof_unit_types); i++) {
+        ut = &pprof_unit_types[i];
+
+        fu = pprof_sniff_unit(ut, from);
+        if (fu == NULL) {
+            continue;
+        }
+
+        if (pprof_str_is(to, "minimum") || pprof_str_is(to, "auto")) {
+            return PPROF_ERROR;
+        }
+
+        tu = pprof_sniff_unit(ut, to);
+        if (tu == NULL) {
+            tu = ut->def;
+        }
+
+        s->found = 1;
+        s->from_factor = fu->factor;
+        s->to_factor = tu->factor;
+        s->unit = pprof_cstr(tu->name);
+
+        return PPROF_OK;
+    }
+
+    s->found = 0;
+    s->from_factor = 1;
+    s->to_factor = 1;
+
+    /* the value's own scale: pprof_scale()'s "not a known unit" */
+    (void) pprof_scale(0, from, to, &s->unit);
+
+    return PPROF_OK;
+}
+
+
+/*
+ * pprof_scaled_label() with the units looked up: the same arithmetic as
+ * pprof_scale(); negating first there changes nothing, as rounding to
+ * nearest is symmetric.
+ */
+size_t
+pprof_scaler_label(const pprof_scaler_t *s, char *buf, size_t size,
+    int64_t value)
+{
+    double  v;
+
+    v = (double) value;
+
+    if (s->found) {
+        v = v * s->from_factor / s->to_factor;
+    }
+
+    return pprof_label(buf, size, v, s->unit);
+}
+
+
+size_t
 pprof_format_value(char *buf, size_t size, int64_t value, pprof_str_t unit)
 {
     return pprof_scaled_label(buf, size, value, unit, pprof_cstr("auto"));
@@ -258,6 +499,8 @@ size_t
 pprof_format_percent(char *buf, size_t size, int64_t value, int64_t total)
 {
     int     n;
+    char    num[32];
+    size_t  len, pad;
     double  ratio;
 
     ratio = 0;
@@ -271,11 +514,21 @@ pprof_format_percent(char *buf, size_t size, int64_t value, int64_t total)
     if (ratio >= 99.95 && ratio <= 100.05) {
         n = snprintf(buf, size, "  100%%");
 
-    } else if (ratio >= 1.0) {
-        n = snprintf(buf, size, "%5.2f%%", ratio);
-
     } else {
-        n = snprintf(buf, size, "%5.2g%%", ratio);
+        len = ratio >= 1.0 ? pprof_fixed(num, ratio, 2) : pprof_g2(num, ratio);
+
+        /* "%5s%%" by hand: this runs three times a -top line */
+        if (len != 0 && size > 8) {
+            pad = len < 5 ? 5 - len : 0;
+            memset(buf, ' ', pad);
+            memcpy(buf + pad, num, len);
+            buf[pad + len] = '%';
+            buf[pad + len + 1] = '\0';
+            return pad + len + 1;
+        }
+
+        n = ratio >= 1.0 ? snprintf(buf, size, "%5.2f%%", ratio)
+                         : snprintf(buf, size, "%5.2g%%", ratio);
     }
 
     return n > 0 ? (size_t) n : 0;
@@ -739,12 +992,32 @@ pprof_report_labels(const pprof_report_t *report, size_t nodecount,
 
 /* --- renderers --- */
 
+/* "%*s" into p, which has room: -top lines skip vsnprintf */
+static char *
+pprof_right(char *p, const char *s, size_t width)
+{
+    size_t  len;
+
+    len = strlen(s);
+
+    if (len < width) {
+        memset(p, ' ', width - len);
+        p += width - len;
+    }
+
+    memcpy(p, s, len);
+
+    return p + len;
+}
+
+
 static int
 pprof_render_top(pprof_report_t *report, const pprof_render_options_t *o,
     pprof_out_t *out, pprof_error_t *err)
 {
-    char                        *labels;
+    char                        *labels, *p;
     char                         flat[64], cum[64], fp[64], sp[64], cp[64];
+    char                         line[5 * 64 + 8];
     size_t                       i, n, len;
     int64_t                      sum;
     const char                  *inl;
@@ -788,7 +1061,19 @@ pprof_render_top(pprof_report_t *report, const pprof_render_options_t *o,
         pprof_format_percent(sp, sizeof(sp), sum, ri->total);
         pprof_format_percent(cp, sizeof(cp), row->cum, ri->total);
 
-        pprof_out_printf(out, "%10s %s %s %10s %s  ", flat, fp, sp, cum, cp);
+        /* "%10s %s %s %10s %s  " */
+        p = pprof_right(line, flat, 10);
+        *p++ = ' ';
+        p = pprof_right(p, fp, 0);
+        *p++ = ' ';
+        p = pprof_right(p, sp, 0);
+        *p++ = ' ';
+        p = pprof_right(p, cum, 10);
+        *p++ = ' ';
+        p = pprof_right(p, cp, 0);
+        *p++ = ' ';
+        *p++ = ' ';
+        pprof_out_write(out, line, (size_t) (p - line));
         pprof_out_write(out, row->name.data, row->name.len);
 
         inl = pprof_report_inline_label(report, i);
@@ -897,17 +1182,51 @@ pprof_out_frame(pprof_out_t *out, pprof_str_t name)
 }
 
 
+/* a name pprof_out_frame() writes as it is */
 static int
-pprof_render_collapsed(pprof_report_t *report, pprof_out_t *out,
-    pprof_error_t *err)
+pprof_frame_clean(pprof_str_t name)
 {
+    size_t         i;
+    unsigned char  c;
+
+    for (i = 0; i < name.len; i++) {
+        c = (unsigned char) name.data[i];
+
+        if (c < 0x20 || c == 0x7f || c == ';' || c == '%') {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static int
+pprof_render_collapsed(pprof_report_t *report, const pprof_allocator_t *a,
+    pprof_out_t *out, pprof_error_t *err)
+{
+    char                   num[32], *p;
     size_t                 i, k;
+    int64_t                w;
+    unsigned char         *clean;
     const uint32_t        *f;
+    const pprof_str_t     *name;
     const pprof_stacks_t  *st;
 
     st = pprof_report_stacks(report, err);
     if (st == NULL) {
         return PPROF_ERROR;
+    }
+
+    /* whether a name needs escapes is found once, not once a frame */
+    clean = pprof_alloc(a, st->nnames);
+    if (clean == NULL) {
+        pprof_set_error(err, "out of memory");
+        return PPROF_ERROR;
+    }
+
+    for (i = 0; i < st->nnames; i++) {
+        clean[i] = (unsigned char) pprof_frame_clean(st->names[i]);
     }
 
     /* the stacks come in the call tree's pre-order, children by name */
@@ -919,11 +1238,37 @@ pprof_render_collapsed(pprof_report_t *report, pprof_out_t *out,
                 pprof_out_write(out, ";", 1);
             }
 
-            pprof_out_frame(out, st->names[f[k]]);
+            name = &st->names[f[k]];
+
+            if (clean[f[k]]) {
+                pprof_out_write(out, name->data, name->len);
+
+            } else {
+                pprof_out_frame(out, *name);
+            }
         }
 
-        pprof_out_printf(out, " %lld\n", (long long) st->stacks[i].weight);
+        w = st->stacks[i].weight;
+
+        if (w <= 0) {
+            pprof_out_printf(out, " %lld\n", (long long) w);
+            continue;
+        }
+
+        /* " %lld\n" of a positive weight, without printf */
+        p = num + sizeof(num);
+        *--p = '\n';
+
+        do {
+            *--p = (char) ('0' + w % 10);
+            w /= 10;
+        } while (w);
+
+        *--p = ' ';
+        pprof_out_write(out, p, (size_t) (num + sizeof(num) - p));
     }
+
+    pprof_free(a, clean);
 
     return PPROF_OK;
 }
@@ -996,7 +1341,7 @@ pprof_render(pprof_report_t *report, const pprof_render_options_t *options,
         break;
 
     default:
-        rc = pprof_render_collapsed(report, &out, err);
+        rc = pprof_render_collapsed(report, o.allocator, &out, err);
         break;
     }
 

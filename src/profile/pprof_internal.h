@@ -336,5 +336,17 @@ double pprof_scale(int64_t value, pprof_str_t from, pprof_str_t to,
 size_t pprof_scaled_label(char *buf, size_t size, int64_t value,
     pprof_str_t from, pprof_str_t to);
 
+/* pprof_scale()'s unit lookups done once for a run of values */
+typedef struct {
+    double                   from_factor;
+    double                   to_factor;
+    int                      found;      /* a known unit: factors apply */
+    pprof_str_t              unit;
+} pprof_scaler_t;
+
+int pprof_scaler_init(pprof_scaler_t *s, pprof_str_t from, pprof_str_t to);
+size_t pprof_scaler_label(const pprof_scaler_t *s, char *buf, size_t size,
+    int64_t value);
+
 
 #endif /* _PPROF_INTERNAL_H_INCLUDED_ */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <zlib.h>
+#include <libdeflate.h>
 
 #include "pprof_internal.h"
 
@@ -40,6 +41,17 @@ enum {
     PPROF_WIRE_LEN = 2,
     PPROF_WIRE_FIXED32 = 5
 };
+
+
+#if defined(__GNUC__)
+#define PPROF_ALWAYS_INLINE  __attribute__((always_inline))
+#else
+#define PPROF_ALWAYS_INLINE
+#endif
+
+
+/* the fast inflate path leaves the input to the streaming one */
+#define PPROF_DECLINED  -5
 
 
 /* what a pass over a message found wrong; turned into one error line */
@@ -106,7 +118,7 @@ pprof_varint_fast(const unsigned char *p, const unsigned char *end,
     uint64_t *v)
 {
     uint64_t  r;
-    unsigned  shift, c;
+    unsigned  shift, c, i;
 
     /* location ids and lengths mostly take 1 to 3 bytes: no loop */
     if (end - p >= 3) {
@@ -127,6 +139,24 @@ pprof_varint_fast(const unsigned char *p, const unsigned char *end,
         if (p[2] < 0x80) {
             *v = r | (uint64_t) p[2] << 14;
             return p + 3;
+        }
+
+        /* sample values, addresses: away from the end, no bound checks;
+         * the 10th byte's shift is 63, its upper bits are dropped */
+        if (end - p >= 10) {
+            r |= (uint64_t) (p[2] & 0x7f) << 14;
+
+            for (i = 3; i < 10; i++) {
+                c = p[i];
+                r |= (uint64_t) (c & 0x7f) << (7 * i);
+
+                if (c < 0x80) {
+                    *v = r;
+                    return p + i + 1;
+                }
+            }
+
+            return NULL;
         }
     }
 
@@ -222,8 +252,12 @@ pprof_pb_varint(pprof_pb_t *b, uint64_t *v)
 }
 
 
-/* 1: a field, 0: end of message, -1: malformed */
-static inline int
+/*
+ * 1: a field, 0: end of message, -1: malformed.  Inlined into every pass
+ * (gcc keeps an out-of-line copy otherwise): its stores to *f and most
+ * of the wire type switch then vanish, about 8% of a -top run.
+ */
+static inline PPROF_ALWAYS_INLINE int
 pprof_pb_next(pprof_pb_t *b, pprof_pb_field_t *f)
 {
     uint64_t  key, v;
@@ -492,29 +526,80 @@ pprof_zfree(voidpf opaque, voidpf p)
 }
 
 
+/*
+ * The gzip trailer's ISIZE: the size of the last member mod 2^32.
+ * deflate cannot expand more than 1032:1, which bounds a lying one.
+ */
+static size_t
+pprof_gzip_isize(const unsigned char *in, size_t len)
+{
+    size_t  isize;
+
+    if (len < 18) {
+        return 0;
+    }
+
+    isize = (size_t) in[len - 4] | (size_t) in[len - 3] << 8
+            | (size_t) in[len - 2] << 16 | (size_t) in[len - 1] << 24;
+
+    if (len < (size_t) -1 / 1032 && isize > len * 1032) {
+        isize = len * 1032;
+    }
+
+    return isize;
+}
+
+
+/*
+ * The fast path: libdeflate inflates a whole buffer about twice as fast
+ * as zlib, but needs the output size up front: the ISIZE of the usual
+ * single-member file, which libdeflate checks (with the CRC) against what
+ * it really produced.  Anything else (several members, a lying ISIZE,
+ * corrupt or truncated data, no memory) returns PPROF_DECLINED, and the
+ * caller streams with zlib into the same buffer: zlib takes members one
+ * by one, stops at max whatever the trailer says and words the precise
+ * error; so hostile input costs at most one extra pass, bounded, and no
+ * extra memory.
+ */
+static int
+pprof_inflate_whole(unsigned char *buf, size_t size, const unsigned char *in,
+    size_t len)
+{
+    size_t                             used, out;
+    enum libdeflate_result             rc;
+    struct libdeflate_decompressor    *d;
+
+    /* malloc'ed: libdeflate 1.14 has no per-call allocator */
+    d = libdeflate_alloc_decompressor();
+    if (d == NULL) {
+        return PPROF_DECLINED;
+    }
+
+    rc = libdeflate_gzip_decompress_ex(d, in, len, buf, size, &used, &out);
+
+    libdeflate_free_decompressor(d);
+
+    /* used < len: another member (or garbage) follows */
+    if (rc != LIBDEFLATE_SUCCESS || used != len || out != size) {
+        return PPROF_DECLINED;
+    }
+
+    return PPROF_OK;
+}
+
+
 static int
 pprof_inflate(pprof_profile_t *pr, const unsigned char *in, size_t len,
     size_t max, pprof_error_t *err)
 {
     int             rc;
-    size_t          cap, hint, out, ncap;
+    size_t          cap, hint, isize, out, ncap;
     z_stream        z;
     unsigned char  *buf, *nbuf;
 
-    /*
-     * The gzip trailer's ISIZE is the size of the last member mod 2^32;
-     * deflate cannot expand more than 1032:1.  Either bounds a first
-     * allocation that is usually exact; a wrong hint only costs growth.
-     */
-    hint = 0;
-    if (len >= 18) {
-        hint = (size_t) in[len - 4] | (size_t) in[len - 3] << 8
-               | (size_t) in[len - 2] << 16 | (size_t) in[len - 1] << 24;
-    }
-
-    if (len < (size_t) -1 / 1032 && hint > len * 1032) {
-        hint = len * 1032;
-    }
+    /* the ISIZE bounds a first allocation; a wrong hint only costs growth */
+    hint = pprof_gzip_isize(in, len);
+    isize = hint;
 
     if (hint < 4096) {
         hint = 4096;
@@ -531,6 +616,16 @@ pprof_inflate(pprof_profile_t *pr, const unsigned char *in, size_t len,
     if (buf == NULL) {
         pprof_set_error(err, "out of memory");
         return PPROF_ERROR;
+    }
+
+    if (isize != 0 && isize < cap
+        && pprof_inflate_whole(buf, isize, in, len) == PPROF_OK)
+    {
+        pr->inflated = buf;
+        pr->buf = buf;
+        pr->buflen = isize;
+
+        return PPROF_OK;
     }
 
     memset(&z, 0, sizeof(z_stream));

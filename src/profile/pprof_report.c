@@ -68,7 +68,9 @@ struct pprof_report_s {
     /* the output unit, for the first unit_rows rows */
     size_t                   unit_rows;
     int                      unit_ready;
+    int                      scaler_ready;
     pprof_str_t              unit;
+    pprof_scaler_t           scaler;
 
     int                      stacks_ready;
     pprof_stacks_t           stacks;
@@ -1414,6 +1416,14 @@ pprof_report_format_value(const pprof_report_t *report, size_t nodecount,
         r->unit = unit.len ? unit : st->unit;
         r->unit_rows = n;
         r->unit_ready = 1;
+
+        /* the unit lookups cost more than the value: once a report */
+        r->scaler_ready = pprof_scaler_init(&r->scaler, st->unit, r->unit)
+                          == PPROF_OK;
+    }
+
+    if (r->scaler_ready) {
+        return pprof_scaler_label(&r->scaler, buf, size, value);
     }
 
     return pprof_scaled_label(buf, size, value, st->unit, r->unit);

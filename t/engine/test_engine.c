@@ -1400,6 +1400,223 @@ test_gzip_bomb(void)
 
 
 static void
+put_le32(unsigned char *p, size_t v)
+{
+    p[0] = (unsigned char) v;
+    p[1] = (unsigned char) (v >> 8);
+    p[2] = (unsigned char) (v >> 16);
+    p[3] = (unsigned char) (v >> 24);
+}
+
+
+/* the whole-buffer inflate trusts the gzip ISIZE only as far as it holds */
+static void
+test_gzip_paths(void)
+{
+    size_t            gzlen, len1, len2, half;
+    prof_t            p;
+    pbw_t             b;
+    unsigned char    *gz, *gz1, *gz2, *two, *zeros;
+    pprof_error_t     err;
+    pprof_limits_t    limits;
+    pprof_profile_t  *pr;
+
+    base_profile(&p);
+    memset(&b, 0, sizeof(pbw_t));
+    encode(&p, &b);
+
+    gzlen = gzip_buf(b.data, b.len, &gz);
+
+    pr = pprof_profile_parse(gz, gzlen, NULL, &alloc_count, &err);
+    CHECK(pr != NULL && pprof_profile_info(pr)->inflated_size == b.len,
+          "gzip whole: %s", err.msg);
+    pprof_profile_free(pr);
+
+    /* ISIZE lying low: no room for the output, then a length error */
+    put_le32(gz + gzlen - 4, b.len / 2);
+    save_seed("gz-isize-low", gz, gzlen);
+    pr = pprof_profile_parse(gz, gzlen, NULL, &alloc_count, &err);
+    CHECK(pr == NULL && strstr(err.msg, "decompress"), "isize low: %s",
+          err.msg);
+
+    /* ISIZE lying high, within the limit: a short output is refused */
+    put_le32(gz + gzlen - 4, b.len * 4);
+    save_seed("gz-isize-high", gz, gzlen);
+    pr = pprof_profile_parse(gz, gzlen, NULL, &alloc_count, &err);
+    CHECK(pr == NULL && strstr(err.msg, "decompress"), "isize high: %s",
+          err.msg);
+
+    /* ISIZE over the limit on a small stream: never allocated */
+    limits.max_inflated = 1 << 20;
+    counter.limit = 1 << 20;
+    put_le32(gz + gzlen - 4, 0xfffffff0);
+    pr = pprof_profile_parse(gz, gzlen, &limits, &alloc_count, &err);
+    CHECK(pr == NULL && strstr(err.msg, "decompress"), "isize huge: %s",
+          err.msg);
+    counter.limit = 0;
+
+    /* a cut trailer */
+    put_le32(gz + gzlen - 4, b.len);
+    save_seed("gz-cut-trailer", gz, gzlen - 3);
+    pr = pprof_profile_parse(gz, gzlen - 3, NULL, &alloc_count, &err);
+    CHECK(pr == NULL && strstr(err.msg, "decompress"), "cut trailer: %s",
+          err.msg);
+
+    /* two members: the last one's ISIZE is not the total */
+    half = b.len / 2;
+    len1 = gzip_buf(b.data, half, &gz1);
+    len2 = gzip_buf(b.data + half, b.len - half, &gz2);
+    two = malloc(len1 + len2);
+    memcpy(two, gz1, len1);
+    memcpy(two + len1, gz2, len2);
+    save_seed("gz-two-members", two, len1 + len2);
+
+    pr = pprof_profile_parse(two, len1 + len2, NULL, &alloc_count, &err);
+    CHECK(pr != NULL && pprof_profile_info(pr)->inflated_size == b.len,
+          "two members: %s", err.msg);
+    pprof_profile_free(pr);
+
+    /* one member then garbage */
+    memcpy(two + len1, "garbage!", 8);
+    pr = pprof_profile_parse(two, len1 + 8, NULL, &alloc_count, &err);
+    CHECK(pr == NULL && strstr(err.msg, "garbage"), "member garbage: %s",
+          err.msg);
+
+    free(two);
+    free(gz1);
+    free(gz2);
+    free(gz);
+
+    /*
+     * A bomb whose ISIZE claims it fits: libdeflate runs out of room, the
+     * streaming pass goes on in the same buffer and stops at the limit;
+     * nothing beyond it (plus a spare byte) and zlib's state is allocated.
+     */
+    len1 = 64 << 20;
+    zeros = calloc(1, len1);
+    gzlen = gzip_buf(zeros, len1, &gz);
+    free(zeros);
+
+    limits.max_inflated = 1 << 20;
+    counter.limit = (1 << 20) + (64 << 10);
+
+    put_le32(gz + gzlen - 4, 1 << 20);
+    pr = pprof_profile_parse(gz, gzlen, &limits, &alloc_count, &err);
+    CHECK(pr == NULL && strstr(err.msg, "exceeds"), "bomb isize fits: %s",
+          err.msg);
+
+    /* from a small hint the streaming buffer grows: old and new live */
+    counter.limit = (3 << 19) + (64 << 10);
+    put_le32(gz + gzlen - 4, 4096);
+    pr = pprof_profile_parse(gz, gzlen, &limits, &alloc_count, &err);
+    CHECK(pr == NULL && strstr(err.msg, "exceeds"), "bomb isize small: %s",
+          err.msg);
+    CHECK(counter.live == 0, "bomb isize leaks");
+
+    counter.limit = 0;
+    free(gz);
+    pbw_free(&b);
+}
+
+
+static pprof_str_t
+test_str(const char *s)
+{
+    pprof_str_t  r;
+
+    r.data = s;
+    r.len = strlen(s);
+
+    return r;
+}
+
+
+/* the printf-free number formatting against printf itself */
+static void
+test_number_formats(void)
+{
+    int               i, j, bad;
+    char              a[64], b[64], ref[64];
+    double            ratio;
+    int64_t           v, total;
+    uint64_t          x;
+    pprof_scaler_t    sc;
+    static const char  *units[][2] = {
+        { "nanoseconds", "ms" }, { "nanoseconds", "s" }, { "bytes", "MB" },
+        { "count", "count" }, { "objects", "objects" }, { "gcu", "kilogcu" },
+        { "seconds", "hrs" }
+    };
+
+    bad = 0;
+    x = 88172645463325252ULL;
+
+    for (i = 0; i < 200000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+
+        v = (int64_t) (x % 2000000001) - 1000000000;
+        total = (int64_t) (x >> 33) % 3000000000LL + 1;
+
+        if (i % 4 == 0) {
+            v /= 1000;
+        }
+
+        pprof_format_percent(a, sizeof(a), v, total);
+
+        ratio = (double) v / (double) total * 100;
+        if (ratio < 0) {
+            ratio = -ratio;
+        }
+
+        if (ratio >= 99.95 && ratio <= 100.05) {
+            snprintf(ref, sizeof(ref), "  100%%");
+
+        } else if (ratio >= 1.0) {
+            snprintf(ref, sizeof(ref), "%5.2f%%", ratio);
+
+        } else {
+            snprintf(ref, sizeof(ref), "%5.2g%%", ratio);
+        }
+
+        if (strcmp(a, ref) != 0 && bad++ < 5) {
+            CHECK(0, "percent %lld/%lld: [%s] [%s]", (long long) v,
+                  (long long) total, a, ref);
+        }
+
+        for (j = 0; j < (int) (sizeof(units) / sizeof(units[0])); j++) {
+            if (pprof_scaler_init(&sc, test_str(units[j][0]),
+                                  test_str(units[j][1]))
+                != PPROF_OK)
+            {
+                continue;
+            }
+
+            pprof_scaler_label(&sc, a, sizeof(a), v);
+            pprof_scaled_label(b, sizeof(b), v, test_str(units[j][0]),
+                               test_str(units[j][1]));
+
+            if (strcmp(a, b) != 0 && bad++ < 5) {
+                CHECK(0, "scaler %lld %s: [%s] [%s]", (long long) v,
+                      units[j][1], a, b);
+            }
+        }
+    }
+
+    pprof_scaler_init(&sc, test_str("nanoseconds"), test_str("ms"));
+    pprof_scaler_label(&sc, a, sizeof(a), INT64_MIN);
+    pprof_scaled_label(b, sizeof(b), INT64_MIN, test_str("nanoseconds"),
+                       test_str("ms"));
+    CHECK(strcmp(a, b) == 0, "scaler min: [%s] [%s]", a, b);
+
+    CHECK(pprof_scaler_init(&sc, test_str("bytes"), test_str("auto"))
+          == PPROF_ERROR, "scaler auto declines");
+
+    CHECK(bad == 0, "number formats: %d differ", bad);
+}
+
+
+static void
 test_out_of_memory(void)
 {
     size_t            i, n;
@@ -1539,6 +1756,8 @@ main(int argc, char **argv)
     test_garbage();
     test_bad_indexes();
     test_gzip_bomb();
+    test_gzip_paths();
+    test_number_formats();
     test_out_of_memory();
     test_tree_and_groups();
 
