@@ -78,7 +78,7 @@ static const pprof_unit_type_t  pprof_unit_types[] = {
 };
 
 
-static int
+int
 pprof_str_is(pprof_str_t s, const char *c)
 {
     size_t  len;
@@ -89,13 +89,13 @@ pprof_str_is(pprof_str_t s, const char *c)
 }
 
 
-static pprof_str_t
+pprof_str_t
 pprof_cstr(const char *s)
 {
     pprof_str_t  r;
 
-    r.data = s;
-    r.len = strlen(s);
+    r.data = s ? s : "";
+    r.len = s ? strlen(s) : 0;
 
     return r;
 }

@@ -164,8 +164,6 @@ static int64_t pprof_html_search_tree(pprof_html_ctx_t *ctx,
     pprof_html_search_t *s, const pprof_tree_t *tree, unsigned char *marks);
 static pprof_str_t pprof_html_short_name(pprof_str_t name);
 static uint32_t pprof_html_hash(const char *p, size_t len);
-static pprof_str_t pprof_html_s(const char *s);
-static int pprof_html_eq(pprof_str_t s, const char *c);
 static int pprof_html_prefix(pprof_str_t s, const char *c);
 static void pprof_html_set_error(pprof_error_t *err, const char *msg);
 
@@ -533,7 +531,7 @@ pprof_html_init(pprof_html_ctx_t *ctx, pprof_report_t *report,
 
     ctx->state.format = "";
     ctx->state.view = "";
-    ctx->state.search = pprof_html_s(options->search);
+    ctx->state.search = pprof_cstr(options->search);
     ctx->state.has_nodecount = 1;
     ctx->state.nodecount = options->nodecount;
 
@@ -554,7 +552,7 @@ pprof_html_init(pprof_html_ctx_t *ctx, pprof_report_t *report,
     }
 
     for (i = 0; i < ctx->info->nsample_types; i++) {
-        if (pprof_html_eq(ctx->info->sample_types[i].type, "goroutine")) {
+        if (pprof_str_is(ctx->info->sample_types[i].type, "goroutine")) {
             ctx->goroutines = 1;
         }
     }
@@ -562,11 +560,11 @@ pprof_html_init(pprof_html_ctx_t *ctx, pprof_report_t *report,
     ro = ctx->rinfo->options;
 
     if (ro) {
-        ctx->state.sample = pprof_html_s(ro->sample_type);
+        ctx->state.sample = pprof_cstr(ro->sample_type);
         ctx->state.sort = ro->sort;
-        ctx->state.focus = pprof_html_s(ro->focus);
-        ctx->state.ignore = pprof_html_s(ro->ignore);
-        ctx->state.zoom = pprof_html_s(ro->zoom);
+        ctx->state.focus = pprof_cstr(ro->focus);
+        ctx->state.ignore = pprof_cstr(ro->ignore);
+        ctx->state.zoom = pprof_cstr(ro->zoom);
     }
 }
 
@@ -842,13 +840,13 @@ pprof_html_href(pprof_html_ctx_t *ctx, const pprof_html_link_t *l)
         }
     }
 
-    pprof_html_param(o, &sep, "format", pprof_html_s(l->format));
-    pprof_html_param(o, &sep, "view", pprof_html_s(l->view));
+    pprof_html_param(o, &sep, "format", pprof_cstr(l->format));
+    pprof_html_param(o, &sep, "view", pprof_cstr(l->view));
     pprof_html_param(o, &sep, "zoom", l->zoom);
     pprof_html_param(o, &sep, "sample", l->sample);
 
     if (l->sort == PPROF_SORT_CUM) {
-        pprof_html_param(o, &sep, "sort", pprof_html_s("cum"));
+        pprof_html_param(o, &sep, "sort", pprof_cstr("cum"));
     }
 
     if (l->has_nodecount) {
@@ -953,13 +951,13 @@ pprof_html_hidden(pprof_html_ctx_t *ctx, const pprof_html_link_t *l,
         }
     }
 
-    pprof_html_hidden1(o, "format", pprof_html_s(l->format));
-    pprof_html_hidden1(o, "view", pprof_html_s(l->view));
+    pprof_html_hidden1(o, "format", pprof_cstr(l->format));
+    pprof_html_hidden1(o, "view", pprof_cstr(l->view));
     pprof_html_hidden1(o, "zoom", l->zoom);
     pprof_html_hidden1(o, "sample", l->sample);
 
     if (l->sort == PPROF_SORT_CUM) {
-        pprof_html_hidden1(o, "sort", pprof_html_s("cum"));
+        pprof_html_hidden1(o, "sort", pprof_cstr("cum"));
     }
 
     if (l->has_nodecount && !(shown & PPROF_HTML_F_NODECOUNT)) {
@@ -1310,7 +1308,7 @@ pprof_html_meta(pprof_html_ctx_t *ctx)
     }
 
     if (info->duration_nanos > 0) {
-        ns = pprof_html_s("nanoseconds");
+        ns = pprof_cstr("nanoseconds");
         n = pprof_format_value(buf, sizeof(buf), info->duration_nanos, ns);
         if (n < sizeof(buf)) {
             pprof_html_lit(o, "<span><b>Duration:</b> ");
@@ -1785,12 +1783,12 @@ pprof_html_frame(pprof_html_ctx_t *ctx, const pprof_tree_node_t *node,
         l.zoom.len = 0;
 
         if (name.len == 0) {
-            name = pprof_html_s("all");
+            name = pprof_cstr("all");
         }
 
         if (ctx->state.zoom.len) {
             /* zoomed: "all" is only what passes through the function */
-            name = pprof_html_s("all \xe2\x86\x91 reset zoom");
+            name = pprof_cstr("all \xe2\x86\x91 reset zoom");
         }
 
         pprof_html_lit(o, "<a class=\"r");
@@ -2209,29 +2207,6 @@ pprof_html_hash(const char *p, size_t len)
     }
 
     return h;
-}
-
-
-static pprof_str_t
-pprof_html_s(const char *s)
-{
-    pprof_str_t  r;
-
-    r.data = s ? s : "";
-    r.len = s ? strlen(s) : 0;
-
-    return r;
-}
-
-
-static int
-pprof_html_eq(pprof_str_t s, const char *c)
-{
-    size_t  n;
-
-    n = strlen(c);
-
-    return s.len == n && memcmp(s.data, c, n) == 0;
 }
 
 

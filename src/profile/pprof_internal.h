@@ -124,6 +124,11 @@ int pprof_regex_compile(regex_t *rx, const char *what, const char *re,
     pprof_error_t *err);
 
 
+/* a C string as a pprof_str_t (NULL is ""), and comparison with one */
+pprof_str_t pprof_cstr(const char *s);
+int pprof_str_is(pprof_str_t s, const char *c);
+
+
 void *pprof_alloc(const pprof_allocator_t *a, size_t size);
 void pprof_free(const pprof_allocator_t *a, void *p);
 
