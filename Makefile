@@ -61,14 +61,15 @@ $(BUILD)/ngx_http_pprof_module.so: $(BUILD)/objs/Makefile $(MODULE_SRCS)
 	cp $(BUILD)/objs/ngx_http_pprof_module.so $@
 
 # unit tests, the runner, the fake APIServer, the reference comparison
-# with go tool pprof, a short fuzz run, and last the nginx suites, whose
-# prove summary closes the run
+# with go tool pprof, a short fuzz run, the pages in a real browser, and
+# last the nginx suites, whose prove summary closes the run
 test: all
 	$(MAKE) engine-test
 	$(MAKE) runner-selftest
 	$(MAKE) apiserver-test
 	$(MAKE) compare
 	$(MAKE) fuzz-short
+	$(MAKE) browser-test
 	t/run.sh t/*.t
 
 # the suites that cross every path of the module, with nginx under

@@ -2,6 +2,11 @@
 # make run: the fake APIServer (t/apiserver) and nginx with conf/demo.conf
 # on a random free loopback port (DEMO_PORT=N to choose one).  Prints the
 # URL, then serves in the foreground until Ctrl-C; both stop together.
+#
+# Non-interactive use (make browser-test): DEMO_READY_FILE=path makes it
+# write the base URL (http://127.0.0.1:PORT) to that file once nginx
+# answers, atomically; SIGTERM stops everything.  Without nginx answering
+# in 5 s it exits non-zero and writes nothing.
 set -u
 
 cd "$(dirname "$0")/.." || exit 1
@@ -50,11 +55,18 @@ sed -e "s|@MODULE@|$MODULE|g" -e "s|@RUN_DIR@|$RUN_DIR|g" \
 NGINX_PID=$!
 
 URL=http://127.0.0.1:$PORT/debug/pprof/
+READY=
 for _ in $(seq 50); do
-    curl -fs -o /dev/null "$URL" && break
+    curl -fs -o /dev/null "$URL" && { READY=1; break; }
     kill -0 "$NGINX_PID" 2>/dev/null || { cat "$RUN_DIR/error.log"; exit 1; }
     sleep 0.1
 done
+
+if [ -n "${DEMO_READY_FILE:-}" ]; then
+    [ -n "$READY" ] || { echo "demo: nginx did not answer $URL" >&2; exit 1; }
+    printf 'http://127.0.0.1:%s\n' "$PORT" > "$DEMO_READY_FILE.tmp" &&
+        mv -f "$DEMO_READY_FILE.tmp" "$DEMO_READY_FILE" || exit 1
+fi
 
 cat <<MSG
 

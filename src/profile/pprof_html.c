@@ -1059,6 +1059,8 @@ pprof_html_head(pprof_html_ctx_t *ctx, const char *title, size_t title_len,
     pprof_html_lit(o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
         "<meta charset=\"utf-8\">\n"
+        /* no icon to fetch: a browser would ask the origin for one */
+        "<link rel=\"icon\" href=\"data:,\">\n"
         "<meta name=\"viewport\" content=\"width=device-width,"
         "initial-scale=1\">\n"
         "<meta name=\"robots\" content=\"noindex\">\n"
@@ -2056,7 +2058,7 @@ static int
 pprof_html_goroutines(pprof_html_ctx_t *ctx)
 {
     size_t                      i, j, n, shown;
-    int64_t                     total;
+    int64_t                     total, grouped;
     pprof_html_out_t           *o;
     pprof_html_link_t           l;
     const pprof_frame_t        *f;
@@ -2096,7 +2098,25 @@ pprof_html_goroutines(pprof_html_ctx_t *ctx)
     }
 
     pprof_html_uint(o, n);
-    pprof_html_lit(o, "</b> groups of identical stacks, biggest first");
+    pprof_html_lit(o, "</b> groups of identical stacks");
+
+    /*
+     * Samples without a stack (Go reports some goroutines so) are in the
+     * total but in no group: say so, so that the numbers add up.  Not for
+     * deltas, whose negative counts make the difference meaningless.
+     */
+
+    for (grouped = 0, i = 0; i < n && grouped >= 0; i++) {
+        grouped = (groups[i].count < 0) ? -1 : grouped + groups[i].count;
+    }
+
+    if (grouped >= 0 && grouped < total) {
+        pprof_html_lit(o, " (<b>");
+        pprof_html_value(ctx, total - grouped);
+        pprof_html_lit(o, "</b> with no stack)");
+    }
+
+    pprof_html_lit(o, ", biggest first");
 
     if (shown < n) {
         l = ctx->state;

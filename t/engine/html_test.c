@@ -148,6 +148,7 @@ static const char  *evil = "evil<script>alert(\"x\")</script>&'";
  *   evil, main.main            values 1, 1000
  *   pkg.(*T).Do, main.main     values 2, 3000
  *   runtime.gopark, main.main  values 3, 10      (goroutine: type goroutine)
+ *   (no stack)                 value 4           (goroutine only)
  */
 
 static size_t
@@ -191,6 +192,13 @@ fixture(unsigned char *dst, int goroutine)
             pb_int(&m, 2, i == 0 ? 1000 : i == 1 ? 3000 : 10);
         }
 
+        pb_msg(&p, 2, &m);
+    }
+
+    if (goroutine) {
+        /* 4 goroutines with no stack at all, as Go reports some */
+        memset(&m, 0, sizeof(pb_t));
+        pb_int(&m, 2, 4);
         pb_msg(&p, 2, &m);
     }
 
@@ -496,8 +504,9 @@ test_goroutines(void)
        "goroutines: current view");
     ok(strstr(b, "/src/&lt;pkg&gt;/t.go:20") != NULL,
        "goroutines: file:line escaped");
-    ok(strstr(b, "<b>6</b> goroutines in <b>3</b> groups") != NULL,
-       "goroutines: totals");
+    ok(strstr(b, "<b>10</b> goroutines in <b>3</b> groups of identical "
+                 "stacks (<b>4</b> with no stack), biggest first") != NULL,
+       "goroutines: totals, stackless goroutines counted apart");
     done(&pg);
 }
 

@@ -1,0 +1,500 @@
+#!/usr/bin/env node
+// The module's HTML pages in a real browser (Debian's Chromium through
+// playwright-core), against a running demo stack (conf/demo.sh).
+//
+//   node t/browser/pages.js BASE_URL OUT_DIR
+//
+// BASE_URL is http://127.0.0.1:PORT; screenshots go to OUT_DIR (for
+// humans, not asserted).  Prints one line per check and ends with
+// "browser: N passed, M failed"; exits non-zero on any failure.  Every
+// wait has a deadline.  t/browser/run.sh starts the stack and runs this.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const zlib = require('zlib');
+const { chromium } = require('playwright-core');
+
+const BASE = process.argv[2];
+const OUT = process.argv[3];
+if (!BASE || !OUT || !/^http:\/\/127\.0\.0\.1:\d+$/.test(BASE)) {
+    console.error('usage: pages.js http://127.0.0.1:PORT OUT_DIR');
+    process.exit(2);
+}
+const ORIGIN = new URL(BASE).origin;
+const PPROF = BASE + '/debug/pprof/';
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ACTION_TIMEOUT = 10000;       // one click, fill, wait for an element
+const NAV_TIMEOUT = 15000;          // one navigation
+const CHECK_TIMEOUT = 30000;        // one whole check
+
+let passed = 0;
+let failed = 0;
+let shot = 0;
+const allRequests = [];             // every request of every page, any context
+
+function assert(cond, msg) {
+    if (!cond) {
+        throw new Error(msg);
+    }
+}
+
+// "516.01kB" "2.03MB" "0" "1.20s" "25" -> a number in the base unit
+const UNITS = {
+    '': 1, B: 1, kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4,
+    ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, min: 60, hrs: 3600,
+};
+function parseValue(text) {
+    const m = /^(-?[\d.]+(?:e[+-]?\d+)?)\s*([a-zA-Zµ]*)$/.exec(text.trim());
+    assert(m && m[2] in UNITS, `cannot parse value "${text}"`);
+    return parseFloat(m[1]) * UNITS[m[2]];
+}
+
+// each page records its console errors, uncaught exceptions and requests
+async function newPage(context) {
+    const page = await context.newPage();
+    page.consoleErrors = [];
+    page.requests = [];
+    page.on('console', (msg) => {
+        if (msg.type() !== 'error') {
+            return;
+        }
+        page.consoleErrors.push(msg.text());
+    });
+    page.on('pageerror', (err) => page.consoleErrors.push('uncaught: ' + err.message));
+    page.on('request', (req) => {
+        page.requests.push(req.url());
+        allRequests.push(req.url());
+    });
+    return page;
+}
+
+function offOrigin(urls) {
+    return urls.filter((u) => {
+        const url = new URL(u);
+        if (url.protocol === 'data:' || url.protocol === 'about:') {
+            return false;           // not a network request
+        }
+        return url.origin !== ORIGIN;
+    });
+}
+
+function noConsoleErrors(page) {
+    assert(page.consoleErrors.length === 0,
+        'console errors: ' + JSON.stringify(page.consoleErrors));
+}
+
+async function screenshot(page, name) {
+    if (!page || page.isClosed()) {
+        return;
+    }
+    shot++;
+    const file = path.join(OUT, String(shot).padStart(2, '0') + '-' + name + '.png');
+    try {
+        await page.screenshot({ path: file, fullPage: true, timeout: ACTION_TIMEOUT });
+    } catch (e) {
+        console.log(`  (screenshot ${file} failed: ${e.message.split('\n')[0]})`);
+    }
+}
+
+// navigation by a user action: the click, and the new URL within a deadline
+async function clickAndWait(page, locator, urlPattern) {
+    const [response] = await Promise.all([
+        page.waitForNavigation({ url: urlPattern, timeout: NAV_TIMEOUT }),
+        locator.click({ timeout: ACTION_TIMEOUT }),
+    ]);
+    assert(response, `no response navigating to ${urlPattern}`);
+    return response;
+}
+
+async function goto(page, url) {
+    const response = await page.goto(url, { timeout: NAV_TIMEOUT, waitUntil: 'load' });
+    assert(response, `no response for ${url}`);
+    return response;
+}
+
+async function topRows(page) {
+    return page.locator('table.top tbody tr').evaluateAll((trs) =>
+        trs.map((tr) => Array.from(tr.cells, (td) => td.textContent.trim())));
+}
+
+// the flame graph's frames: name (first title line), title, style width
+// (percent) and the box as laid out
+async function frames(page) {
+    return page.locator('.fg a').evaluateAll((as) => as.map((a) => {
+        const r = a.getBoundingClientRect();
+        return {
+            name: a.title.split('\n')[0],
+            title: a.title,
+            root: a.classList.contains('r'),
+            matched: a.classList.contains('m'),
+            stylePct: parseFloat(a.style.width),
+            top: parseFloat(a.style.top),
+            width: r.width,
+            height: r.height,
+            href: a.getAttribute('href'),
+            background: getComputedStyle(a).backgroundColor,
+        };
+    }));
+}
+
+function assertFramesDrawn(fs, what) {
+    assert(fs.length >= 2, `${what}: ${fs.length} flame graph frames, want >= 2`);
+    assert(fs.filter((f) => f.root).length === 1, `${what}: not exactly one root frame`);
+    for (const f of fs) {
+        assert(f.stylePct > 0, `${what}: frame "${f.name}" has style width ${f.stylePct}%`);
+        assert(f.width > 0 && f.height > 0,
+            `${what}: frame "${f.name}" has a ${f.width}x${f.height} box`);
+    }
+    // padding alone gives a box a few pixels: a real frame is wider
+    const root = fs.find((f) => f.root);
+    assert(root.width > 300, `${what}: root frame only ${root.width}px wide`);
+    assert(fs.some((f) => !f.root && f.width > 20),
+        `${what}: no non-root frame wider than 20px`);
+}
+
+async function check(name, fn) {
+    const t0 = Date.now();
+    let timer;
+    try {
+        await Promise.race([
+            fn(),
+            new Promise((_, reject) => {
+                timer = setTimeout(() => reject(new Error(`check timed out after ${CHECK_TIMEOUT} ms`)),
+                    CHECK_TIMEOUT);
+            }),
+        ]);
+        passed++;
+        console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+        failed++;
+        console.log(`FAIL ${name} (${Date.now() - t0} ms)`);
+        for (const line of String(e && e.stack || e).split('\n').slice(0, 6)) {
+            console.log('     ' + line);
+        }
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
+async function main() {
+    const t0 = Date.now();
+    fs.mkdirSync(OUT, { recursive: true });
+
+    const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+            '--disable-component-update', '--disable-sync', '--no-first-run'],
+        timeout: 30000,
+    });
+    const contextOptions = { viewport: { width: 1280, height: 900 }, acceptDownloads: true };
+    const ctx = await browser.newContext(contextOptions);
+    const noJs = await browser.newContext({ ...contextOptions, javaScriptEnabled: false });
+    for (const c of [ctx, noJs]) {
+        c.setDefaultTimeout(ACTION_TIMEOUT);
+        c.setDefaultNavigationTimeout(NAV_TIMEOUT);
+    }
+    console.log(`# ${await browser.version()} against ${BASE}`);
+
+    // 1. the heap profile as a browser asks for it: the top table
+    await check('1 heap: top table, title, no console errors, same-origin requests', async () => {
+        const page = await newPage(ctx);
+        const resp = await goto(page, PPROF + 'heap');
+        assert(resp.status() === 200, `status ${resp.status()}`);
+        const ct = resp.headers()['content-type'] || '';
+        assert(/^text\/html/.test(ct), `content-type "${ct}"`);
+        const title = await page.title();
+        assert(/heap/.test(title), `title "${title}" does not contain "heap"`);
+        const rows = await topRows(page);
+        assert(rows.length >= 1, 'no function rows in the top table');
+        assert(rows[0].length === 6, `first row has ${rows[0].length} cells, want 6`);
+        assert(/\w/.test(rows[0][5]), `first row has no function name: ${JSON.stringify(rows[0])}`);
+        parseValue(rows[0][0]);
+        assert(/%$/.test(rows[0][1]), `flat% cell "${rows[0][1]}"`);
+        // the rendering has settled: nothing else is requested
+        await page.waitForLoadState('networkidle', { timeout: NAV_TIMEOUT });
+        noConsoleErrors(page);
+        assert(page.requests.length >= 1, 'no request was recorded');
+        const off = offOrigin(page.requests);
+        assert(off.length === 0, 'requests leaving the origin: ' + JSON.stringify(off));
+        await screenshot(page, 'heap-top');
+        await page.close();
+    });
+
+    // 2. the flame graph from the nav link; hover; zoom by a click
+    // (alloc_space: every fetch is a new profile, and a function that
+    // holds memory now may hold none at the next fetch; allocations since
+    // the start stay)
+    await check('2 flame graph: nav link, frames, hover title, zoom and reset', async () => {
+        const page = await newPage(ctx);
+        await goto(page, PPROF + 'heap?sample=alloc_space');
+        await clickAndWait(page, page.locator('nav a', { hasText: /^Flame graph$/ }), /[?&]view=flame(&|$)/);
+        assert(/sample=alloc_space/.test(page.url()), `the nav link lost the sample: ${page.url()}`);
+        let fs = await frames(page);
+        assertFramesDrawn(fs, 'flame view');
+        for (const [i, f] of fs.entries()) {
+            assert(await page.locator('.fg a').nth(i).isVisible(), `frame "${f.name}" is not visible`);
+        }
+
+        // hover the widest non-root frame: it is the one under the pointer,
+        // drawn with the hover outline, and its title gives a percentage
+        const idx = fs.reduce((best, f, i) =>
+            (!f.root && (best < 0 || f.width > fs[best].width) ? i : best), -1);
+        const frame = page.locator('.fg a').nth(idx);
+        await frame.hover({ timeout: ACTION_TIMEOUT });
+        const hovered = await page.evaluate(() => {
+            const a = document.querySelector('.fg a:hover');
+            return a && { title: a.title, outline: getComputedStyle(a).outlineStyle };
+        });
+        assert(hovered, 'no frame under the pointer after hover');
+        assert(hovered.title === fs[idx].title, `hovered "${hovered.title}", want "${fs[idx].title}"`);
+        assert(/\(\d+(\.\d+)?%\)/.test(hovered.title),
+            `hovered frame's title has no percentage: ${JSON.stringify(hovered.title)}`);
+        assert(hovered.outline === 'solid', `hover outline "${hovered.outline}"`);
+        await screenshot(page, 'flame-hover');
+
+        // zoom
+        const fn = fs[idx].name;
+        await clickAndWait(page, frame, /[?&]zoom=/);
+        const url = new URL(page.url());
+        assert(url.searchParams.get('zoom') === fn, `zoom=${url.searchParams.get('zoom')}, want ${fn}`);
+        const note = await page.locator('main').innerText();
+        assert(/Zoomed on/i.test(note) && note.includes(fn), `page does not say it is zoomed on ${fn}`);
+        const reset = page.locator('a', { hasText: /^reset zoom$/ });
+        assert(await reset.count() >= 1, 'no "reset zoom" link');
+        fs = await frames(page);
+        assertFramesDrawn(fs, `view zoomed on ${fn} ("${note.split('\n')[0]}")`);
+        const top = fs.filter((f) => !f.root && f.top === Math.min(...fs.filter((g) => !g.root).map((g) => g.top)));
+        assert(top.length === 1 && top[0].name === fn && top[0].stylePct > 99.9,
+            `zoomed graph's first level is ${JSON.stringify(top.map((f) => [f.name, f.stylePct]))}, want [${fn}, 100%]`);
+        await screenshot(page, 'flame-zoomed');
+
+        await clickAndWait(page, reset.first(), (u) => /view=flame/.test(u) && !/zoom=/.test(u));
+        assert(!(await page.locator('main').innerText()).includes('Zoomed on'), 'still zoomed after reset');
+        noConsoleErrors(page);
+        await page.close();
+    });
+
+    // 3. search by a plain form submit, no JavaScript: the server highlights
+    await check('3 flame search: plain form submit highlights matches, reports %', async () => {
+        const page = await newPage(noJs);
+        await goto(page, PPROF + 'heap?view=flame&sample=alloc_space');
+        const input = page.locator('form input[name=search]');
+        await input.fill('main');
+        const resp = await clickAndWait(page, page.locator('form button[type=submit]'), /[?&]search=main(&|$)/);
+        const html = await resp.text();
+        assert(/class="[^"]*\bm\b[^"]*"/.test(html), 'the server marked no frame as matched');
+        const fs = await frames(page);
+        assertFramesDrawn(fs, 'search view');
+        const matched = fs.filter((f) => f.matched);
+        assert(matched.length >= 1, 'no highlighted frame');
+        for (const f of fs.filter((g) => !g.root)) {
+            assert(f.matched === /main/.test(f.name),
+                `frame "${f.name}" ${f.matched ? 'is' : 'is not'} highlighted`);
+        }
+        const plain = fs.find((f) => !f.root && !f.matched);
+        assert(!plain || plain.background !== matched[0].background,
+            `highlighted and plain frames have the same colour ${matched[0].background}`);
+        assert(matched[0].background === 'rgb(178, 63, 208)',
+            `highlighted frame's colour ${matched[0].background}`);
+        const text = await page.locator('main').innerText();
+        const m = /Matched [^:]*: ([\d.]+)% of total/.exec(text);
+        assert(m, 'no "Matched ...: N% of total" on the page');
+        const pct = parseFloat(m[1]);
+        assert(pct > 0 && pct <= 100, `matched ${pct}%`);
+        assert(await input.inputValue() === 'main', 'the search box lost its value');
+        await screenshot(page, 'flame-search');
+        await page.close();
+    });
+
+    // 3b. with JavaScript, typing highlights at once, before any submit
+    await check('3b flame search: live highlight while typing (JavaScript)', async () => {
+        const page = await newPage(ctx);
+        await goto(page, PPROF + 'heap?view=flame');
+        const before = await frames(page);
+        assert(before.every((f) => !f.matched), 'frames highlighted before any search');
+        await page.locator('#search').fill('main');
+        const fs = await frames(page);
+        assert(page.url().indexOf('search=') < 0, 'typing navigated');
+        assert(fs.some((f) => f.matched), 'typing highlighted no frame');
+        for (const f of fs.filter((g) => !g.root)) {
+            assert(f.matched === /main/.test(f.name),
+                `frame "${f.name}" ${f.matched ? 'is' : 'is not'} highlighted`);
+        }
+        await page.locator('#search').fill('');
+        assert((await frames(page)).every((f) => !f.matched), 'clearing the box left highlights');
+        noConsoleErrors(page);
+        await page.close();
+    });
+
+    // 4. the sample-type switcher
+    await check('4 sample switcher: alloc_space in the header', async () => {
+        const page = await newPage(ctx);
+        await goto(page, PPROF + 'heap');
+        const h1 = page.locator('header h1 small');
+        const before = (await h1.innerText()).trim();
+        assert(before !== 'alloc_space', `default sample is already ${before}`);
+        await clickAndWait(page, page.locator('header .meta a', { hasText: /^alloc_space$/ }),
+            /[?&]sample=alloc_space(&|$)/);
+        const after = (await h1.innerText()).trim();
+        assert(after === 'alloc_space', `header shows "${after}", want alloc_space`);
+        const current = (await page.locator('header .meta strong').innerText()).trim();
+        assert(current === 'alloc_space', `sample switcher's current is "${current}"`);
+        const meta = await page.locator('header').innerText();
+        assert(/Total:\s*\S+ alloc_space/.test(meta), 'Total does not name alloc_space');
+        assert((await topRows(page)).length >= 1, 'no rows for alloc_space');
+        noConsoleErrors(page);
+        await screenshot(page, 'heap-alloc_space');
+        await page.close();
+    });
+
+    // 5. sort by cum from the column header
+    await check('5 sort by cum: header link, cum column descending', async () => {
+        const page = await newPage(ctx);
+        await goto(page, PPROF + 'heap?sample=alloc_space');
+        const flatRows = await topRows(page);
+        const flatCum = flatRows.map((r) => parseValue(r[3]));
+        const flatSortedByCum = flatCum.every((v, i) => i === 0 || flatCum[i - 1] >= v);
+        await clickAndWait(page, page.locator('table.top thead a', { hasText: /^cum/ }), /[?&]sort=cum(&|$)/);
+        const rows = await topRows(page);
+        assert(rows.length >= 2, `${rows.length} rows, need 2`);
+        const cum = rows.map((r) => parseValue(r[3]));
+        assert(cum[0] >= cum[1], `first row's cum ${rows[0][3]} < second's ${rows[1][3]}`);
+        for (let i = 1; i < cum.length; i++) {
+            assert(cum[i - 1] >= cum[i], `row ${i}: cum ${rows[i - 1][3]} before ${rows[i][3]}`);
+        }
+        const sortedTh = await page.locator('table.top thead th[aria-sort]').innerText();
+        assert(/^cum/.test(sortedTh.trim()), `aria-sort is on "${sortedTh}", want cum`);
+        if (flatSortedByCum) {
+            console.log('     note: the flat order was already by cum; the order change is not shown');
+        }
+        noConsoleErrors(page);
+        await screenshot(page, 'heap-sort-cum');
+        await page.close();
+    });
+
+    // 6. goroutines grouped by stack
+    await check('6 goroutine: groups with counts', async () => {
+        const page = await newPage(ctx);
+        const resp = await goto(page, PPROF + 'goroutine');
+        assert(resp.status() === 200, `status ${resp.status()}`);
+        const title = await page.title();
+        assert(/goroutine/.test(title), `title "${title}"`);
+        const groups = await page.locator('details.g').evaluateAll((ds) => ds.map((d) => ({
+            count: d.querySelector('summary b') && d.querySelector('summary b').textContent.trim(),
+            summary: d.querySelector('summary').textContent,
+            frames: d.querySelectorAll('ol li').length,
+        })));
+        assert(groups.length >= 1, 'no goroutine groups');
+        const note = await page.locator('main .note').first().innerText();
+        const m = /(\d+)\s+goroutines? in\s+(\d+)\s+groups?/.exec(note);
+        assert(m, `no "N goroutines in M groups": "${note}"`);
+        const total = +m[1];
+        assert(+m[2] === groups.length, `note says ${m[2]} groups, page has ${groups.length}`);
+        let sum = 0;
+        for (const [i, g] of groups.entries()) {
+            assert(/^\d+$/.test(g.count || '') && +g.count >= 1, `group ${i}: count "${g.count}"`);
+            assert(g.frames >= 1, `group ${i}: no stack frames`);
+            assert(i === 0 || +groups[i - 1].count >= +g.count, `group ${i} is bigger than the one before`);
+            const pct = /\s([\d.]+)%/.exec(g.summary);
+            assert(pct, `group ${i}: no percentage in "${g.summary}"`);
+            assert(Math.abs(+pct[1] - 100 * g.count / total) < 0.01,
+                `group ${i}: ${g.count} of ${total} shown as ${pct[1]}%`);
+            sum += +g.count;
+        }
+        // Go's goroutine profile can hold a goroutine with an empty stack
+        // (seen here about one fetch in three): it counts in the total, is
+        // in no group, and the note says "(N with no stack)"
+        const nostack = /\((\d+) with no stack\)/.exec(note);
+        const unstacked = nostack ? +nostack[1] : 0;
+        assert(sum + unstacked === total,
+            `groups hold ${sum} goroutines and ${unstacked} have no stack, the note says ${total}`);
+        noConsoleErrors(page);
+        await screenshot(page, 'goroutine');
+        await page.close();
+    });
+
+    // 7. an RBAC denial, explained
+    await check('7 forbidden: 502 page naming the RBAC rule', async () => {
+        const page = await newPage(ctx);
+        const resp = await goto(page, BASE + '/forbidden/debug/pprof/heap');
+        assert(resp.status() === 502, `status ${resp.status()}`);
+        const title = await page.title();
+        assert(title === '502 Bad Gateway', `title "${title}"`);
+        const text = await page.locator('body').innerText();
+        assert(/nonResourceURLs/.test(text), 'the page does not name nonResourceURLs');
+        assert(text.includes('/debug/pprof/*'), 'the page does not name /debug/pprof/*');
+        assert(/403/.test(text), 'the page does not quote the 403');
+        // Chromium logs the 502 itself; nothing else
+        const other = page.consoleErrors.filter((e) => !/status of 502/.test(e));
+        assert(other.length === 0, 'console errors: ' + JSON.stringify(other));
+        await screenshot(page, 'forbidden');
+        await page.close();
+    });
+
+    // 8. the raw link downloads the gzipped profile
+    await check('8 raw link: a download starting 1f 8b', async () => {
+        const page = await newPage(ctx);
+        await goto(page, PPROF + 'heap');
+        const [download] = await Promise.all([
+            page.waitForEvent('download', { timeout: NAV_TIMEOUT }),
+            page.locator('nav a', { hasText: /^raw$/ }).click(),
+        ]);
+        assert(/format=raw/.test(download.url()), `download url ${download.url()}`);
+        const name = download.suggestedFilename();
+        assert(/\.pb\.gz$/.test(name), `file name "${name}"`);
+        const file = await Promise.race([
+            download.path(),
+            new Promise((_, reject) => setTimeout(() => reject(new Error('download did not finish')), NAV_TIMEOUT)),
+        ]);
+        const bytes = fs.readFileSync(file);
+        assert(bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b,
+            `first bytes ${bytes.subarray(0, 2).toString('hex')}, want 1f8b`);
+        assert(zlib.gunzipSync(bytes).length > 0, 'empty profile');
+        assert(page.url() === PPROF + 'heap', `the page navigated to ${page.url()}`);
+        noConsoleErrors(page);
+        await download.delete();
+        await page.close();
+    });
+
+    // 9. everything is rendered on the server: no JavaScript needed
+    await check('9 JavaScript disabled: table and flame graph', async () => {
+        const page = await newPage(noJs);
+        await goto(page, PPROF + 'heap');
+        const rows = await topRows(page);
+        assert(rows.length >= 1, 'no function rows without JavaScript');
+        await screenshot(page, 'nojs-top');
+        await clickAndWait(page, page.locator('nav a', { hasText: /^Flame graph$/ }), /[?&]view=flame(&|$)/);
+        const fs = await frames(page);
+        assertFramesDrawn(fs, 'flame view without JavaScript');
+        assert(await page.locator('.fg a.r').isVisible(), 'root frame not visible');
+        // JavaScript is really off: typing changes no highlight
+        const before = fs.map((f) => f.matched).join();
+        await page.locator('#search').fill('main');
+        assert((await frames(page)).map((f) => f.matched).join() === before,
+            'typing changed the highlights with JavaScript disabled');
+        noConsoleErrors(page);
+        await screenshot(page, 'nojs-flame');
+        await page.close();
+    });
+
+    // 10. nothing in the whole run went anywhere but the gateway
+    await check('10 every request of the run stayed on the origin', async () => {
+        assert(allRequests.length >= 10, `only ${allRequests.length} requests recorded`);
+        const off = offOrigin(allRequests);
+        assert(off.length === 0, 'requests leaving the origin: ' + JSON.stringify(off));
+    });
+
+    await browser.close();
+    console.log(`# ${allRequests.length} requests, ${shot} screenshots in ${OUT}, ${Date.now() - t0} ms`);
+}
+
+main().then(() => {
+    console.log(`browser: ${passed} passed, ${failed} failed`);
+    process.exit(failed === 0 && passed > 0 ? 0 : 1);
+}, (e) => {
+    console.log(String(e && e.stack || e));
+    console.log(`browser: ${passed} passed, ${failed + 1} failed`);
+    process.exit(1);
+});
