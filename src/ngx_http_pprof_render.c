@@ -35,6 +35,8 @@ static ngx_int_t ngx_http_pprof_upstream_error(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
 static void ngx_http_pprof_quote(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_str_t *msg);
+static ngx_int_t ngx_http_pprof_vset_reason(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx, const char *fmt, va_list args);
 static ngx_int_t ngx_http_pprof_fail(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_uint_t status);
 static void ngx_http_pprof_log_reason(ngx_http_request_t *r,
@@ -293,8 +295,6 @@ ngx_http_pprof_finish(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
 static ngx_int_t
 ngx_http_pprof_render(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
 {
-    ngx_str_t                 reason;
-    ngx_uint_t                status;
     pprof_error_t             err;
     pprof_report_t           *report;
     pprof_limits_t            limits;
@@ -359,17 +359,9 @@ ngx_http_pprof_render(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
     ctx->body = NULL;
 
     if (profile == NULL) {
-        status = NGX_HTTP_BAD_GATEWAY;
-        reason.data = ngx_pnalloc(r->pool, NGX_HTTP_PPROF_REASON_MAX);
-        if (reason.data == NULL) {
-            return NGX_ERROR;
-        }
-
-        reason.len = ngx_snprintf(reason.data, NGX_HTTP_PPROF_REASON_MAX,
-                                  "the APIServer sent something that is "
-                                  "not a profile: %s", err.msg)
-                     - reason.data;
-        goto failed;
+        ngx_http_pprof_set_reason(r, ctx, "the APIServer sent something "
+                                  "that is not a profile: %s", err.msg);
+        return ngx_http_pprof_fail(r, ctx, NGX_HTTP_BAD_GATEWAY);
     }
 
     ropts = ngx_pcalloc(r->pool, sizeof(pprof_report_options_t));
@@ -386,10 +378,8 @@ ngx_http_pprof_render(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
     report = pprof_report(profile, ropts, &allocator, &err);
 
     if (report == NULL) {
-        status = NGX_HTTP_BAD_REQUEST;
-        reason.data = (u_char *) err.msg;
-        reason.len = ngx_strlen(err.msg);
-        goto failed;
+        ngx_http_pprof_set_reason(r, ctx, "%s", err.msg);
+        return ngx_http_pprof_fail(r, ctx, NGX_HTTP_BAD_REQUEST);
     }
 
     if (pprof_render(report, &opts, &err) != PPROF_OK) {
@@ -405,12 +395,6 @@ send:
                                  writer.size, writer.out);
 
     return ngx_http_pprof_send(r, ctx, writer.out);
-
-failed:
-
-    ctx->reason = reason;
-
-    return ngx_http_pprof_fail(r, ctx, status);
 }
 
 
@@ -601,27 +585,24 @@ ngx_http_pprof_send_error(ngx_http_request_t *r, ngx_uint_t status,
 {
     va_list                args;
     ngx_int_t              rc;
-    ngx_str_t              reason;
     ngx_chain_t           *out;
     ngx_http_pprof_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_pprof_module);
 
-    reason.data = ngx_pnalloc(r->pool, NGX_HTTP_PPROF_REASON_MAX);
-    if (reason.data == NULL) {
+    va_start(args, fmt);
+    rc = ngx_http_pprof_vset_reason(r, ctx, fmt, args);
+    va_end(args);
+
+    if (rc == NGX_ERROR) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    va_start(args, fmt);
-    reason.len = ngx_vslprintf(reason.data,
-                               reason.data + NGX_HTTP_PPROF_REASON_MAX,
-                               fmt, args)
-                 - reason.data;
-    va_end(args);
+    ngx_http_pprof_log_reason(r, status, &ctx->reason);
 
-    ngx_http_pprof_log_reason(r, status, &reason);
-
-    if (ngx_http_pprof_error_response(r, status, &reason, &out) != NGX_OK) {
+    if (ngx_http_pprof_error_response(r, status, &ctx->reason, &out)
+        != NGX_OK)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -646,20 +627,33 @@ ngx_int_t
 ngx_http_pprof_set_reason(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     const char *fmt, ...)
 {
-    u_char   *p;
-    va_list   args;
+    ngx_int_t  rc;
+    va_list    args;
+
+    va_start(args, fmt);
+    rc = ngx_http_pprof_vset_reason(r, ctx, fmt, args);
+    va_end(args);
+
+    return rc;
+}
+
+
+/* the reason lives in the request's pool, whatever it was made from */
+
+static ngx_int_t
+ngx_http_pprof_vset_reason(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
+    const char *fmt, va_list args)
+{
+    u_char  *p;
 
     p = ngx_pnalloc(r->pool, NGX_HTTP_PPROF_REASON_MAX);
     if (p == NULL) {
         return NGX_ERROR;
     }
 
-    va_start(args, fmt);
     ctx->reason.len = ngx_vslprintf(p, p + NGX_HTTP_PPROF_REASON_MAX,
                                     fmt, args)
                       - p;
-    va_end(args);
-
     ctx->reason.data = p;
 
     return NGX_DECLINED;
