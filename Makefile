@@ -19,9 +19,11 @@ DEB_PACKAGES :=		nginx nginx-dev libssl-dev zlib1g-dev libpcre2-dev \
 			libclang-rt-14-dev openssl curl time perl \
 			libio-socket-ssl-perl valgrind libdeflate-dev
 
-ENGINE_SRCS :=		$(wildcard src/profile/*.c)
-ENGINE_HDRS :=		$(wildcard src/profile/*.h)
-MODULE_SRCS :=		config ngx_http_pprof_module.c \
+# the engine's files: the list nginx's config reads too
+include src/profile/sources
+ENGINE_SRCS :=		$(addprefix src/profile/,$(subst ",,$(PPROF_ENGINE_SRCS)))
+ENGINE_HDRS :=		$(addprefix src/profile/,$(subst ",,$(PPROF_ENGINE_DEPS)))
+MODULE_SRCS :=		config src/profile/sources ngx_http_pprof_module.c \
 			$(wildcard src/*.c src/*.h) $(ENGINE_SRCS) $(ENGINE_HDRS)
 
 # nginx's own flags come from its configure; these are added to them
@@ -47,7 +49,8 @@ module: $(BUILD)/ngx_http_pprof_module.so
 
 # Debian's nginx_mod way: configure a copy of nginx-dev's tree with the
 # flags nginx itself was built with, then build only the modules.
-$(BUILD)/objs/Makefile: config | deps
+# a file added to config or to the engine's list configures anew
+$(BUILD)/objs/Makefile: config src/profile/sources | deps
 	rm -rf $(BUILD)/nginx-src $(BUILD)/objs
 	mkdir -p $(BUILD)
 	cp -r $(NGINX_SRC) $(BUILD)/nginx-src
