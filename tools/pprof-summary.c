@@ -2,10 +2,13 @@
 /*
  * pprof-summary: the profile engine from the command line.
  *
- *   pprof-summary [--sample-type NAME] [--format top|json|html|flamegraph|
- *                 collapsed] [--nodecount N] [--focus RE] [--ignore RE]
+ *   pprof-summary [--sample-type NAME] [--format FORMAT] [--view VIEW]
+ *                 [--sort SORT] [--nodecount N] [--focus RE] [--ignore RE]
  *                 FILE|-
  *
+ * FORMAT, VIEW and SORT are the words of the query vocabulary (pprof.h's
+ * pprof_formats, pprof_views, pprof_sorts), so the CLI and the gateway
+ * take the same ones.  --format raw copies the profile unchanged.
  * Errors go to stderr with exit status 1, usage errors exit with 2.
  */
 
@@ -69,6 +72,18 @@ pprof_cli_write(void *data, const char *buf, size_t len)
 }
 
 
+/* "a|b|c" of a vocabulary table */
+static void
+pprof_cli_words(const pprof_keyword_t *table)
+{
+    const pprof_keyword_t  *k;
+
+    for (k = table; k->name != NULL; k++) {
+        fprintf(stderr, "%s%s", k == table ? "" : "|", k->name);
+    }
+}
+
+
 static void
 pprof_cli_usage(const char *msg)
 {
@@ -76,13 +91,50 @@ pprof_cli_usage(const char *msg)
         fprintf(stderr, "pprof-summary: %s\n", msg);
     }
 
-    fprintf(stderr,
-            "usage: pprof-summary [--sample-type NAME] "
-            "[--format top|json|html|flamegraph|collapsed]\n"
-            "                     [--nodecount N] [--focus RE] "
+    fprintf(stderr, "usage: pprof-summary [--sample-type NAME] [--format ");
+    pprof_cli_words(pprof_formats);
+    fprintf(stderr, "]\n                     [--view ");
+    pprof_cli_words(pprof_views);
+    fprintf(stderr, "] [--sort ");
+    pprof_cli_words(pprof_sorts);
+    fprintf(stderr, "]\n                     [--nodecount N] [--focus RE] "
             "[--ignore RE] FILE|-\n");
 
     exit(2);
+}
+
+
+/* the value of --NAME in table, or a usage error naming the words */
+static int
+pprof_cli_keyword(const pprof_keyword_t *table, const char *name,
+    const char *val)
+{
+    char                    words[256], msg[384];
+    const pprof_keyword_t  *k;
+
+    k = pprof_keyword_find(table, val, strlen(val));
+    if (k != NULL) {
+        return k->value;
+    }
+
+    (void) pprof_keyword_list(table, words, sizeof(words));
+    snprintf(msg, sizeof(msg), "unknown %s \"%s\" (%s)", name, val, words);
+    pprof_cli_usage(msg);
+
+    return -1;
+}
+
+
+/* --format raw: the profile as it came */
+static int
+pprof_cli_copy(const unsigned char *data, size_t len)
+{
+    if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+        fprintf(stderr, "pprof-summary: writing the output failed\n");
+        return 1;
+    }
+
+    return 0;
 }
 
 
@@ -195,10 +247,10 @@ pprof_cli_read(const char *path, size_t *len)
 int
 main(int argc, char **argv)
 {
-    int                      i, rc, mapped;
+    int                      i, rc, mapped, view;
     char                    *end, *eq;
     size_t                   len, optlen;
-    const char              *file, *opt, *val, *format;
+    const char              *file, *opt, *val;
     unsigned char           *data;
     unsigned long long       n;
     pprof_error_t            err;
@@ -212,7 +264,7 @@ main(int argc, char **argv)
     memset(&ro, 0, sizeof(pprof_report_options_t));
     memset(&o, 0, sizeof(pprof_render_options_t));
     o.format = PPROF_FORMAT_TOP;
-    format = "top";
+    view = PPROF_VIEW_TOP;
     file = NULL;
 
     for (i = 1; i < argc; i++) {
@@ -253,21 +305,13 @@ main(int argc, char **argv)
             ro.sample_type = val;
 
         } else if (pprof_cli_is("--format")) {
-            format = val;
+            o.format = pprof_cli_keyword(pprof_formats, "format", val);
 
-            if (strcmp(val, "top") == 0) {
-                o.format = PPROF_FORMAT_TOP;
-            } else if (strcmp(val, "json") == 0) {
-                o.format = PPROF_FORMAT_JSON;
-            } else if (strcmp(val, "html") == 0) {
-                o.format = PPROF_FORMAT_HTML;
-            } else if (strcmp(val, "flamegraph") == 0) {
-                o.format = PPROF_FORMAT_FLAMEGRAPH;
-            } else if (strcmp(val, "collapsed") == 0) {
-                o.format = PPROF_FORMAT_COLLAPSED;
-            } else {
-                pprof_cli_usage("unknown format");
-            }
+        } else if (pprof_cli_is("--view")) {
+            view = pprof_cli_keyword(pprof_views, "view", val);
+
+        } else if (pprof_cli_is("--sort")) {
+            ro.sort = pprof_cli_keyword(pprof_sorts, "sort", val);
 
         } else if (pprof_cli_is("--nodecount")) {
             errno = 0;
@@ -294,8 +338,6 @@ main(int argc, char **argv)
         pprof_cli_usage("no profile given");
     }
 
-    (void) format;
-
     data = pprof_cli_map(file, &len, &mapped);
 
     if (data == NULL) {
@@ -303,6 +345,19 @@ main(int argc, char **argv)
         if (data == NULL) {
             return 1;
         }
+    }
+
+    if (o.format == PPROF_FORMAT_RAW) {
+        rc = pprof_cli_copy(data, len);
+
+        if (mapped) {
+            munmap(data, len);
+
+        } else {
+            free(data);
+        }
+
+        return rc;
     }
 
     allocator.alloc = pprof_cli_alloc;
@@ -331,7 +386,7 @@ main(int argc, char **argv)
         return 1;
     }
 
-    o.view = PPROF_VIEW_TOP;
+    o.view = view;
     o.title = file;
     o.write = pprof_cli_write;
     o.data = stdout;

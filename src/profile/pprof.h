@@ -151,12 +151,15 @@ void pprof_report_free(pprof_report_t *report);
 typedef int (*pprof_write_pt)(void *data, const char *buf, size_t len);
 
 
+/*
+ * PPROF_FORMAT_HTML is a page (see view), _TOP text like `go tool pprof
+ * -top`, _FLAMEGRAPH a standalone flame graph file, _COLLAPSED folded
+ * stacks ("a;b;c value").
+ */
 enum {
-    PPROF_FORMAT_HTML = 0,      /* a page: see view */
-    PPROF_FORMAT_TOP,           /* text like `go tool pprof -top` */
-    PPROF_FORMAT_JSON,
-    PPROF_FORMAT_FLAMEGRAPH,    /* a standalone flame graph file */
-    PPROF_FORMAT_COLLAPSED      /* folded stacks, "a;b;c value" */
+    PPROF_FORMAT_HTML = 0, PPROF_FORMAT_TOP, PPROF_FORMAT_JSON,
+    PPROF_FORMAT_FLAMEGRAPH, PPROF_FORMAT_COLLAPSED,
+    PPROF_FORMAT_RAW            /* the profile as it came: never rendered, the caller copies it */
 };
 
 
@@ -165,6 +168,41 @@ enum {
     PPROF_VIEW_FLAME,
     PPROF_VIEW_GOROUTINES
 };
+
+
+/*
+ * The query vocabulary (pprof_keyword.c): the words of format=, view= and
+ * sort=, shared by the nginx handler, the CLI and the pages' links.
+ */
+
+/* a word of the query vocabulary: the name users type and what it means */
+typedef struct {
+    const char              *name;          /* "top" */
+    int                      value;         /* PPROF_FORMAT_*, PPROF_VIEW_*, PPROF_SORT_* */
+    const char              *content_type;  /* pprof_formats only, else NULL */
+} pprof_keyword_t;
+
+extern const pprof_keyword_t  pprof_formats[];   /* html top json flamegraph collapsed raw; ends with a NULL name */
+extern const pprof_keyword_t  pprof_views[];     /* top flame goroutines */
+extern const pprof_keyword_t  pprof_sorts[];     /* flat cum */
+
+/* the entry named by s (len bytes, not NUL-terminated), or NULL */
+const pprof_keyword_t *pprof_keyword_find(const pprof_keyword_t *table, const char *s, size_t len);
+/* the entry whose value is value, or NULL */
+const pprof_keyword_t *pprof_keyword_by_value(const pprof_keyword_t *table, int value);
+/* "html, top, json, flamegraph, collapsed or raw", NUL-terminated; returns the length written or needed, like snprintf */
+size_t pprof_keyword_list(const pprof_keyword_t *table, char *buf, size_t size);
+
+/* the query argument names, used by the nginx handler and by the pages' links */
+#define PPROF_ARG_FORMAT     "format"
+#define PPROF_ARG_VIEW       "view"
+#define PPROF_ARG_SORT       "sort"
+#define PPROF_ARG_SAMPLE     "sample"
+#define PPROF_ARG_NODECOUNT  "nodecount"
+#define PPROF_ARG_FOCUS      "focus"
+#define PPROF_ARG_IGNORE     "ignore"
+#define PPROF_ARG_ZOOM       "zoom"
+#define PPROF_ARG_SEARCH     "search"
 
 
 typedef struct {
@@ -183,6 +221,7 @@ typedef struct {
 } pprof_render_options_t;
 
 
+/* every format but PPROF_FORMAT_RAW, which is refused (err says so) */
 int pprof_render(pprof_report_t *report,
     const pprof_render_options_t *options, pprof_error_t *err);
 

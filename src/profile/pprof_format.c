@@ -1296,6 +1296,12 @@ pprof_render(pprof_report_t *report, const pprof_render_options_t *options,
 
     o = *options;
 
+    if (o.format == PPROF_FORMAT_RAW) {
+        pprof_set_error(err, "format raw is not rendered: the caller sends "
+                        "the profile as it came");
+        return PPROF_ERROR;
+    }
+
     if (o.allocator == NULL) {
         o.allocator = pprof_report_allocator(report);
     }

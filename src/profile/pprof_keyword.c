@@ -1,0 +1,128 @@
+
+/*
+ * The query vocabulary: the words users type for format=, view= and
+ * sort= and what they mean (pprof.h's pprof_formats, pprof_views,
+ * pprof_sorts), looked up by name or by value and listed for messages.
+ * A leaf: it calls no other engine file.  The nginx handler, the CLI and
+ * the pages' links all read these tables, so a word is spelled once.
+ */
+
+
+#include <string.h>
+
+#include "pprof.h"
+
+
+#define PPROF_CT_HTML   "text/html; charset=utf-8"
+#define PPROF_CT_TEXT   "text/plain; charset=utf-8"
+
+
+const pprof_keyword_t  pprof_formats[] = {
+    { "html", PPROF_FORMAT_HTML, PPROF_CT_HTML },
+    { "top", PPROF_FORMAT_TOP, PPROF_CT_TEXT },
+    { "json", PPROF_FORMAT_JSON, "application/json" },
+    { "flamegraph", PPROF_FORMAT_FLAMEGRAPH, PPROF_CT_HTML },
+    { "collapsed", PPROF_FORMAT_COLLAPSED, PPROF_CT_TEXT },
+    { "raw", PPROF_FORMAT_RAW, "application/octet-stream" },
+    { NULL, 0, NULL }
+};
+
+
+const pprof_keyword_t  pprof_views[] = {
+    { "top", PPROF_VIEW_TOP, NULL },
+    { "flame", PPROF_VIEW_FLAME, NULL },
+    { "goroutines", PPROF_VIEW_GOROUTINES, NULL },
+    { NULL, 0, NULL }
+};
+
+
+const pprof_keyword_t  pprof_sorts[] = {
+    { "flat", PPROF_SORT_FLAT, NULL },
+    { "cum", PPROF_SORT_CUM, NULL },
+    { NULL, 0, NULL }
+};
+
+
+const pprof_keyword_t *
+pprof_keyword_find(const pprof_keyword_t *table, const char *s, size_t len)
+{
+    const pprof_keyword_t  *k;
+
+    if (table == NULL || (s == NULL && len > 0)) {
+        return NULL;
+    }
+
+    for (k = table; k->name != NULL; k++) {
+        if (strlen(k->name) == len && memcmp(k->name, s, len) == 0) {
+            return k;
+        }
+    }
+
+    return NULL;
+}
+
+
+const pprof_keyword_t *
+pprof_keyword_by_value(const pprof_keyword_t *table, int value)
+{
+    const pprof_keyword_t  *k;
+
+    if (table == NULL) {
+        return NULL;
+    }
+
+    for (k = table; k->name != NULL; k++) {
+        if (k->value == value) {
+            return k;
+        }
+    }
+
+    return NULL;
+}
+
+
+/* appends s to buf (as much as fits) and counts it in *len regardless */
+static void
+pprof_keyword_append(char *buf, size_t size, size_t *len, const char *s)
+{
+    size_t  n;
+
+    n = strlen(s);
+
+    if (*len < size) {
+        memcpy(buf + *len, s, (size - *len > n) ? n : size - *len);
+    }
+
+    *len += n;
+}
+
+
+size_t
+pprof_keyword_list(const pprof_keyword_t *table, char *buf, size_t size)
+{
+    size_t                  len;
+    const pprof_keyword_t  *k;
+
+    len = 0;
+
+    if (buf == NULL) {
+        size = 0;
+    }
+
+    if (table != NULL) {
+        for (k = table; k->name != NULL; k++) {
+            if (k != table) {
+                pprof_keyword_append(buf, size, &len,
+                                     k[1].name == NULL ? " or " : ", ");
+            }
+
+            pprof_keyword_append(buf, size, &len, k->name);
+        }
+    }
+
+    if (size > 0) {
+        buf[len < size ? len : size - 1] = '\0';
+    }
+
+    return len;
+}
