@@ -14,6 +14,7 @@
 static ngx_int_t ngx_http_pprof_postconfiguration(ngx_conf_t *cf);
 static void *ngx_http_pprof_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_pprof_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_http_pprof_create_srv_conf(ngx_conf_t *cf);
 static void *ngx_http_pprof_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
@@ -133,7 +134,7 @@ static ngx_http_module_t  ngx_http_pprof_module_ctx = {
     ngx_http_pprof_create_main_conf,       /* create main configuration */
     ngx_http_pprof_init_main_conf,         /* init main configuration */
 
-    NULL,                                  /* create server configuration */
+    ngx_http_pprof_create_srv_conf,        /* create server configuration */
     NULL,                                  /* merge server configuration */
 
     ngx_http_pprof_create_loc_conf,        /* create location configuration */
@@ -185,8 +186,8 @@ ngx_http_pprof_create_main_conf(ngx_conf_t *cf)
         return NULL;
     }
 
-    if (ngx_array_init(&pmcf->peer_inits, cf->pool, 2,
-                       sizeof(ngx_http_pprof_peer_init_t))
+    if (ngx_array_init(&pmcf->upstreams, cf->pool, 2,
+                       sizeof(ngx_http_upstream_srv_conf_t *))
         != NGX_OK)
     {
         return NULL;
@@ -218,6 +219,28 @@ ngx_http_pprof_init_main_conf(ngx_conf_t *cf, void *conf)
 }
 
 
+/* an upstream{} block's: where its wrapped balancer is kept (ssl.c) */
+
+static void *
+ngx_http_pprof_create_srv_conf(ngx_conf_t *cf)
+{
+    ngx_http_pprof_srv_conf_t  *conf;
+
+    conf = ngx_pcalloc(cf->pool, sizeof(ngx_http_pprof_srv_conf_t));
+    if (conf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     conf->original_init_peer = NULL;
+     */
+
+    return conf;
+}
+
+
 static void *
 ngx_http_pprof_create_loc_conf(ngx_conf_t *cf)
 {
@@ -237,7 +260,7 @@ ngx_http_pprof_create_loc_conf(ngx_conf_t *cf)
      *     conf->trusted_certificate = { 0, NULL };
      *     conf->ssl_name = { 0, NULL };
      *     conf->token = NULL;
-     *     conf->ssl_sessions = NULL;
+     *     conf->tls = NULL;
      */
 
     conf->upstream.local = NGX_CONF_UNSET_PTR;
@@ -285,7 +308,8 @@ ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_pprof_loc_conf_t *prev = parent;
     ngx_http_pprof_loc_conf_t *conf = child;
 
-    ngx_hash_init_t  hash;
+    ngx_hash_init_t            hash;
+    ngx_http_core_loc_conf_t  *clcf;
 
     ngx_conf_merge_ptr_value(conf->upstream.local,
                               prev->upstream.local, NULL);
@@ -371,6 +395,39 @@ ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         != NGX_OK)
     {
         return NGX_CONF_ERROR;
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    /*
+     * An if or limit_except block inside a pprof_pass location serves the
+     * location's requests with its own configuration: it gets the target,
+     * the token and the TLS context of the location, which it cannot
+     * change (no pprof_* directive is valid there).  Nested locations
+     * inside it do not: pprof_pass is per location, like proxy_pass.
+     */
+
+    if (clcf->noname && conf->upstream.upstream == NULL) {
+        conf->upstream.upstream = prev->upstream.upstream;
+        conf->location = prev->location;
+        conf->location_prefix = prev->location_prefix;
+        conf->url = prev->url;
+        conf->host_header = prev->host_header;
+        conf->prefix = prev->prefix;
+        conf->target = prev->target;
+        conf->token = prev->token;
+        conf->tls = prev->tls;
+        conf->upstream.ssl = prev->upstream.ssl;
+        conf->upstream.ssl_name = prev->upstream.ssl_name;
+        conf->upstream.ssl_server_name = prev->upstream.ssl_server_name;
+
+        if (clcf->lmt_excpt && clcf->handler == NULL
+            && conf->upstream.upstream)
+        {
+            clcf->handler = ngx_http_pprof_handler;
+        }
+
+        return NGX_CONF_OK;
     }
 
     if (conf->upstream.upstream == NULL) {
@@ -471,6 +528,13 @@ ngx_http_pprof_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
 
     clcf->handler = ngx_http_pprof_handler;
+
+    plcf->location = clcf->name;
+    plcf->location_prefix = !(clcf->exact_match
+#if (NGX_PCRE)
+                              || clcf->regex
+#endif
+                              );
 
     if (clcf->name.len && clcf->name.data[clcf->name.len - 1] == '/') {
         clcf->auto_redirect = 1;

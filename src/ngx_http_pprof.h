@@ -39,7 +39,7 @@ typedef struct {
 } ngx_http_pprof_token_t;
 
 
-/* a TLS session resumable only by the location that saved it */
+/* a TLS session resumable only by the TLS context that saved it */
 typedef struct {
     struct sockaddr           *sockaddr;
     socklen_t                  socklen;
@@ -47,22 +47,37 @@ typedef struct {
 } ngx_http_pprof_ssl_session_t;
 
 
-/* a balancer's peer init, wrapped to key TLS sessions by location */
+/*
+ * One location's TLS to the APIServer: the SSL context made from its
+ * trust settings, and the sessions saved with it.  Shared by the if and
+ * limit_except blocks inside the location, which cannot change them.
+ */
 typedef struct {
-    ngx_http_upstream_srv_conf_t   *upstream;
-    ngx_http_upstream_init_peer_pt  init;
-} ngx_http_pprof_peer_init_t;
+    ngx_ssl_t                  ssl;
+    ngx_array_t               *sessions;      /* per worker, at run time */
+} ngx_http_pprof_tls_t;
+
+
+/* an upstream's balancer, wrapped to key TLS sessions by TLS context */
+typedef struct {
+    ngx_http_upstream_init_peer_pt  original_init_peer;
+} ngx_http_pprof_srv_conf_t;
 
 
 typedef struct {
     ngx_array_t                tokens;        /* ngx_http_pprof_token_t * */
-    ngx_array_t                peer_inits;    /* ngx_http_pprof_peer_init_t */
+    ngx_array_t                upstreams;     /* ..._upstream_srv_conf_t * */
     ngx_msec_t                 token_refresh;
 } ngx_http_pprof_main_conf_t;
 
 
 typedef struct {
     ngx_http_upstream_conf_t   upstream;
+
+    /* the location pprof_pass is in, for routing: an if block inside it
+     * has the name but not the kind */
+    ngx_str_t                  location;
+    unsigned                   location_prefix:1;   /* not = or regex */
 
     ngx_str_t                  url;           /* as configured */
     ngx_str_t                  host_header;   /* host[:port] */
@@ -77,7 +92,7 @@ typedef struct {
     ngx_uint_t                 ssl_verify_depth;
     ngx_str_t                  ssl_name;
     ngx_flag_t                 ssl_server_name;
-    ngx_array_t               *ssl_sessions;  /* per worker, at run time */
+    ngx_http_pprof_tls_t      *tls;
 
     ngx_msec_t                 read_timeout;  /* as configured */
     ngx_uint_t                 max_seconds;
@@ -89,7 +104,7 @@ typedef struct {
 typedef struct {
     ngx_str_t                  name;          /* profile name, "" = index */
     ngx_str_t                  args;          /* upstream args, re-encoded */
-    ngx_uint_t                 format;        /* NGX_HTTP_PPROF_FORMAT_* */
+    ngx_uint_t                 format;        /* PPROF_FORMAT_* */
     ngx_uint_t                 view;          /* PPROF_VIEW_* */
     ngx_uint_t                 sort;          /* PPROF_SORT_* */
     ngx_uint_t                 nodecount;
@@ -106,12 +121,19 @@ typedef struct {
 } ngx_http_pprof_query_t;
 
 
-#define NGX_HTTP_PPROF_FORMAT_RAW      100   /* beyond PPROF_FORMAT_* */
+/* where a response stands in the filters (filter.c) */
+typedef enum {
+    NGX_HTTP_PPROF_START = 0,    /* no header yet */
+    NGX_HTTP_PPROF_PASS,         /* the APIServer's response streams on */
+    NGX_HTTP_PPROF_COLLECT,      /* its body is held back until complete */
+    NGX_HTTP_PPROF_DONE          /* our answer went out: drop the rest */
+} ngx_http_pprof_phase_e;
 
 
 typedef struct {
     ngx_http_request_t        *request;
     ngx_http_pprof_query_t     query;
+    ngx_http_pprof_phase_e     phase;
 
     ngx_http_status_t          status;        /* upstream status line */
     ngx_http_chunked_t         chunked;       /* upstream body framing */
@@ -128,11 +150,33 @@ typedef struct {
     ngx_event_get_peer_pt      peer_get;
     ngx_event_free_peer_pt     peer_free;
 
-    unsigned                   collect:1;     /* hold the body back */
     unsigned                   text:1;        /* upstream body is text */
-    unsigned                   replace:1;     /* drop nginx's error page */
-    unsigned                   sent:1;        /* our response went out */
+    unsigned                   logged:1;      /* the reason is in the log */
 } ngx_http_pprof_ctx_t;
+
+
+/*
+ * A profile (or text) held in memory, rendered into a view.  Nothing in
+ * it refers to a request or an upstream: everything comes from pool, so
+ * that a capture kept elsewhere renders the same way.
+ */
+typedef struct {
+    /* in */
+    u_char                    *data;
+    size_t                     len;
+    ngx_http_pprof_query_t    *query;
+    ngx_pool_t                *pool;
+    ngx_log_t                 *log;
+    unsigned                   text:1;        /* debug=N text: a page */
+    unsigned                   release:1;     /* data: freed once parsed */
+
+    /* out: 0 and the output, or an error status and its reason */
+    ngx_uint_t                 status;
+    ngx_str_t                  reason;
+    ngx_chain_t               *out;
+    size_t                     size;
+    const char                *content_type;
+} ngx_http_pprof_render_t;
 
 
 extern ngx_module_t  ngx_http_pprof_module;
@@ -145,16 +189,32 @@ ngx_int_t ngx_http_pprof_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_pprof_upstream_start(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
 
-/* render.c: filters, pages and errors */
+/* filter.c: what reaches the client */
 ngx_int_t ngx_http_pprof_filter_init(ngx_conf_t *cf);
-ngx_int_t ngx_http_pprof_send_error(ngx_http_request_t *r,
-    ngx_uint_t status, const char *fmt, ...);
+ngx_int_t ngx_http_pprof_refuse(ngx_http_request_t *r, ngx_uint_t status);
+ngx_int_t ngx_http_pprof_filter_fail(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx, ngx_uint_t status);
+
+/* render.c: a profile in memory into a view */
+ngx_int_t ngx_http_pprof_render(ngx_http_pprof_render_t *rd);
+ngx_int_t ngx_http_pprof_render_page(ngx_pool_t *pool, char *title,
+    ngx_str_t *text, ngx_chain_t **out, size_t *size);
+
+/* error.c: a reason into a status, a page or a line, and a log line */
+ngx_int_t ngx_http_pprof_reason(ngx_http_request_t *r, const char *fmt,
+    ...);
+ngx_uint_t ngx_http_pprof_upstream_reason(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx);
+ngx_int_t ngx_http_pprof_error(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx, ngx_uint_t status, ngx_chain_t **out);
+
+/* headers.c: the headers of our own responses */
+void ngx_http_pprof_reset_headers(ngx_http_request_t *r, ngx_uint_t status,
+    const char *type, size_t len, ngx_chain_t *out);
 ngx_int_t ngx_http_pprof_add_header(ngx_http_request_t *r, char *key,
     ngx_str_t *value);
-ngx_int_t ngx_http_pprof_filter_error(ngx_http_request_t *r,
-    ngx_http_pprof_ctx_t *ctx, ngx_uint_t status);
-ngx_int_t ngx_http_pprof_set_reason(ngx_http_request_t *r,
-    ngx_http_pprof_ctx_t *ctx, const char *fmt, ...);
+ngx_int_t ngx_http_pprof_set_filename(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx);
 
 /* token.c */
 ngx_http_pprof_token_t *ngx_http_pprof_token_add(ngx_conf_t *cf,

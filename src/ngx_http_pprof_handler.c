@@ -19,6 +19,7 @@
 #define NGX_HTTP_PPROF_GC         0x20   /* gc=1 runs a GC first */
 #define NGX_HTTP_PPROF_POST       0x40   /* POST allowed */
 #define NGX_HTTP_PPROF_DOWNLOAD   0x80   /* binary: a file to save */
+#define NGX_HTTP_PPROF_GOROUTINES 0x100  /* the goroutines view first */
 
 #define NGX_HTTP_PPROF_HTML_NODECOUNT  100
 #define NGX_HTTP_PPROF_ARG_MAX         1024
@@ -37,20 +38,7 @@ static ngx_http_pprof_profile_t  ngx_http_pprof_profiles[] = {
 
     { ngx_string(""), 0 },
 
-    { ngx_string("cmdline"), 0 },
-
-    { ngx_string("profile"),
-      NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_CAPTURE|NGX_HTTP_PPROF_DOWNLOAD },
-
-    { ngx_string("heap"),
-      NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
-      |NGX_HTTP_PPROF_GC|NGX_HTTP_PPROF_DOWNLOAD },
-
     { ngx_string("allocs"),
-      NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
-      |NGX_HTTP_PPROF_DOWNLOAD },
-
-    { ngx_string("goroutine"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
       |NGX_HTTP_PPROF_DOWNLOAD },
 
@@ -58,9 +46,24 @@ static ngx_http_pprof_profile_t  ngx_http_pprof_profiles[] = {
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
       |NGX_HTTP_PPROF_DOWNLOAD },
 
+    { ngx_string("cmdline"), 0 },
+
+    { ngx_string("goroutine"),
+      NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
+      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_GOROUTINES },
+
+    { ngx_string("heap"),
+      NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
+      |NGX_HTTP_PPROF_GC|NGX_HTTP_PPROF_DOWNLOAD },
+
     { ngx_string("mutex"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
       |NGX_HTTP_PPROF_DOWNLOAD },
+
+    { ngx_string("profile"),
+      NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_CAPTURE|NGX_HTTP_PPROF_DOWNLOAD },
+
+    { ngx_string("symbol"), NGX_HTTP_PPROF_POST },
 
     { ngx_string("threadcreate"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
@@ -70,27 +73,7 @@ static ngx_http_pprof_profile_t  ngx_http_pprof_profiles[] = {
       NGX_HTTP_PPROF_CAPTURE|NGX_HTTP_PPROF_FRACTION
       |NGX_HTTP_PPROF_DOWNLOAD },
 
-    { ngx_string("symbol"), NGX_HTTP_PPROF_POST },
-
     { ngx_null_string, 0 }
-};
-
-
-static ngx_str_t  ngx_http_pprof_formats[] = {
-    ngx_string("html"),                    /* PPROF_FORMAT_HTML */
-    ngx_string("top"),                     /* PPROF_FORMAT_TOP */
-    ngx_string("json"),                    /* PPROF_FORMAT_JSON */
-    ngx_string("flamegraph"),              /* PPROF_FORMAT_FLAMEGRAPH */
-    ngx_string("collapsed"),               /* PPROF_FORMAT_COLLAPSED */
-    ngx_null_string
-};
-
-
-static ngx_str_t  ngx_http_pprof_views[] = {
-    ngx_string("top"),                     /* PPROF_VIEW_TOP */
-    ngx_string("flame"),                   /* PPROF_VIEW_FLAME */
-    ngx_string("goroutines"),              /* PPROF_VIEW_GOROUTINES */
-    ngx_null_string
 };
 
 
@@ -103,7 +86,9 @@ static ngx_int_t ngx_http_pprof_arg_string(ngx_http_request_t *r,
     char *name, char **value);
 static ngx_int_t ngx_http_pprof_number(ngx_str_t *value, ngx_uint_t max,
     ngx_uint_t fraction);
-static ngx_int_t ngx_http_pprof_keyword(ngx_str_t *value, ngx_str_t *words);
+static ngx_int_t ngx_http_pprof_keyword(ngx_http_request_t *r, char *name,
+    const pprof_keyword_t *table, const pprof_keyword_t **kw);
+static ngx_int_t ngx_http_pprof_not_found(ngx_http_request_t *r);
 static ngx_uint_t ngx_http_pprof_accepts_html(ngx_http_request_t *r);
 
 
@@ -128,19 +113,13 @@ ngx_http_pprof_handler(ngx_http_request_t *r)
     profile = ngx_http_pprof_route(r);
 
     if (profile == NULL) {
-        (void) ngx_http_discard_request_body(r);
-        return ngx_http_pprof_send_error(r, NGX_HTTP_NOT_FOUND,
-                   "not a profile this gateway serves: the names are "
-                   "allocs, block, cmdline, goroutine, heap, mutex, "
-                   "profile, symbol, threadcreate, trace, and the index");
+        return ngx_http_pprof_not_found(r);
     }
 
     if (!(r->method & NGX_HTTP_GET)
         && !((r->method & NGX_HTTP_POST)
              && (profile->flags & NGX_HTTP_PPROF_POST)))
     {
-        (void) ngx_http_discard_request_body(r);
-
         if (profile->flags & NGX_HTTP_PPROF_POST) {
             ngx_str_set(&allow, "GET, POST");
 
@@ -152,35 +131,32 @@ ngx_http_pprof_handler(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        return ngx_http_pprof_send_error(r, NGX_HTTP_NOT_ALLOWED,
-                   "method %V is not allowed here: the profiler is read "
-                   "with GET (and POST for symbol)", &r->method_name);
+        (void) ngx_http_pprof_reason(r, "method %V is not allowed here: the "
+                                     "profiler is read with GET (and POST "
+                                     "for symbol)", &r->method_name);
+        return ngx_http_pprof_refuse(r, NGX_HTTP_NOT_ALLOWED);
     }
 
     if ((r->method & NGX_HTTP_POST)
         && (r->headers_in.content_length_n < 0
             || r->headers_in.content_length_n > NGX_HTTP_PPROF_POST_MAX))
     {
-        (void) ngx_http_discard_request_body(r);
-        return ngx_http_pprof_send_error(r,
-                   NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                   "a symbol lookup needs a Content-Length of at most "
-                   "%d bytes", NGX_HTTP_PPROF_POST_MAX);
+        (void) ngx_http_pprof_reason(r, "a symbol lookup needs a "
+                                     "Content-Length of at most %d bytes",
+                                     NGX_HTTP_PPROF_POST_MAX);
+        return ngx_http_pprof_refuse(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
     }
 
     ctx->query.name = profile->name;
 
     rc = ngx_http_pprof_parse_args(r, ctx, profile);
 
+    if (rc == NGX_DECLINED) {
+        return ngx_http_pprof_refuse(r, NGX_HTTP_BAD_REQUEST);
+    }
+
     if (rc != NGX_OK) {
-        (void) ngx_http_discard_request_body(r);
-
-        if (rc == NGX_DECLINED) {
-            return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_REQUEST, "%V",
-                                             &ctx->reason);
-        }
-
-        return rc;
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     return ngx_http_pprof_upstream_start(r, ctx);
@@ -196,35 +172,31 @@ ngx_http_pprof_handler(ngx_http_request_t *r)
 static ngx_http_pprof_profile_t *
 ngx_http_pprof_route(ngx_http_request_t *r)
 {
-    u_char                    *p, *last;
-    ngx_str_t                  name;
-    ngx_http_pprof_profile_t  *profile;
-    ngx_http_core_loc_conf_t  *clcf;
+    u_char                     *p, *last;
+    ngx_str_t                   name, *location;
+    ngx_http_pprof_profile_t   *profile;
+    ngx_http_pprof_loc_conf_t  *plcf;
 
-    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
+    location = &plcf->location;
 
     last = r->uri.data + r->uri.len;
 
-    if (clcf->exact_match
-#if (NGX_PCRE)
-        || clcf->regex
-#endif
-       )
-    {
+    if (!plcf->location_prefix) {
         /* no prefix to strip: the name is the last path segment */
 
         for (p = last; p > r->uri.data && p[-1] != '/'; p--) {
             /* void */
         }
 
-    } else if (clcf->name.len <= r->uri.len
-        && ngx_strncmp(r->uri.data, clcf->name.data, clcf->name.len) == 0)
+    } else if (location->len <= r->uri.len
+        && ngx_strncmp(r->uri.data, location->data, location->len) == 0)
     {
-        p = r->uri.data + clcf->name.len;
+        p = r->uri.data + location->len;
 
         /* "location /pprof" serves /pprof/heap, not /pprofheap */
 
-        if (clcf->name.len && clcf->name.data[clcf->name.len - 1] != '/') {
+        if (location->len && location->data[location->len - 1] != '/') {
             if (p < last && *p != '/') {
                 return NULL;
             }
@@ -257,6 +229,47 @@ ngx_http_pprof_route(ngx_http_request_t *r)
 }
 
 
+/* "... the names are allocs, block, ..., trace, and the index" */
+
+static ngx_int_t
+ngx_http_pprof_not_found(ngx_http_request_t *r)
+{
+    u_char                    *p, *start;
+    size_t                     len;
+    ngx_http_pprof_profile_t  *profile;
+
+    static ngx_str_t  intro = ngx_string("not a profile this gateway "
+                                         "serves: the names are ");
+    static ngx_str_t  outro = ngx_string("and the index");
+
+    len = intro.len + outro.len;
+
+    for (profile = ngx_http_pprof_profiles; profile->name.data; profile++) {
+        len += profile->name.len + sizeof(", ") - 1;
+    }
+
+    start = ngx_pnalloc(r->pool, len);
+    if (start == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_cpymem(start, intro.data, intro.len);
+
+    for (profile = ngx_http_pprof_profiles; profile->name.data; profile++) {
+        if (profile->name.len) {
+            p = ngx_cpymem(p, profile->name.data, profile->name.len);
+            *p++ = ','; *p++ = ' ';
+        }
+    }
+
+    p = ngx_cpymem(p, outro.data, outro.len);
+
+    (void) ngx_http_pprof_reason(r, "%*s", (size_t) (p - start), start);
+
+    return ngx_http_pprof_refuse(r, NGX_HTTP_NOT_FOUND);
+}
+
+
 static ngx_int_t
 ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     ngx_http_pprof_profile_t *profile)
@@ -266,6 +279,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     ngx_str_t                   seconds, value;
     ngx_uint_t                  gc;
     ngx_http_pprof_query_t     *q;
+    const pprof_keyword_t      *kw;
     ngx_http_pprof_loc_conf_t  *plcf;
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
@@ -282,7 +296,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     if (rc == NGX_OK) {
         if (!(profile->flags & (NGX_HTTP_PPROF_CAPTURE|NGX_HTTP_PPROF_DELTA)))
         {
-            return ngx_http_pprof_set_reason(r, ctx,
+            return ngx_http_pprof_reason(r,
                        "\"seconds\" does not apply to this profile");
         }
 
@@ -290,7 +304,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
                                   profile->flags & NGX_HTTP_PPROF_FRACTION)
             != NGX_OK)
         {
-            return ngx_http_pprof_set_reason(r, ctx,
+            return ngx_http_pprof_reason(r,
                        "\"seconds\" must be a positive number of at most "
                        "%ui (pprof_max_seconds)", plcf->max_seconds);
         }
@@ -304,12 +318,12 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         debug = ngx_atoi(value.data, value.len);
 
         if (debug == NGX_ERROR || debug > 2) {
-            return ngx_http_pprof_set_reason(r, ctx,
+            return ngx_http_pprof_reason(r,
                        "\"debug\" must be 0, 1 or 2");
         }
 
         if (debug && seconds.len) {
-            return ngx_http_pprof_set_reason(r, ctx,
+            return ngx_http_pprof_reason(r,
                        "\"seconds\" and \"debug\" cannot be combined: a "
                        "delta profile is binary only");
         }
@@ -321,7 +335,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         n = ngx_atoi(value.data, value.len);
 
         if (n != 0 && n != 1) {
-            return ngx_http_pprof_set_reason(r, ctx,
+            return ngx_http_pprof_reason(r,
                        "\"gc\" must be 0 or 1");
         }
 
@@ -356,44 +370,37 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 
     q->renderable = (profile->flags & NGX_HTTP_PPROF_PROFILE) ? 1 : 0;
     q->download = (profile->flags & NGX_HTTP_PPROF_DOWNLOAD) && !debug;
-    q->format = NGX_HTTP_PPROF_FORMAT_RAW;
+    q->format = PPROF_FORMAT_RAW;
 
-    rc = ngx_http_pprof_arg(r, "format", &value);
+    rc = ngx_http_pprof_keyword(r, PPROF_ARG_FORMAT, pprof_formats, &kw);
 
-    if (rc == NGX_OK) {
-        if (value.len == 3 && ngx_strncmp(value.data, "raw", 3) == 0) {
-            q->html = 0;
+    if (rc == NGX_ERROR) {
+        return NGX_DECLINED;
+    }
 
-        } else {
-            n = ngx_http_pprof_keyword(&value, ngx_http_pprof_formats);
+    if (rc == NGX_OK && kw->value == PPROF_FORMAT_RAW) {
+        q->html = 0;
 
-            if (n == NGX_ERROR) {
-                return ngx_http_pprof_set_reason(r, ctx,
-                           "\"format\" must be html, top, json, "
-                           "flamegraph, collapsed or raw");
-            }
+    } else if (rc == NGX_OK) {
 
-            if (!q->renderable) {
-                return ngx_http_pprof_set_reason(r, ctx,
-                           "only the raw format applies here: this is "
-                           "not a profile");
-            }
-
-            if (debug && n != PPROF_FORMAT_HTML) {
-                return ngx_http_pprof_set_reason(r, ctx,
-                           "this format needs the binary profile: drop "
-                           "\"debug\"");
-            }
-
-            q->format = n;
-            q->html = (n == PPROF_FORMAT_HTML);
+        if (!q->renderable) {
+            return ngx_http_pprof_reason(r, "only the raw format applies "
+                                         "here: this is not a profile");
         }
+
+        if (debug && kw->value != PPROF_FORMAT_HTML) {
+            return ngx_http_pprof_reason(r, "this format needs the binary "
+                                         "profile: drop \"debug\"");
+        }
+
+        q->format = kw->value;
+        q->html = (kw->value == PPROF_FORMAT_HTML);
 
     } else if (q->renderable) {
 
         /* a view asked for by name is a page, whatever Accept says */
 
-        if (ngx_http_pprof_arg(r, "view", &value) == NGX_OK) {
+        if (ngx_http_pprof_arg(r, PPROF_ARG_VIEW, &value) == NGX_OK) {
             q->html = 1;
 
         } else {
@@ -405,48 +412,43 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         }
     }
 
-    if (q->format == NGX_HTTP_PPROF_FORMAT_RAW) {
+    if (q->format == PPROF_FORMAT_RAW) {
         return NGX_OK;
     }
 
-    q->view = (profile->name.len == sizeof("goroutine") - 1
-               && ngx_strncmp(profile->name.data, "goroutine",
-                              sizeof("goroutine") - 1) == 0)
+    q->view = (profile->flags & NGX_HTTP_PPROF_GOROUTINES)
               ? PPROF_VIEW_GOROUTINES : PPROF_VIEW_TOP;
 
-    if (ngx_http_pprof_arg(r, "view", &value) == NGX_OK) {
-        n = ngx_http_pprof_keyword(&value, ngx_http_pprof_views);
+    rc = ngx_http_pprof_keyword(r, PPROF_ARG_VIEW, pprof_views, &kw);
 
-        if (n == NGX_ERROR) {
-            return ngx_http_pprof_set_reason(r, ctx,
-                       "\"view\" must be top, flame or goroutines");
-        }
+    if (rc == NGX_ERROR) {
+        return NGX_DECLINED;
+    }
 
-        q->view = n;
+    if (rc == NGX_OK) {
+        q->view = kw->value;
     }
 
     q->sort = PPROF_SORT_FLAT;
 
-    if (ngx_http_pprof_arg(r, "sort", &value) == NGX_OK) {
-        if (value.len == 3 && ngx_strncmp(value.data, "cum", 3) == 0) {
-            q->sort = PPROF_SORT_CUM;
+    rc = ngx_http_pprof_keyword(r, PPROF_ARG_SORT, pprof_sorts, &kw);
 
-        } else if (value.len != 4
-                   || ngx_strncmp(value.data, "flat", 4) != 0)
-        {
-            return ngx_http_pprof_set_reason(r, ctx,
-                       "\"sort\" must be flat or cum");
-        }
+    if (rc == NGX_ERROR) {
+        return NGX_DECLINED;
+    }
+
+    if (rc == NGX_OK) {
+        q->sort = kw->value;
     }
 
     q->nodecount = (q->format == PPROF_FORMAT_HTML)
                    ? NGX_HTTP_PPROF_HTML_NODECOUNT : 0;
 
-    if (ngx_http_pprof_arg(r, "nodecount", &value) == NGX_OK) {
+    if (ngx_http_pprof_arg(r, PPROF_ARG_NODECOUNT, &value) == NGX_OK) {
         n = ngx_atoi(value.data, value.len);
 
         if (n == NGX_ERROR || n > 1000000) {
-            return ngx_http_pprof_set_reason(r, ctx,
+            return ngx_http_pprof_reason(r,
                        "\"nodecount\" must be a number up to 1000000 "
                        "(0: all)");
         }
@@ -454,13 +456,15 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         q->nodecount = n;
     }
 
-    if (ngx_http_pprof_arg_string(r, "sample", &q->sample) != NGX_OK
-        || ngx_http_pprof_arg_string(r, "focus", &q->focus) != NGX_OK
-        || ngx_http_pprof_arg_string(r, "ignore", &q->ignore) != NGX_OK
-        || ngx_http_pprof_arg_string(r, "zoom", &q->zoom) != NGX_OK
-        || ngx_http_pprof_arg_string(r, "search", &q->search) != NGX_OK)
+    if (ngx_http_pprof_arg_string(r, PPROF_ARG_SAMPLE, &q->sample) != NGX_OK
+        || ngx_http_pprof_arg_string(r, PPROF_ARG_FOCUS, &q->focus) != NGX_OK
+        || ngx_http_pprof_arg_string(r, PPROF_ARG_IGNORE, &q->ignore)
+           != NGX_OK
+        || ngx_http_pprof_arg_string(r, PPROF_ARG_ZOOM, &q->zoom) != NGX_OK
+        || ngx_http_pprof_arg_string(r, PPROF_ARG_SEARCH, &q->search)
+           != NGX_OK)
     {
-        return ngx_http_pprof_set_reason(r, ctx,
+        return ngx_http_pprof_reason(r,
                    "an argument is longer than %d bytes or holds a "
                    "control character", NGX_HTTP_PPROF_ARG_MAX);
     }
@@ -592,18 +596,30 @@ ngx_http_pprof_number(ngx_str_t *value, ngx_uint_t max, ngx_uint_t fraction)
 }
 
 
-static ngx_int_t
-ngx_http_pprof_keyword(ngx_str_t *value, ngx_str_t *words)
-{
-    ngx_int_t  i;
+/*
+ * A word of the engine's vocabulary: NGX_OK and *kw, NGX_DECLINED when
+ * the argument is absent, NGX_ERROR with the reason when it is not one
+ */
 
-    for (i = 0; words[i].data; i++) {
-        if (words[i].len == value->len
-            && ngx_strncmp(words[i].data, value->data, value->len) == 0)
-        {
-            return i;
-        }
+static ngx_int_t
+ngx_http_pprof_keyword(ngx_http_request_t *r, char *name,
+    const pprof_keyword_t *table, const pprof_keyword_t **kw)
+{
+    ngx_str_t  value;
+    char       words[128];
+
+    if (ngx_http_pprof_arg(r, name, &value) != NGX_OK) {
+        return NGX_DECLINED;
     }
+
+    *kw = pprof_keyword_find(table, (char *) value.data, value.len);
+
+    if (*kw != NULL) {
+        return NGX_OK;
+    }
+
+    (void) pprof_keyword_list(table, words, sizeof(words));
+    (void) ngx_http_pprof_reason(r, "\"%s\" must be %s", name, words);
 
     return NGX_ERROR;
 }

@@ -10,7 +10,8 @@
  * trusts another CA would resume a session, or reuse a connection, that
  * was verified against the first one.  The balancer is wrapped so that
  * sessions and kept-alive connections are only reused by the SSL context
- * (hence the trust settings) that made them.
+ * (hence the trust settings) that made them.  As the keepalive module
+ * does, the balancer it wraps is kept in the upstream's srv conf.
  */
 
 
@@ -29,7 +30,7 @@ static void ngx_http_pprof_save_session(ngx_peer_connection_t *pc,
     void *data);
 static void ngx_http_pprof_sessions_cleanup(void *data);
 static ngx_http_pprof_ssl_session_t *ngx_http_pprof_session_find(
-    ngx_http_pprof_loc_conf_t *plcf, ngx_peer_connection_t *pc);
+    ngx_http_pprof_tls_t *tls, ngx_peer_connection_t *pc);
 
 
 char *
@@ -41,15 +42,18 @@ ngx_http_pprof_ssl_init(ngx_conf_t *cf, ngx_http_pprof_loc_conf_t *plcf)
     ngx_ssl_t                         *ssl;
     ngx_pool_cleanup_t                *cln;
     X509_VERIFY_PARAM                 *param;
-    ngx_http_pprof_peer_init_t        *pi;
+    ngx_http_pprof_tls_t              *tls;
     ngx_http_pprof_main_conf_t        *pmcf;
+    ngx_http_upstream_srv_conf_t     **uscfp;
     ngx_http_complex_value_t          *cv;
     ngx_http_compile_complex_value_t   ccv;
 
-    ssl = ngx_pcalloc(cf->pool, sizeof(ngx_ssl_t));
-    if (ssl == NULL) {
+    tls = ngx_pcalloc(cf->pool, sizeof(ngx_http_pprof_tls_t));
+    if (tls == NULL) {
         return NGX_CONF_ERROR;
     }
+
+    ssl = &tls->ssl;
 
     ssl->log = cf->log;
 
@@ -68,6 +72,7 @@ ngx_http_pprof_ssl_init(ngx_conf_t *cf, ngx_http_pprof_loc_conf_t *plcf)
     cln->handler = ngx_ssl_cleanup_ctx;
     cln->data = ssl;
 
+    plcf->tls = tls;
     plcf->upstream.ssl = ssl;
 
     /* the name expected in the certificate, and sent as SNI */
@@ -170,39 +175,64 @@ ngx_http_pprof_ssl_init(ngx_conf_t *cf, ngx_http_pprof_loc_conf_t *plcf)
     /* remember the balancer to wrap once upstreams are initialized */
 
     pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_pprof_module);
-    pi = pmcf->peer_inits.elts;
+    uscfp = pmcf->upstreams.elts;
 
-    for (i = 0; i < pmcf->peer_inits.nelts; i++) {
-        if (pi[i].upstream == plcf->upstream.upstream) {
+    for (i = 0; i < pmcf->upstreams.nelts; i++) {
+        if (uscfp[i] == plcf->upstream.upstream) {
             return NGX_CONF_OK;
         }
     }
 
-    pi = ngx_array_push(&pmcf->peer_inits);
-    if (pi == NULL) {
+    uscfp = ngx_array_push(&pmcf->upstreams);
+    if (uscfp == NULL) {
         return NGX_CONF_ERROR;
     }
 
-    pi->upstream = plcf->upstream.upstream;
-    pi->init = NULL;
+    *uscfp = plcf->upstream.upstream;
 
     return NGX_CONF_OK;
 }
 
 
+/*
+ * Once every upstream has its balancer (postconfiguration): an upstream{}
+ * block has our srv conf; an upstream made by pprof_pass from a URL has
+ * no srv confs at all, and gets an array holding only ours.
+ */
+
 ngx_int_t
 ngx_http_pprof_ssl_wrap_peers(ngx_conf_t *cf)
 {
-    ngx_uint_t                   i;
-    ngx_http_pprof_peer_init_t  *pi;
-    ngx_http_pprof_main_conf_t  *pmcf;
+    ngx_uint_t                      i;
+    ngx_http_pprof_srv_conf_t      *pscf;
+    ngx_http_pprof_main_conf_t     *pmcf;
+    ngx_http_upstream_srv_conf_t  **uscfp, *uscf;
 
     pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_pprof_module);
-    pi = pmcf->peer_inits.elts;
+    uscfp = pmcf->upstreams.elts;
 
-    for (i = 0; i < pmcf->peer_inits.nelts; i++) {
-        pi[i].init = pi[i].upstream->peer.init;
-        pi[i].upstream->peer.init = ngx_http_pprof_peer_init;
+    for (i = 0; i < pmcf->upstreams.nelts; i++) {
+        uscf = uscfp[i];
+
+        if (uscf->srv_conf == NULL) {
+            uscf->srv_conf = ngx_pcalloc(cf->pool,
+                                         sizeof(void *) * ngx_http_max_module);
+            if (uscf->srv_conf == NULL) {
+                return NGX_ERROR;
+            }
+
+            pscf = ngx_pcalloc(cf->pool, sizeof(ngx_http_pprof_srv_conf_t));
+            if (pscf == NULL) {
+                return NGX_ERROR;
+            }
+
+            uscf->srv_conf[ngx_http_pprof_module.ctx_index] = pscf;
+        }
+
+        pscf = ngx_http_conf_upstream_srv_conf(uscf, ngx_http_pprof_module);
+
+        pscf->original_init_peer = uscf->peer.init;
+        uscf->peer.init = ngx_http_pprof_peer_init;
     }
 
     return NGX_OK;
@@ -213,30 +243,14 @@ static ngx_int_t
 ngx_http_pprof_peer_init(ngx_http_request_t *r,
     ngx_http_upstream_srv_conf_t *us)
 {
-    ngx_int_t                    rc;
-    ngx_uint_t                   i;
-    ngx_http_upstream_t         *u;
-    ngx_http_pprof_ctx_t        *ctx;
-    ngx_http_pprof_peer_init_t  *pi;
-    ngx_http_pprof_main_conf_t  *pmcf;
+    ngx_int_t                   rc;
+    ngx_http_upstream_t        *u;
+    ngx_http_pprof_ctx_t       *ctx;
+    ngx_http_pprof_srv_conf_t  *pscf;
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_pprof_module);
-    pi = pmcf->peer_inits.elts;
+    pscf = ngx_http_conf_upstream_srv_conf(us, ngx_http_pprof_module);
 
-    for (i = 0; i < pmcf->peer_inits.nelts; i++) {
-        if (pi[i].upstream == us) {
-            break;
-        }
-    }
-
-    if (i == pmcf->peer_inits.nelts) {
-        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                      "pprof: no balancer recorded for upstream \"%V\"",
-                      &us->host);
-        return NGX_ERROR;
-    }
-
-    rc = pi[i].init(r, us);
+    rc = pscf->original_init_peer(r, us);
 
     if (rc != NGX_OK) {
         return rc;
@@ -333,7 +347,7 @@ ngx_http_pprof_set_session(ngx_peer_connection_t *pc, void *data)
 
     plcf = ngx_http_get_module_loc_conf(ctx->request, ngx_http_pprof_module);
 
-    s = ngx_http_pprof_session_find(plcf, pc);
+    s = ngx_http_pprof_session_find(plcf->tls, pc);
 
     if (s == NULL || s->session == NULL) {
         return NGX_OK;
@@ -365,28 +379,28 @@ ngx_http_pprof_save_session(ngx_peer_connection_t *pc, void *data)
         return;
     }
 
-    s = ngx_http_pprof_session_find(plcf, pc);
+    s = ngx_http_pprof_session_find(plcf->tls, pc);
 
     if (s == NULL) {
-        if (plcf->ssl_sessions == NULL) {
+        if (plcf->tls->sessions == NULL) {
             cln = ngx_pool_cleanup_add(ngx_cycle->pool, 0);
             if (cln == NULL) {
                 ngx_ssl_free_session(session);
                 return;
             }
 
-            plcf->ssl_sessions = ngx_array_create(ngx_cycle->pool, 2,
+            plcf->tls->sessions = ngx_array_create(ngx_cycle->pool, 2,
                                         sizeof(ngx_http_pprof_ssl_session_t));
-            if (plcf->ssl_sessions == NULL) {
+            if (plcf->tls->sessions == NULL) {
                 ngx_ssl_free_session(session);
                 return;
             }
 
             cln->handler = ngx_http_pprof_sessions_cleanup;
-            cln->data = plcf->ssl_sessions;
+            cln->data = plcf->tls->sessions;
         }
 
-        s = ngx_array_push(plcf->ssl_sessions);
+        s = ngx_array_push(plcf->tls->sessions);
         if (s == NULL) {
             ngx_ssl_free_session(session);
             return;
@@ -394,7 +408,7 @@ ngx_http_pprof_save_session(ngx_peer_connection_t *pc, void *data)
 
         s->sockaddr = ngx_palloc(ngx_cycle->pool, pc->socklen);
         if (s->sockaddr == NULL) {
-            plcf->ssl_sessions->nelts--;
+            plcf->tls->sessions->nelts--;
             ngx_ssl_free_session(session);
             return;
         }
@@ -413,19 +427,19 @@ ngx_http_pprof_save_session(ngx_peer_connection_t *pc, void *data)
 
 
 static ngx_http_pprof_ssl_session_t *
-ngx_http_pprof_session_find(ngx_http_pprof_loc_conf_t *plcf,
+ngx_http_pprof_session_find(ngx_http_pprof_tls_t *tls,
     ngx_peer_connection_t *pc)
 {
     ngx_uint_t                     i;
     ngx_http_pprof_ssl_session_t  *s;
 
-    if (plcf->ssl_sessions == NULL) {
+    if (tls->sessions == NULL) {
         return NULL;
     }
 
-    s = plcf->ssl_sessions->elts;
+    s = tls->sessions->elts;
 
-    for (i = 0; i < plcf->ssl_sessions->nelts; i++) {
+    for (i = 0; i < tls->sessions->nelts; i++) {
         if (ngx_cmp_sockaddr(s[i].sockaddr, s[i].socklen,
                              pc->sockaddr, pc->socklen, 1)
             == NGX_OK)

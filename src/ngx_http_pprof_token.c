@@ -19,12 +19,23 @@ static void ngx_http_pprof_token_set(ngx_http_pprof_token_t *token,
 
 
 ngx_http_pprof_token_t *
-ngx_http_pprof_token_add(ngx_conf_t *cf, ngx_str_t *path)
+ngx_http_pprof_token_add(ngx_conf_t *cf, ngx_str_t *name)
 {
+    ngx_str_t                    full, *path;
     ngx_uint_t                   i;
     ngx_pool_cleanup_t          *cln;
     ngx_http_pprof_token_t      *token, **tokenp;
     ngx_http_pprof_main_conf_t  *pmcf;
+
+    /* relative to the prefix, as pprof_trusted_certificate is */
+
+    full = *name;
+
+    if (ngx_conf_full_name(cf->cycle, &full, 1) != NGX_OK) {
+        return NULL;
+    }
+
+    path = &full;
 
     pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_pprof_module);
 

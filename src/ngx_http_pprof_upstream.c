@@ -4,7 +4,7 @@
  * pprof prefix plus an allowlisted profile name, with the ServiceAccount
  * token, over the event-driven upstream machinery (keepalive, upstream{}
  * blocks, TLS).  The response is parsed here; what reaches the client is
- * decided by the filters in ngx_http_pprof_render.c.
+ * decided by the filters in ngx_http_pprof_filter.c.
  */
 
 
@@ -36,10 +36,11 @@ ngx_http_pprof_upstream_start(ngx_http_request_t *r,
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
 
     if (plcf->token->token.len == 0) {
-        return ngx_http_pprof_send_error(r, NGX_HTTP_BAD_GATEWAY,
-                   "no ServiceAccount token: the token file \"%V\" is "
-                   "missing, empty or invalid (see the error log)",
-                   &plcf->token->path);
+        (void) ngx_http_pprof_reason(r, "no ServiceAccount token: the token "
+                                     "file \"%V\" is missing, empty or "
+                                     "invalid (see the error log)",
+                                     &plcf->token->path);
+        return ngx_http_pprof_refuse(r, NGX_HTTP_BAD_GATEWAY);
     }
 
     if (ngx_http_upstream_create(r) != NGX_OK) {
@@ -108,9 +109,9 @@ ngx_http_pprof_create_request(ngx_http_request_t *r)
     /* the token may have rotated since the request arrived */
 
     if (plcf->token->token.len == 0) {
-        ngx_http_pprof_set_reason(r, ctx, "no ServiceAccount token: the "
-                                  "token file \"%V\" cannot be read",
-                                  &plcf->token->path);
+        (void) ngx_http_pprof_reason(r, "no ServiceAccount token: the "
+                                     "token file \"%V\" cannot be read",
+                                     &plcf->token->path);
         return NGX_ERROR;
     }
 
@@ -256,8 +257,8 @@ ngx_http_pprof_process_status_line(ngx_http_request_t *r)
     if (rc == NGX_ERROR) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "pprof: upstream sent no valid HTTP/1.x status line");
-        ngx_http_pprof_set_reason(r, ctx, "the APIServer did not answer "
-                                  "with a valid HTTP status line");
+        (void) ngx_http_pprof_reason(r, "the APIServer did not answer "
+                                     "with a valid HTTP status line");
         return NGX_HTTP_UPSTREAM_INVALID_HEADER;
     }
 
@@ -293,7 +294,6 @@ ngx_http_pprof_process_header(ngx_http_request_t *r)
     ngx_int_t                       rc;
     ngx_table_elt_t                *h;
     ngx_http_upstream_t            *u;
-    ngx_http_pprof_ctx_t           *ctx;
     ngx_http_upstream_header_t     *hh;
     ngx_http_upstream_main_conf_t  *umcf;
 
@@ -374,9 +374,8 @@ ngx_http_pprof_process_header(ngx_http_request_t *r)
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "pprof: upstream sent an invalid header line");
 
-        ctx = ngx_http_get_module_ctx(r, ngx_http_pprof_module);
-        ngx_http_pprof_set_reason(r, ctx, "the APIServer sent an invalid "
-                                  "response header");
+        (void) ngx_http_pprof_reason(r, "the APIServer sent an invalid "
+                                     "response header");
 
         return NGX_HTTP_UPSTREAM_INVALID_HEADER;
     }
@@ -522,8 +521,8 @@ ngx_http_pprof_chunked_filter(void *data, ssize_t bytes)
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "pprof: upstream sent invalid chunked response");
 
-        ngx_http_pprof_set_reason(r, ctx, "the APIServer sent an invalid "
-                                  "chunked body");
+        (void) ngx_http_pprof_reason(r, "the APIServer sent an invalid "
+                                     "chunked body");
 
         return NGX_ERROR;
     }
@@ -598,64 +597,68 @@ ngx_http_pprof_finalize_request(ngx_http_request_t *r, ngx_int_t rc)
     if (ctx->reason.len == 0) {
 
         if (c == NULL) {
-            ngx_http_pprof_set_reason(r, ctx, "no APIServer address to "
-                                      "connect to");
+            (void) ngx_http_pprof_reason(r, "no APIServer address to "
+                                         "connect to");
 
         } else if (u->state && u->state->connect_time == (ngx_msec_t) -1) {
 
             if (c->ssl == NULL) {
-                ngx_http_pprof_set_reason(r, ctx,
+                (void) ngx_http_pprof_reason(r,
                     rc == NGX_HTTP_GATEWAY_TIME_OUT
                     ? "connecting to the APIServer at %V timed out"
                     : "cannot connect to the APIServer at %V: refused "
                       "or unreachable", u->peer.name);
 
             } else if (rc == NGX_HTTP_GATEWAY_TIME_OUT) {
-                ngx_http_pprof_set_reason(r, ctx, "the TLS handshake with "
-                                          "the APIServer at %V timed out",
-                                          u->peer.name);
+                (void) ngx_http_pprof_reason(r, "the TLS handshake with "
+                                             "the APIServer at %V timed out",
+                                             u->peer.name);
 
             } else {
                 verify = SSL_get_verify_result(c->ssl->connection);
 
                 if (verify != X509_V_OK) {
-                    ngx_http_pprof_set_reason(r, ctx,
+                    (void) ngx_http_pprof_reason(r,
                         "the APIServer at %V failed TLS verification: "
                         "%s (%l); check pprof_trusted_certificate and "
                         "pprof_ssl_name", u->peer.name,
                         X509_verify_cert_error_string(verify), verify);
 
                 } else {
-                    ngx_http_pprof_set_reason(r, ctx, "the TLS handshake "
-                                              "with the APIServer at %V "
-                                              "failed", u->peer.name);
+                    (void) ngx_http_pprof_reason(r, "the TLS handshake "
+                                                 "with the APIServer at %V "
+                                                 "failed", u->peer.name);
                 }
             }
 
         } else if (u->buffer.start && u->buffer.last == u->buffer.end) {
-            ngx_http_pprof_set_reason(r, ctx, "the APIServer sent a "
-                                      "response header too large to "
-                                      "accept");
+            (void) ngx_http_pprof_reason(r, "the APIServer sent a "
+                                         "response header too large to "
+                                         "accept");
 
         } else if (rc == NGX_HTTP_GATEWAY_TIME_OUT) {
-            ngx_http_pprof_set_reason(r, ctx, "the APIServer did not "
-                                      "answer within pprof_read_timeout "
-                                      "(%Mms)", u->conf->read_timeout);
+            (void) ngx_http_pprof_reason(r, "the APIServer did not "
+                                         "answer within pprof_read_timeout "
+                                         "(%Mms)", u->conf->read_timeout);
 
         } else {
-            ngx_http_pprof_set_reason(r, ctx, "the APIServer closed the "
-                                      "connection before the response "
-                                      "was complete");
+            (void) ngx_http_pprof_reason(r, "the APIServer closed the "
+                                         "connection before the response "
+                                         "was complete");
         }
     }
 
+    /*
+     * logged now: an error_page of the user's may answer instead of ours
+     */
+
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "pprof: %V",
                   &ctx->reason);
+    ctx->logged = 1;
 
     /* the body was being held back: nothing reached the client yet */
 
-    if (ctx->collect && !r->header_sent) {
-        ctx->collect = 0;
-        (void) ngx_http_pprof_filter_error(r, ctx, rc);
+    if (ctx->phase == NGX_HTTP_PPROF_COLLECT) {
+        (void) ngx_http_pprof_filter_fail(r, ctx, rc);
     }
 }

@@ -1,0 +1,364 @@
+
+/*
+ * What reaches the client, as a header and a body filter.  Raw profiles
+ * stream through untouched.  A view (HTML, top, JSON, ...) needs the
+ * whole profile, so the body is held back (bounded by pprof_max_size,
+ * the request marked buffered meanwhile) and the status and content type
+ * are decided only once it is known: a bad profile is a clean 502, not a
+ * broken 200.  Failures, the handler's, the upstream's or nginx's own
+ * error page after one, are answered here too, from ctx->reason.
+ *
+ *     START --header--> PASS                    raw: stream on
+ *                  \--> COLLECT --last buf--> DONE   render, or explain
+ *     any failure ------------------------> DONE   drop what follows
+ */
+
+
+#include "ngx_http_pprof.h"
+
+
+/* as the image filter's: the two never hold one response */
+#define NGX_HTTP_PPROF_BUFFERED  0x08
+
+
+static ngx_int_t ngx_http_pprof_header_filter(ngx_http_request_t *r);
+static ngx_int_t ngx_http_pprof_body_filter(ngx_http_request_t *r,
+    ngx_chain_t *in);
+static ngx_int_t ngx_http_pprof_header(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx);
+static ngx_int_t ngx_http_pprof_collect(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx, ngx_chain_t *in);
+static ngx_int_t ngx_http_pprof_finish(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx);
+static ngx_int_t ngx_http_pprof_send(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx, ngx_chain_t *out);
+
+
+static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
+static ngx_http_output_body_filter_pt    ngx_http_next_body_filter;
+
+
+ngx_int_t
+ngx_http_pprof_filter_init(ngx_conf_t *cf)
+{
+    ngx_http_next_header_filter = ngx_http_top_header_filter;
+    ngx_http_top_header_filter = ngx_http_pprof_header_filter;
+
+    ngx_http_next_body_filter = ngx_http_top_body_filter;
+    ngx_http_top_body_filter = ngx_http_pprof_body_filter;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The handler's refusals (unknown name, method, argument) go out through
+ * the header filter, as every other failure does.
+ */
+
+ngx_int_t
+ngx_http_pprof_refuse(ngx_http_request_t *r, ngx_uint_t status)
+{
+    (void) ngx_http_discard_request_body(r);
+
+    r->headers_out.status = status;
+
+    return ngx_http_send_header(r);
+}
+
+
+static ngx_int_t
+ngx_http_pprof_header_filter(ngx_http_request_t *r)
+{
+    ngx_http_pprof_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_pprof_module);
+
+    if (ctx == NULL || r != r->main || ctx->phase != NGX_HTTP_PPROF_START) {
+        return ngx_http_next_header_filter(r);
+    }
+
+    if (r->err_status || r->upstream == NULL) {
+
+        /*
+         * the handler refused, or nginx's own error page follows an
+         * upstream failure: explain it
+         */
+
+        if (ctx->reason.len == 0) {
+            return ngx_http_next_header_filter(r);
+        }
+
+        return ngx_http_pprof_filter_fail(r, ctx, r->headers_out.status);
+    }
+
+    return ngx_http_pprof_header(r, ctx);
+}
+
+
+/* the APIServer's response header: stream it on, or hold it back */
+
+static ngx_int_t
+ngx_http_pprof_header(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
+{
+    static ngx_str_t  vary = ngx_string("Accept");
+
+    ngx_uint_t                  status;
+    ngx_http_pprof_loc_conf_t  *plcf;
+
+    /* the same URL answers a page or a profile, by Accept */
+
+    if (ctx->query.negotiated
+        && ngx_http_pprof_add_header(r, "Vary", &vary) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    status = r->headers_out.status;
+    ctx->upstream_status = status;
+    ctx->text = (r->headers_out.content_type.len >= 5
+                 && ngx_strncasecmp(r->headers_out.content_type.data,
+                                    (u_char *) "text/", 5) == 0);
+
+    if (status == NGX_HTTP_OK) {
+
+        if (ctx->query.format == PPROF_FORMAT_RAW) {
+            if (ngx_http_pprof_set_filename(r, ctx) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            ctx->phase = NGX_HTTP_PPROF_PASS;
+
+            return ngx_http_next_header_filter(r);
+        }
+
+        if (ctx->text && ctx->query.format != PPROF_FORMAT_HTML) {
+            (void) ngx_http_pprof_reason(r, "the APIServer sent text where "
+                                         "a profile was expected");
+            return ngx_http_pprof_filter_fail(r, ctx, NGX_HTTP_BAD_GATEWAY);
+        }
+
+        plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
+        ctx->body_max = plcf->max_size;
+
+        if (r->headers_out.content_length_n > (off_t) ctx->body_max) {
+            (void) ngx_http_pprof_reason(r, "the profile is %O bytes, more "
+                                         "than pprof_max_size (%uz); "
+                                         "download it with ?format=raw",
+                                         r->headers_out.content_length_n,
+                                         ctx->body_max);
+            return ngx_http_pprof_filter_fail(r, ctx, NGX_HTTP_BAD_GATEWAY);
+        }
+
+    } else {
+        ctx->body_max = NGX_HTTP_PPROF_ERROR_BODY_MAX;
+    }
+
+    /* the header waits until the body is known */
+
+    ctx->phase = NGX_HTTP_PPROF_COLLECT;
+    r->connection->buffered |= NGX_HTTP_PPROF_BUFFERED;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_pprof_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
+{
+    ngx_chain_t           *cl;
+    ngx_http_pprof_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_pprof_module);
+
+    if (ctx == NULL || r != r->main) {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    switch (ctx->phase) {
+
+    case NGX_HTTP_PPROF_COLLECT:
+        return ngx_http_pprof_collect(r, ctx, in);
+
+    case NGX_HTTP_PPROF_DONE:
+
+        /*
+         * our response went out, drop what was to follow; but let the
+         * write filter flush what of ours a slow client has not taken
+         */
+
+        for (cl = in; cl; cl = cl->next) {
+            cl->buf->pos = cl->buf->last;
+            cl->buf->file_pos = cl->buf->file_last;
+        }
+
+        /*
+         * Nothing more is wanted from the APIServer (a 64 MB body past
+         * pprof_max_size, say): the upstream ends at once, its connection
+         * is not kept, since the rest of the body was never read.
+         */
+
+        if (in && r->upstream && r->upstream->length) {
+            r->upstream->length = 0;
+            r->upstream->keepalive = 0;
+        }
+
+        return ngx_http_next_body_filter(r, NULL);
+
+    default: /* NGX_HTTP_PPROF_START, NGX_HTTP_PPROF_PASS */
+        return ngx_http_next_body_filter(r, in);
+    }
+}
+
+
+static ngx_int_t
+ngx_http_pprof_collect(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
+    ngx_chain_t *in)
+{
+    u_char       *p;
+    size_t        size, want;
+    ngx_buf_t    *b;
+    ngx_uint_t    last;
+    ngx_chain_t  *cl;
+
+    last = 0;
+
+    for (cl = in; cl; cl = cl->next) {
+        b = cl->buf;
+        size = b->last - b->pos;
+
+        if (b->last_buf) {
+            last = 1;
+        }
+
+        if (size == 0 || !ngx_buf_in_memory(b)) {
+            b->pos = b->last;
+            continue;
+        }
+
+        if (ctx->body_len + size > ctx->body_max) {
+
+            if (ctx->upstream_status == NGX_HTTP_OK) {
+                (void) ngx_http_pprof_reason(r, "the profile is larger "
+                                             "than pprof_max_size (%uz); "
+                                             "download it with "
+                                             "?format=raw", ctx->body_max);
+                b->pos = b->last;
+
+                return ngx_http_pprof_filter_fail(r, ctx,
+                                                  NGX_HTTP_BAD_GATEWAY);
+            }
+
+            /* an error body is only quoted: its start is enough */
+            size = ctx->body_max - ctx->body_len;
+        }
+
+        if (ctx->body_len + size > ctx->body_size) {
+            want = ngx_max(ctx->body_size * 2, 65536);
+            want = ngx_max(want, ctx->body_len + size);
+            want = ngx_min(want, ctx->body_max);
+
+            p = ngx_palloc(r->pool, want);
+            if (p == NULL) {
+                return NGX_ERROR;
+            }
+
+            if (ctx->body) {
+                ngx_memcpy(p, ctx->body, ctx->body_len);
+                ngx_pfree(r->pool, ctx->body);
+            }
+
+            ctx->body = p;
+            ctx->body_size = want;
+        }
+
+        ngx_memcpy(ctx->body + ctx->body_len, b->pos, size);
+        ctx->body_len += size;
+        b->pos = b->last;
+    }
+
+    if (!last) {
+        return NGX_OK;
+    }
+
+    return ngx_http_pprof_finish(r, ctx);
+}
+
+
+/* the whole body is here: the view, or the APIServer's refusal explained */
+
+static ngx_int_t
+ngx_http_pprof_finish(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
+{
+    ngx_uint_t               status;
+    ngx_http_pprof_render_t  rd;
+
+    if (ctx->upstream_status != NGX_HTTP_OK) {
+        status = ngx_http_pprof_upstream_reason(r, ctx);
+        return ngx_http_pprof_filter_fail(r, ctx, status);
+    }
+
+    ngx_memzero(&rd, sizeof(ngx_http_pprof_render_t));
+
+    rd.data = ctx->body;
+    rd.len = ctx->body_len;
+    rd.query = &ctx->query;
+    rd.pool = r->pool;
+    rd.log = r->connection->log;
+    rd.text = ctx->text;
+    rd.release = 1;
+
+    ctx->body = NULL;
+
+    if (ngx_http_pprof_render(&rd) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (rd.status) {
+        ctx->reason = rd.reason;
+        return ngx_http_pprof_filter_fail(r, ctx, rd.status);
+    }
+
+    ngx_http_pprof_reset_headers(r, NGX_HTTP_OK, rd.content_type, rd.size,
+                                 rd.out);
+
+    return ngx_http_pprof_send(r, ctx, rd.out);
+}
+
+
+/*
+ * Answers with ctx->reason: from the header filter, from the body filter,
+ * or from the upstream's finalization while the body was held back.
+ */
+
+ngx_int_t
+ngx_http_pprof_filter_fail(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
+    ngx_uint_t status)
+{
+    ngx_chain_t  *out;
+
+    if (ngx_http_pprof_error(r, ctx, status, &out) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_pprof_send(r, ctx, out);
+}
+
+
+static ngx_int_t
+ngx_http_pprof_send(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
+    ngx_chain_t *out)
+{
+    ngx_int_t  rc;
+
+    ctx->phase = NGX_HTTP_PPROF_DONE;
+    r->connection->buffered &= ~NGX_HTTP_PPROF_BUFFERED;
+
+    rc = ngx_http_next_header_filter(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    return ngx_http_next_body_filter(r, out);
+}
