@@ -21,6 +21,8 @@ static char *ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent,
 static ngx_int_t ngx_http_pprof_init_process(ngx_cycle_t *cycle);
 static char *ngx_http_pprof_pass(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_pprof_thread_pool(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 
 
 static ngx_str_t  ngx_http_pprof_hide_headers[] = {
@@ -121,6 +123,13 @@ static ngx_command_t  ngx_http_pprof_commands[] = {
       ngx_conf_set_size_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_pprof_loc_conf_t, max_size),
+      NULL },
+
+    { ngx_string("pprof_thread_pool"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_pprof_thread_pool,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
       NULL },
 
       ngx_null_command
@@ -298,6 +307,10 @@ ngx_http_pprof_create_loc_conf(ngx_conf_t *cf)
     conf->max_seconds = NGX_CONF_UNSET_UINT;
     conf->max_size = NGX_CONF_UNSET_SIZE;
 
+#if (NGX_THREADS)
+    conf->thread_pool = NGX_CONF_UNSET_PTR;
+#endif
+
     return conf;
 }
 
@@ -310,6 +323,8 @@ ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_hash_init_t            hash;
     ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
 
     ngx_conf_merge_ptr_value(conf->upstream.local,
                               prev->upstream.local, NULL);
@@ -373,6 +388,25 @@ ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_size_value(conf->max_size, prev->max_size,
                               64 * 1024 * 1024);
 
+#if (NGX_THREADS)
+    ngx_conf_merge_ptr_value(conf->thread_pool, prev->thread_pool,
+                             NGX_CONF_UNSET_PTR);
+
+    if (conf->thread_pool == NGX_CONF_UNSET_PTR
+        && (conf->upstream.upstream || clcf->noname))
+    {
+        /*
+         * rendering goes to nginx's default pool, made if not declared;
+         * levels without pprof_pass keep it unset for what they contain
+         */
+
+        conf->thread_pool = ngx_thread_pool_add(cf, NULL);
+        if (conf->thread_pool == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+#endif
+
     ngx_conf_merge_str_value(conf->token_file, prev->token_file,
                              NGX_HTTP_PPROF_DEFAULT_TOKEN_FILE);
 
@@ -396,8 +430,6 @@ ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     {
         return NGX_CONF_ERROR;
     }
-
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
 
     /*
      * An if or limit_except block inside a pprof_pass location serves the
@@ -541,4 +573,47 @@ ngx_http_pprof_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     return NGX_CONF_OK;
+}
+
+
+/* pprof_thread_pool NAME | off */
+
+static char *
+ngx_http_pprof_thread_pool(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+#if (NGX_THREADS)
+    ngx_http_pprof_loc_conf_t *plcf = conf;
+#endif
+
+    ngx_str_t  *value;
+
+    value = cf->args->elts;
+
+#if (NGX_THREADS)
+
+    if (plcf->thread_pool != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        plcf->thread_pool = NULL;
+        return NGX_CONF_OK;
+    }
+
+    plcf->thread_pool = ngx_thread_pool_add(cf, &value[1]);
+    if (plcf->thread_pool == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+
+#else
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        return NGX_CONF_OK;
+    }
+
+    return "needs nginx built with --with-threads";
+
+#endif
 }

@@ -28,6 +28,9 @@
 #define NGX_HTTP_PPROF_ERROR_BODY_MAX  4096
 
 
+typedef struct ngx_http_pprof_job_s  ngx_http_pprof_job_t;
+
+
 /* a ServiceAccount token file, shared by the locations naming it */
 typedef struct {
     ngx_str_t                  path;
@@ -97,6 +100,10 @@ typedef struct {
     ngx_msec_t                 read_timeout;  /* as configured */
     ngx_uint_t                 max_seconds;
     size_t                     max_size;
+
+#if (NGX_THREADS)
+    ngx_thread_pool_t         *thread_pool;   /* NULL: on the worker */
+#endif
 } ngx_http_pprof_loc_conf_t;
 
 
@@ -126,6 +133,8 @@ typedef enum {
     NGX_HTTP_PPROF_START = 0,    /* no header yet */
     NGX_HTTP_PPROF_PASS,         /* the APIServer's response streams on */
     NGX_HTTP_PPROF_COLLECT,      /* its body is held back until complete */
+    NGX_HTTP_PPROF_RENDER,       /* a job renders it off the event loop */
+    NGX_HTTP_PPROF_RENDERED,     /* the job is done: its answer goes out */
     NGX_HTTP_PPROF_DONE          /* our answer went out: drop the rest */
 } ngx_http_pprof_phase_e;
 
@@ -146,6 +155,7 @@ typedef struct {
 
     ngx_uint_t                 upstream_status;
     ngx_str_t                  reason;        /* why the gateway failed */
+    ngx_http_pprof_job_t      *job;           /* renders the view */
     void                      *peer_data;     /* the balancer's own */
     ngx_event_get_peer_pt      peer_get;
     ngx_event_free_peer_pt     peer_free;
@@ -166,7 +176,6 @@ typedef struct {
     size_t                     len;
     ngx_http_pprof_query_t    *query;
     ngx_pool_t                *pool;
-    ngx_log_t                 *log;
     unsigned                   text:1;        /* debug=N text: a page */
     unsigned                   release:1;     /* data: freed once parsed */
 
@@ -177,6 +186,18 @@ typedef struct {
     size_t                     size;
     const char                *content_type;
 } ngx_http_pprof_render_t;
+
+
+typedef void (*ngx_http_pprof_job_done_pt)(ngx_http_pprof_job_t *job);
+
+/* work done off the event loop (thread.c): see there */
+struct ngx_http_pprof_job_s {
+    ngx_http_pprof_render_t    rd;            /* rd.pool is the job's */
+    ngx_int_t                  rc;            /* of the render */
+    ngx_pool_t                *pool;          /* the job's own */
+    ngx_http_request_t        *request;       /* event loop only */
+    ngx_http_pprof_job_done_pt done;
+};
 
 
 extern ngx_module_t  ngx_http_pprof_module;
@@ -194,6 +215,11 @@ ngx_int_t ngx_http_pprof_filter_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_pprof_refuse(ngx_http_request_t *r, ngx_uint_t status);
 ngx_int_t ngx_http_pprof_filter_fail(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_uint_t status);
+
+/* thread.c: work off the event loop */
+ngx_http_pprof_job_t *ngx_http_pprof_job_create(ngx_http_request_t *r);
+ngx_int_t ngx_http_pprof_job_run(ngx_http_request_t *r,
+    ngx_http_pprof_job_t *job);
 
 /* render.c: a profile in memory into a view */
 ngx_int_t ngx_http_pprof_render(ngx_http_pprof_render_t *rd);

@@ -8,9 +8,14 @@
  * broken 200.  Failures, the handler's, the upstream's or nginx's own
  * error page after one, are answered here too, from ctx->reason.
  *
- *     START --header--> PASS                    raw: stream on
- *                  \--> COLLECT --last buf--> DONE   render, or explain
- *     any failure ------------------------> DONE   drop what follows
+ *     START --header--> PASS                        raw: stream on
+ *                  \--> COLLECT --last buf--> DONE       render, or explain
+ *                                  \--> RENDER --job--> RENDERED --> DONE
+ *     any failure ----------------------------> DONE   drop what follows
+ *
+ * RENDER: the body went to a job (thread.c) that renders it in a thread;
+ * the request stays buffered, and once the job is done nginx's writer
+ * calls the body filter again (RENDERED) to send what it made.
  */
 
 
@@ -30,6 +35,9 @@ static ngx_int_t ngx_http_pprof_collect(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_chain_t *in);
 static ngx_int_t ngx_http_pprof_finish(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
+static void ngx_http_pprof_rendered(ngx_http_pprof_job_t *job);
+static ngx_int_t ngx_http_pprof_answer(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx, ngx_http_pprof_job_t *job);
 static ngx_int_t ngx_http_pprof_send(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_chain_t *out);
 
@@ -141,6 +149,13 @@ ngx_http_pprof_header(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
         plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
         ctx->body_max = plcf->max_size;
 
+        /* the body goes into the pool of the job that will render it */
+
+        ctx->job = ngx_http_pprof_job_create(r);
+        if (ctx->job == NULL) {
+            return NGX_ERROR;
+        }
+
         if (r->headers_out.content_length_n > (off_t) ctx->body_max) {
             (void) ngx_http_pprof_reason(r, "the profile is %O bytes, more "
                                          "than pprof_max_size (%uz); "
@@ -180,6 +195,13 @@ ngx_http_pprof_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     case NGX_HTTP_PPROF_COLLECT:
         return ngx_http_pprof_collect(r, ctx, in);
 
+    case NGX_HTTP_PPROF_RENDER:
+        /* nothing is due from the upstream any more: wait for the job */
+        return NGX_OK;
+
+    case NGX_HTTP_PPROF_RENDERED:
+        return ngx_http_pprof_answer(r, ctx, ctx->job);
+
     case NGX_HTTP_PPROF_DONE:
 
         /*
@@ -218,10 +240,12 @@ ngx_http_pprof_collect(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     u_char       *p;
     size_t        size, want;
     ngx_buf_t    *b;
+    ngx_pool_t   *pool;
     ngx_uint_t    last;
     ngx_chain_t  *cl;
 
     last = 0;
+    pool = ctx->job ? ctx->job->pool : r->pool;
 
     for (cl = in; cl; cl = cl->next) {
         b = cl->buf;
@@ -258,14 +282,14 @@ ngx_http_pprof_collect(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
             want = ngx_max(want, ctx->body_len + size);
             want = ngx_min(want, ctx->body_max);
 
-            p = ngx_palloc(r->pool, want);
+            p = ngx_palloc(pool, want);
             if (p == NULL) {
                 return NGX_ERROR;
             }
 
             if (ctx->body) {
                 ngx_memcpy(p, ctx->body, ctx->body_len);
-                ngx_pfree(r->pool, ctx->body);
+                ngx_pfree(pool, ctx->body);
             }
 
             ctx->body = p;
@@ -290,39 +314,84 @@ ngx_http_pprof_collect(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 static ngx_int_t
 ngx_http_pprof_finish(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
 {
-    ngx_uint_t               status;
-    ngx_http_pprof_render_t  rd;
+    ngx_int_t                 rc;
+    ngx_uint_t                status;
+    ngx_http_pprof_job_t     *job;
+    ngx_http_pprof_render_t  *rd;
 
     if (ctx->upstream_status != NGX_HTTP_OK) {
         status = ngx_http_pprof_upstream_reason(r, ctx);
         return ngx_http_pprof_filter_fail(r, ctx, status);
     }
 
-    ngx_memzero(&rd, sizeof(ngx_http_pprof_render_t));
+    job = ctx->job;
+    rd = &job->rd;
 
-    rd.data = ctx->body;
-    rd.len = ctx->body_len;
-    rd.query = &ctx->query;
-    rd.pool = r->pool;
-    rd.log = r->connection->log;
-    rd.text = ctx->text;
-    rd.release = 1;
+    rd->data = ctx->body;
+    rd->len = ctx->body_len;
+    rd->query = &ctx->query;
+    rd->text = ctx->text;
+    rd->release = 1;
 
     ctx->body = NULL;
 
-    if (ngx_http_pprof_render(&rd) != NGX_OK) {
+    job->done = ngx_http_pprof_rendered;
+
+    rc = ngx_http_pprof_job_run(r, job);
+
+    if (rc == NGX_AGAIN) {
+        ctx->phase = NGX_HTTP_PPROF_RENDER;
+        return NGX_OK;
+    }
+
+    if (rc == NGX_ERROR) {
         return NGX_ERROR;
     }
 
-    if (rd.status) {
-        ctx->reason = rd.reason;
-        return ngx_http_pprof_filter_fail(r, ctx, rd.status);
+    return ngx_http_pprof_answer(r, ctx, job);
+}
+
+
+/* on the event loop, the job done: nginx's writer takes it from here */
+
+static void
+ngx_http_pprof_rendered(ngx_http_pprof_job_t *job)
+{
+    ngx_http_request_t    *r;
+    ngx_http_pprof_ctx_t  *ctx;
+
+    r = job->request;
+    ctx = ngx_http_get_module_ctx(r, ngx_http_pprof_module);
+
+    ctx->phase = NGX_HTTP_PPROF_RENDERED;
+
+    r->write_event_handler(r);
+}
+
+
+/* the view, or why there is none */
+
+static ngx_int_t
+ngx_http_pprof_answer(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
+    ngx_http_pprof_job_t *job)
+{
+    ngx_http_pprof_render_t  *rd;
+
+    rd = &job->rd;
+
+    if (job->rc != NGX_OK) {
+        return NGX_ERROR;
     }
 
-    ngx_http_pprof_reset_headers(r, NGX_HTTP_OK, rd.content_type, rd.size,
-                                 rd.out);
+    if (rd->status) {
+        ctx->reason = rd->reason;
+        return ngx_http_pprof_filter_fail(r, ctx, rd->status);
+    }
 
-    return ngx_http_pprof_send(r, ctx, rd.out);
+    ngx_http_pprof_reset_headers(r, NGX_HTTP_OK, rd->content_type, rd->size,
+                                 rd->out);
+
+    return ngx_http_pprof_send(r, ctx, rd->out);
 }
 
 

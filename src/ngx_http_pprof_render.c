@@ -35,7 +35,8 @@ static void ngx_http_pprof_free(void *data, void *p);
 /*
  * NGX_OK with rd->out, or with rd->status and rd->reason when the input
  * or an option is bad (a 502 for what is not a profile, a 400 for an
- * unknown sample type); NGX_ERROR when memory ran out.
+ * unknown sample type); NGX_ERROR when memory ran out.  It logs nothing:
+ * it may run in a thread, the caller tells.
  */
 
 ngx_int_t
@@ -125,9 +126,8 @@ ngx_http_pprof_render(ngx_http_pprof_render_t *rd)
     }
 
     if (pprof_render(report, &opts, &err) != PPROF_OK) {
-        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                      "pprof: rendering failed: %s", err.msg);
-        return NGX_ERROR;
+        return ngx_http_pprof_render_fail(rd, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                          "rendering failed: %s", err.msg);
     }
 
 done:
