@@ -53,6 +53,7 @@ $(BUILD)/engine-tests/%-san: t/engine/%.c $(ENGINE_TEST_HDRS) \
 	    -Isrc/profile -o $@ $< $(ENGINE_ALL_SRCS) $(ENGINE_LIBS)
 
 engine-test: $(ENGINE_TEST_BINS)
+	CC="$(CC)" t/engine/layers.sh $(BUILD)/engine-layers
 	ASAN_OPTIONS=detect_leaks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    t/engine/run.sh $(ENGINE_TEST_BINS)

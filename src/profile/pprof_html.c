@@ -10,12 +10,15 @@
  * work under any location prefix behind any proxy.  Every link starts with
  * the capture arguments (options->query) and keeps the current options.
  *
- * Output is gathered in a 16 KB buffer and handed to options->write when
- * it fills up: the writer is called a few times per page, never per byte.
+ * Output goes through the engine's one buffer (pprof_out.c).  The
+ * profile's header values come from the legend (pprof_legend.c), the
+ * words of the links from the vocabulary (pprof_keyword.c).  Above the
+ * report layer; only pprof_render() (pprof_render.c) calls in here, and
+ * pprof_render_text_page() is this file's own entry.
  */
 
 
-/* gmtime_r() and strnlen() under a strict -std=c99 too */
+/* strnlen() under a strict -std=c99 too */
 #if !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE)                    \
     && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE  200809L
@@ -23,44 +26,39 @@
 
 #include <regex.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
-#include <time.h>
 
-#include "pprof_internal.h"
+#include "pprof_util.h"
+#include "pprof_out.h"
+#include "pprof_units.h"
+#include "pprof_report.h"
+#include "pprof_legend.h"
+#include "pprof_html.h"
 
 
-#define PPROF_HTML_BUF          16384
 /* escaping expands a byte to at most 6 ("&quot;"), URL encoding to 3 */
-#define PPROF_HTML_ESC_CHUNK    (PPROF_HTML_BUF / 8)
+#define PPROF_HTML_ESC_CHUNK    (PPROF_OUT_SIZE / 8)
 
 /* a frame gets a text label from this width on, in 1/1000 of a percent */
 #define PPROF_HTML_LABEL_MIN    2000
 #define PPROF_HTML_ROW          18
 #define PPROF_HTML_NCOLORS      16
 
-/* out.failed: 1 the writer failed, or this */
-#define PPROF_HTML_OOM          2
-
 /* the search regex cache never grows beyond this many entries */
 #define PPROF_HTML_CACHE_MAX    65536
 
 
-typedef struct {
-    const pprof_render_options_t  *options;
-    size_t                         len;
-    int                            failed;
-    char                           buf[PPROF_HTML_BUF];
-} pprof_html_out_t;
+/* a link's format or view when it names none */
+#define PPROF_HTML_UNSET        -1
 
 
 /*
- * The state a link carries.  Strings are empty when unset; links write
- * only what is set, after options->query.
+ * The state a link carries.  Strings are empty and words PPROF_HTML_UNSET
+ * when unset; links write only what is set, after options->query.
  */
 typedef struct {
-    const char                    *format;
-    const char                    *view;
+    int                            format;      /* PPROF_FORMAT_* */
+    int                            view;        /* PPROF_VIEW_* */
     pprof_str_t                    zoom;
     pprof_str_t                    sample;
     int                            sort;
@@ -106,38 +104,34 @@ typedef struct {
     pprof_report_t                *report;
     const pprof_report_info_t     *rinfo;       /* NULL on a text page */
     const pprof_info_t            *info;
-    pprof_str_t                    unit;
+    pprof_legend_t                 legend;      /* of the report */
     int                            goroutines;  /* a goroutine profile */
     int                            standalone;  /* the flamegraph format */
     int                            text;        /* a text page */
     pprof_html_link_t              state;       /* of the current page */
     pprof_error_t                 *err;
-    /* last: the buffer is not cleared */
-    pprof_html_out_t               out;
+    pprof_out_t                   *out;
 } pprof_html_ctx_t;
 
 
 static void pprof_html_init(pprof_html_ctx_t *ctx, pprof_report_t *report,
-    const pprof_render_options_t *options, pprof_error_t *err);
-static int pprof_html_done(pprof_html_ctx_t *ctx, int rc);
-static void pprof_html_flush(pprof_html_out_t *o);
-static void pprof_html_raw(pprof_html_out_t *o, const char *s, size_t len);
-static void pprof_html_cstr(pprof_html_out_t *o, const char *s);
-static void pprof_html_esc(pprof_html_out_t *o, const char *s, size_t len);
-static void pprof_html_url(pprof_html_out_t *o, const char *s, size_t len);
-static void pprof_html_uint(pprof_html_out_t *o, uint64_t n);
-static void pprof_html_fixed3(pprof_html_out_t *o, int64_t n);
+    const pprof_render_options_t *options, pprof_out_t *out,
+    pprof_error_t *err);
+static const char *pprof_html_word(const pprof_keyword_t *table, int value);
+static void pprof_html_esc(pprof_out_t *o, const char *s, size_t len);
+static void pprof_html_url(pprof_out_t *o, const char *s, size_t len);
+static void pprof_html_fixed3(pprof_out_t *o, int64_t n);
 static void pprof_html_value(pprof_html_ctx_t *ctx, int64_t value);
 static void pprof_html_rvalue(pprof_html_ctx_t *ctx, int64_t value);
 static void pprof_html_percent(pprof_html_ctx_t *ctx, int64_t value,
     int64_t total);
 static void pprof_html_href(pprof_html_ctx_t *ctx,
     const pprof_html_link_t *l);
-static void pprof_html_param(pprof_html_out_t *o, int *sep,
+static void pprof_html_param(pprof_out_t *o, int *sep,
     const char *name, pprof_str_t value);
 static void pprof_html_hidden(pprof_html_ctx_t *ctx,
     const pprof_html_link_t *l, unsigned shown);
-static void pprof_html_hidden1(pprof_html_out_t *o, const char *name,
+static void pprof_html_hidden1(pprof_out_t *o, const char *name,
     pprof_str_t value);
 static size_t pprof_html_url_decode(char *dst, const char *src, size_t len);
 static void pprof_html_head(pprof_html_ctx_t *ctx, const char *title,
@@ -164,11 +158,6 @@ static int64_t pprof_html_search_tree(pprof_html_ctx_t *ctx,
     pprof_html_search_t *s, const pprof_tree_t *tree, unsigned char *marks);
 static pprof_str_t pprof_html_short_name(pprof_str_t name);
 static uint32_t pprof_html_hash(const char *p, size_t len);
-static int pprof_html_prefix(pprof_str_t s, const char *c);
-static void pprof_html_set_error(pprof_error_t *err, const char *msg);
-
-
-#define pprof_html_lit(o, s)  pprof_html_raw(o, s, sizeof(s) - 1)
 
 
 static const char  pprof_html_css[] =
@@ -253,13 +242,13 @@ static const char  pprof_html_hex[] = "0123456789ABCDEF";
 
 
 int
-pprof_render_html(pprof_report_t *report,
-    const pprof_render_options_t *options, pprof_error_t *err)
+pprof_html_page(pprof_report_t *report, const pprof_render_options_t *options,
+    pprof_out_t *out, pprof_error_t *err)
 {
     int               rc, view;
     pprof_html_ctx_t  ctx;
 
-    pprof_html_init(&ctx, report, options, err);
+    pprof_html_init(&ctx, report, options, out, err);
 
     view = options->view;
 
@@ -267,9 +256,7 @@ pprof_render_html(pprof_report_t *report,
         view = PPROF_VIEW_TOP;
     }
 
-    ctx.state.view = (view == PPROF_VIEW_FLAME) ? "flame"
-                     : (view == PPROF_VIEW_GOROUTINES) ? "goroutines"
-                     : "top";
+    ctx.state.view = view;
 
     if (view != PPROF_VIEW_FLAME) {
         /* zoom and search only mean something on the flame graph */
@@ -282,7 +269,7 @@ pprof_render_html(pprof_report_t *report,
                     : view == PPROF_VIEW_GOROUTINES ? "goroutines" : "top");
     pprof_html_header(&ctx, NULL, 0, view);
 
-    pprof_html_lit(&ctx.out, "<main>\n");
+    pprof_out_lit(ctx.out, "<main>\n");
 
     switch (view) {
 
@@ -300,13 +287,13 @@ pprof_render_html(pprof_report_t *report,
     }
 
     if (rc != PPROF_OK) {
-        return pprof_html_done(&ctx, rc);
+        return rc;
     }
 
-    pprof_html_lit(&ctx.out, "</main>\n");
+    pprof_out_lit(ctx.out, "</main>\n");
     pprof_html_foot(&ctx, view == PPROF_VIEW_FLAME);
 
-    return pprof_html_done(&ctx, PPROF_OK);
+    return PPROF_OK;
 }
 
 
@@ -317,32 +304,32 @@ pprof_render_html(pprof_report_t *report,
  */
 
 int
-pprof_render_flamegraph(pprof_report_t *report,
-    const pprof_render_options_t *options, pprof_error_t *err)
+pprof_html_flamegraph(pprof_report_t *report,
+    const pprof_render_options_t *options, pprof_out_t *out,
+    pprof_error_t *err)
 {
     int               rc;
     pprof_html_ctx_t  ctx;
 
-    pprof_html_init(&ctx, report, options, err);
+    pprof_html_init(&ctx, report, options, out, err);
 
     ctx.standalone = 1;
-    ctx.state.format = "flamegraph";
-    ctx.state.view = "";
+    ctx.state.format = PPROF_FORMAT_FLAMEGRAPH;
 
     pprof_html_head(&ctx, options->title, 0, "flame graph");
     pprof_html_header(&ctx, NULL, 0, -1);
 
-    pprof_html_lit(&ctx.out, "<main>\n");
+    pprof_out_lit(ctx.out, "<main>\n");
 
     rc = pprof_html_flame(&ctx);
     if (rc != PPROF_OK) {
-        return pprof_html_done(&ctx, rc);
+        return rc;
     }
 
-    pprof_html_lit(&ctx.out, "</main>\n");
+    pprof_out_lit(ctx.out, "</main>\n");
     pprof_html_foot(&ctx, 1);
 
-    return pprof_html_done(&ctx, PPROF_OK);
+    return PPROF_OK;
 }
 
 
@@ -350,10 +337,14 @@ int
 pprof_render_text_page(const char *title, const char *text, size_t len,
     const pprof_render_options_t *options)
 {
+    char              buf[PPROF_OUT_SIZE];
     size_t            tlen;
+    pprof_out_t       out;
     pprof_html_ctx_t  ctx;
 
-    pprof_html_init(&ctx, NULL, options, NULL);
+    /* no writer: the page goes nowhere, as with pprof_render() */
+    pprof_out_init(&out, options->write, options->data, buf, sizeof(buf));
+    pprof_html_init(&ctx, NULL, options, &out, NULL);
 
     if (title == NULL || title[0] == '\0') {
         title = options->title;
@@ -364,13 +355,13 @@ pprof_render_text_page(const char *title, const char *text, size_t len,
     pprof_html_head(&ctx, title, tlen, NULL);
     pprof_html_header(&ctx, title, tlen, -1);
 
-    pprof_html_lit(&ctx.out, "<main>\n<pre class=\"text\">");
-    pprof_html_esc(&ctx.out, text, text ? len : 0);
-    pprof_html_lit(&ctx.out, "</pre>\n</main>\n");
+    pprof_out_lit(ctx.out, "<main>\n<pre class=\"text\">");
+    pprof_html_esc(ctx.out, text, text ? len : 0);
+    pprof_out_lit(ctx.out, "</pre>\n</main>\n");
 
     pprof_html_foot(&ctx, 0);
 
-    return pprof_html_done(&ctx, PPROF_OK);
+    return pprof_out_finish(&out, PPROF_OK, NULL);
 }
 
 
@@ -510,27 +501,25 @@ pprof_html_escape(char *dst, const char *src, size_t len)
 
 static void
 pprof_html_init(pprof_html_ctx_t *ctx, pprof_report_t *report,
-    const pprof_render_options_t *options, pprof_error_t *err)
+    const pprof_render_options_t *options, pprof_out_t *out,
+    pprof_error_t *err)
 {
-    size_t                         i;
     const pprof_report_options_t  *ro;
 
-    memset(ctx, 0, offsetof(pprof_html_ctx_t, out));
-    ctx->out.options = options;     /* write and data only */
-    ctx->out.len = 0;
-    ctx->out.failed = 0;
+    memset(ctx, 0, sizeof(pprof_html_ctx_t));
 
     ctx->opts = *options;
     ctx->options = &ctx->opts;
     ctx->report = report;
+    ctx->out = out;
     ctx->err = err;
 
     if (ctx->opts.allocator == NULL && report != NULL) {
         ctx->opts.allocator = pprof_report_allocator(report);
     }
 
-    ctx->state.format = "";
-    ctx->state.view = "";
+    ctx->state.format = PPROF_HTML_UNSET;
+    ctx->state.view = PPROF_HTML_UNSET;
     ctx->state.search = pprof_cstr(options->search);
     ctx->state.has_nodecount = 1;
     ctx->state.nodecount = options->nodecount;
@@ -547,15 +536,8 @@ pprof_html_init(pprof_html_ctx_t *ctx, pprof_report_t *report,
     ctx->rinfo = pprof_report_info(report);
     ctx->info = pprof_profile_info(ctx->rinfo->profile);
 
-    if (ctx->rinfo->sample_index < ctx->info->nsample_types) {
-        ctx->unit = ctx->info->sample_types[ctx->rinfo->sample_index].unit;
-    }
-
-    for (i = 0; i < ctx->info->nsample_types; i++) {
-        if (pprof_str_is(ctx->info->sample_types[i].type, "goroutine")) {
-            ctx->goroutines = 1;
-        }
-    }
+    pprof_report_legend(report, &ctx->legend);
+    ctx->goroutines = ctx->legend.goroutines;
 
     ro = ctx->rinfo->options;
 
@@ -569,70 +551,27 @@ pprof_html_init(pprof_html_ctx_t *ctx, pprof_report_t *report,
 }
 
 
-static int
-pprof_html_done(pprof_html_ctx_t *ctx, int rc)
-{
-    if (rc == PPROF_OK) {
-        pprof_html_flush(&ctx->out);
-    }
-
-    if (ctx->out.failed) {
-        pprof_html_set_error(ctx->err, ctx->out.failed == PPROF_HTML_OOM
-                                       ? "html: out of memory"
-                                       : "html: write failed");
-        return PPROF_ERROR;
-    }
-
-    return rc;
-}
-
-
 /* output */
 
 
-static void
-pprof_html_flush(pprof_html_out_t *o)
-{
-    if (o->len && !o->failed
-        && o->options->write(o->options->data, o->buf, o->len) != 0)
-    {
-        o->failed = 1;
-    }
+/* the name of a link's format or view, "" when unset */
 
-    o->len = 0;
+static const char *
+pprof_html_word(const pprof_keyword_t *table, int value)
+{
+    const pprof_keyword_t  *k;
+
+    k = pprof_keyword_by_value(table, value);
+
+    return k ? k->name : "";
 }
 
 
 static void
-pprof_html_raw(pprof_html_out_t *o, const char *s, size_t len)
+pprof_html_esc(pprof_out_t *o, const char *s, size_t len)
 {
-    if (len > PPROF_HTML_BUF - o->len) {
-        pprof_html_flush(o);
-
-        if (len >= PPROF_HTML_BUF) {
-            if (!o->failed && o->options->write(o->options->data, s, len)) {
-                o->failed = 1;
-            }
-            return;
-        }
-    }
-
-    memcpy(o->buf + o->len, s, len);
-    o->len += len;
-}
-
-
-static void
-pprof_html_cstr(pprof_html_out_t *o, const char *s)
-{
-    pprof_html_raw(o, s, strlen(s));
-}
-
-
-static void
-pprof_html_esc(pprof_html_out_t *o, const char *s, size_t len)
-{
-    size_t  n;
+    char    *p;
+    size_t   n;
 
     while (len) {
         n = len;
@@ -647,11 +586,12 @@ pprof_html_esc(pprof_html_out_t *o, const char *s, size_t len)
             }
         }
 
-        if (n * 6 > PPROF_HTML_BUF - o->len) {
-            pprof_html_flush(o);
+        p = pprof_out_reserve(o, n * 6);
+        if (p == NULL) {
+            return;
         }
 
-        o->len += pprof_html_escape(o->buf + o->len, s, n);
+        o->len += pprof_html_escape(p, s, n);
         s += n;
         len -= n;
     }
@@ -661,20 +601,21 @@ pprof_html_esc(pprof_html_out_t *o, const char *s, size_t len)
 /* percent-encodes all but RFC 3986 unreserved characters */
 
 static void
-pprof_html_url(pprof_html_out_t *o, const char *s, size_t len)
+pprof_html_url(pprof_out_t *o, const char *s, size_t len)
 {
     unsigned char   c;
-    char    *d;
-    size_t   n;
+    char           *d, *start;
+    size_t          n;
 
     while (len) {
         n = len < PPROF_HTML_ESC_CHUNK ? len : PPROF_HTML_ESC_CHUNK;
 
-        if (n * 3 > PPROF_HTML_BUF - o->len) {
-            pprof_html_flush(o);
+        start = pprof_out_reserve(o, n * 3);
+        if (start == NULL) {
+            return;
         }
 
-        d = o->buf + o->len;
+        d = start;
         len -= n;
 
         while (n--) {
@@ -693,31 +634,15 @@ pprof_html_url(pprof_html_out_t *o, const char *s, size_t len)
             }
         }
 
-        o->len = d - o->buf;
+        o->len += (size_t) (d - start);
     }
-}
-
-
-static void
-pprof_html_uint(pprof_html_out_t *o, uint64_t n)
-{
-    char   buf[24], *p;
-
-    p = buf + sizeof(buf);
-
-    do {
-        *--p = (char) ('0' + n % 10);
-        n /= 10;
-    } while (n);
-
-    pprof_html_raw(o, p, buf + sizeof(buf) - p);
 }
 
 
 /* n thousandths as "12.345" */
 
 static void
-pprof_html_fixed3(pprof_html_out_t *o, int64_t n)
+pprof_html_fixed3(pprof_out_t *o, int64_t n)
 {
     char  frac[4];
 
@@ -725,14 +650,14 @@ pprof_html_fixed3(pprof_html_out_t *o, int64_t n)
         n = 0;
     }
 
-    pprof_html_uint(o, (uint64_t) n / 1000);
+    pprof_out_uint(o, (uint64_t) n / 1000);
 
     frac[0] = '.';
     frac[1] = (char) ('0' + n / 100 % 10);
     frac[2] = (char) ('0' + n / 10 % 10);
     frac[3] = (char) ('0' + n % 10);
 
-    pprof_html_raw(o, frac, 4);
+    pprof_out_write(o, frac, 4);
 }
 
 
@@ -742,12 +667,12 @@ pprof_html_value(pprof_html_ctx_t *ctx, int64_t value)
     char    buf[64];
     size_t  n;
 
-    n = pprof_format_value(buf, sizeof(buf), value, ctx->unit);
+    n = pprof_format_value(buf, sizeof(buf), value, ctx->legend.unit);
     if (n >= sizeof(buf)) {
         n = strnlen(buf, sizeof(buf) - 1);
     }
 
-    pprof_html_esc(&ctx->out, buf, n);
+    pprof_html_esc(ctx->out, buf, n);
 }
 
 
@@ -765,7 +690,7 @@ pprof_html_rvalue(pprof_html_ctx_t *ctx, int64_t value)
         n = strnlen(buf, sizeof(buf) - 1);
     }
 
-    pprof_html_esc(&ctx->out, buf, n);
+    pprof_html_esc(ctx->out, buf, n);
 }
 
 
@@ -787,7 +712,7 @@ pprof_html_percent(pprof_html_ctx_t *ctx, int64_t value, int64_t total)
         n--;
     }
 
-    pprof_html_esc(&ctx->out, p, n);
+    pprof_html_esc(ctx->out, p, n);
 }
 
 
@@ -801,12 +726,12 @@ pprof_html_href(pprof_html_ctx_t *ctx, const pprof_html_link_t *l)
 {
     int                sep;
     const char        *q, *amp, *end;
-    pprof_html_out_t  *o;
+    pprof_out_t  *o;
 
-    o = &ctx->out;
+    o = ctx->out;
     sep = 0;
 
-    pprof_html_lit(o, "href=\"?");
+    pprof_out_lit(o, "href=\"?");
 
     q = ctx->options->query;
 
@@ -829,7 +754,7 @@ pprof_html_href(pprof_html_ctx_t *ctx, const pprof_html_link_t *l)
                      && memcmp(q, "debug", 5) == 0))
             {
                 if (sep) {
-                    pprof_html_lit(o, "&amp;");
+                    pprof_out_lit(o, "&amp;");
                 }
 
                 pprof_html_esc(o, q, amp - q);
@@ -840,35 +765,39 @@ pprof_html_href(pprof_html_ctx_t *ctx, const pprof_html_link_t *l)
         }
     }
 
-    pprof_html_param(o, &sep, "format", pprof_cstr(l->format));
-    pprof_html_param(o, &sep, "view", pprof_cstr(l->view));
-    pprof_html_param(o, &sep, "zoom", l->zoom);
-    pprof_html_param(o, &sep, "sample", l->sample);
+    pprof_html_param(o, &sep, PPROF_ARG_FORMAT,
+                     pprof_cstr(pprof_html_word(pprof_formats, l->format)));
+    pprof_html_param(o, &sep, PPROF_ARG_VIEW,
+                     pprof_cstr(pprof_html_word(pprof_views, l->view)));
+    pprof_html_param(o, &sep, PPROF_ARG_ZOOM, l->zoom);
+    pprof_html_param(o, &sep, PPROF_ARG_SAMPLE, l->sample);
 
+    /* flat is the default: not written */
     if (l->sort == PPROF_SORT_CUM) {
-        pprof_html_param(o, &sep, "sort", pprof_cstr("cum"));
+        pprof_html_param(o, &sep, PPROF_ARG_SORT,
+                         pprof_cstr(pprof_html_word(pprof_sorts, l->sort)));
     }
 
     if (l->has_nodecount) {
         if (sep) {
-            pprof_html_lit(o, "&amp;");
+            pprof_out_lit(o, "&amp;");
         }
 
-        pprof_html_lit(o, "nodecount=");
-        pprof_html_uint(o, l->nodecount);
+        pprof_out_lit(o, PPROF_ARG_NODECOUNT "=");
+        pprof_out_uint(o, l->nodecount);
         sep = 1;
     }
 
-    pprof_html_param(o, &sep, "focus", l->focus);
-    pprof_html_param(o, &sep, "ignore", l->ignore);
-    pprof_html_param(o, &sep, "search", l->search);
+    pprof_html_param(o, &sep, PPROF_ARG_FOCUS, l->focus);
+    pprof_html_param(o, &sep, PPROF_ARG_IGNORE, l->ignore);
+    pprof_html_param(o, &sep, PPROF_ARG_SEARCH, l->search);
 
-    pprof_html_lit(o, "\"");
+    pprof_out_lit(o, "\"");
 }
 
 
 static void
-pprof_html_param(pprof_html_out_t *o, int *sep, const char *name,
+pprof_html_param(pprof_out_t *o, int *sep, const char *name,
     pprof_str_t value)
 {
     if (value.len == 0) {
@@ -876,11 +805,11 @@ pprof_html_param(pprof_html_out_t *o, int *sep, const char *name,
     }
 
     if (*sep) {
-        pprof_html_lit(o, "&amp;");
+        pprof_out_lit(o, "&amp;");
     }
 
-    pprof_html_cstr(o, name);
-    pprof_html_lit(o, "=");
+    pprof_out_str(o, name);
+    pprof_out_lit(o, "=");
     pprof_html_url(o, value.data, value.len);
 
     *sep = 1;
@@ -900,9 +829,9 @@ pprof_html_hidden(pprof_html_ctx_t *ctx, const pprof_html_link_t *l,
     size_t             qlen;
     const char        *q, *amp, *eq, *end;
     pprof_str_t        name, value;
-    pprof_html_out_t  *o;
+    pprof_out_t  *o;
 
-    o = &ctx->out;
+    o = ctx->out;
     q = ctx->options->query;
     qlen = q ? strlen(q) : 0;
 
@@ -911,7 +840,7 @@ pprof_html_hidden(pprof_html_ctx_t *ctx, const pprof_html_link_t *l,
 
         if (buf == NULL) {
             /* pages without the capture arguments would be wrong */
-            o->failed = PPROF_HTML_OOM;
+            o->failed = PPROF_OUT_NOMEM;
 
         } else {
             end = q + qlen;
@@ -937,11 +866,11 @@ pprof_html_hidden(pprof_html_ctx_t *ctx, const pprof_html_link_t *l,
                                                         amp - eq - 1)
                                 : 0;
 
-                    pprof_html_lit(o, "<input type=\"hidden\" name=\"");
+                    pprof_out_lit(o, "<input type=\"hidden\" name=\"");
                     pprof_html_esc(o, name.data, name.len);
-                    pprof_html_lit(o, "\" value=\"");
+                    pprof_out_lit(o, "\" value=\"");
                     pprof_html_esc(o, value.data, value.len);
-                    pprof_html_lit(o, "\">");
+                    pprof_out_lit(o, "\">");
                 }
 
                 q = amp + 1;
@@ -951,50 +880,53 @@ pprof_html_hidden(pprof_html_ctx_t *ctx, const pprof_html_link_t *l,
         }
     }
 
-    pprof_html_hidden1(o, "format", pprof_cstr(l->format));
-    pprof_html_hidden1(o, "view", pprof_cstr(l->view));
-    pprof_html_hidden1(o, "zoom", l->zoom);
-    pprof_html_hidden1(o, "sample", l->sample);
+    pprof_html_hidden1(o, PPROF_ARG_FORMAT,
+                       pprof_cstr(pprof_html_word(pprof_formats, l->format)));
+    pprof_html_hidden1(o, PPROF_ARG_VIEW,
+                       pprof_cstr(pprof_html_word(pprof_views, l->view)));
+    pprof_html_hidden1(o, PPROF_ARG_ZOOM, l->zoom);
+    pprof_html_hidden1(o, PPROF_ARG_SAMPLE, l->sample);
 
     if (l->sort == PPROF_SORT_CUM) {
-        pprof_html_hidden1(o, "sort", pprof_cstr("cum"));
+        pprof_html_hidden1(o, PPROF_ARG_SORT,
+                           pprof_cstr(pprof_html_word(pprof_sorts, l->sort)));
     }
 
     if (l->has_nodecount && !(shown & PPROF_HTML_F_NODECOUNT)) {
-        pprof_html_lit(o, "<input type=\"hidden\" name=\"nodecount\" "
-                       "value=\"");
-        pprof_html_uint(o, l->nodecount);
-        pprof_html_lit(o, "\">");
+        pprof_out_lit(o, "<input type=\"hidden\" name=\""
+                      PPROF_ARG_NODECOUNT "\" value=\"");
+        pprof_out_uint(o, l->nodecount);
+        pprof_out_lit(o, "\">");
     }
 
     if (!(shown & PPROF_HTML_F_FOCUS)) {
-        pprof_html_hidden1(o, "focus", l->focus);
+        pprof_html_hidden1(o, PPROF_ARG_FOCUS, l->focus);
     }
 
     if (!(shown & PPROF_HTML_F_IGNORE)) {
-        pprof_html_hidden1(o, "ignore", l->ignore);
+        pprof_html_hidden1(o, PPROF_ARG_IGNORE, l->ignore);
     }
 
     if (!(shown & PPROF_HTML_F_SEARCH)) {
-        pprof_html_hidden1(o, "search", l->search);
+        pprof_html_hidden1(o, PPROF_ARG_SEARCH, l->search);
     }
 
-    pprof_html_lit(o, "\n");
+    pprof_out_lit(o, "\n");
 }
 
 
 static void
-pprof_html_hidden1(pprof_html_out_t *o, const char *name, pprof_str_t value)
+pprof_html_hidden1(pprof_out_t *o, const char *name, pprof_str_t value)
 {
     if (value.len == 0) {
         return;
     }
 
-    pprof_html_lit(o, "<input type=\"hidden\" name=\"");
-    pprof_html_cstr(o, name);
-    pprof_html_lit(o, "\" value=\"");
+    pprof_out_lit(o, "<input type=\"hidden\" name=\"");
+    pprof_out_str(o, name);
+    pprof_out_lit(o, "\" value=\"");
     pprof_html_esc(o, value.data, value.len);
-    pprof_html_lit(o, "\">");
+    pprof_out_lit(o, "\">");
 }
 
 
@@ -1044,9 +976,9 @@ static void
 pprof_html_head(pprof_html_ctx_t *ctx, const char *title, size_t title_len,
     const char *what)
 {
-    pprof_html_out_t  *o;
+    pprof_out_t  *o;
 
-    o = &ctx->out;
+    o = ctx->out;
 
     if (title == NULL) {
         title = "";
@@ -1056,7 +988,7 @@ pprof_html_head(pprof_html_ctx_t *ctx, const char *title, size_t title_len,
         title_len = strlen(title);
     }
 
-    pprof_html_lit(o,
+    pprof_out_lit(o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
         "<meta charset=\"utf-8\">\n"
         /* no icon to fetch: a browser would ask the origin for one */
@@ -1070,18 +1002,18 @@ pprof_html_head(pprof_html_ctx_t *ctx, const char *title, size_t title_len,
                    title_len ? title_len : sizeof("profile") - 1);
 
     if (what) {
-        pprof_html_lit(o, " \xe2\x80\x93 ");
-        pprof_html_cstr(o, what);
+        pprof_out_lit(o, " \xe2\x80\x93 ");
+        pprof_out_str(o, what);
     }
 
     if (ctx->state.zoom.len) {
-        pprof_html_lit(o, " \xe2\x80\x93 ");
+        pprof_out_lit(o, " \xe2\x80\x93 ");
         pprof_html_esc(o, ctx->state.zoom.data, ctx->state.zoom.len);
     }
 
-    pprof_html_lit(o, "</title>\n<style>");
-    pprof_html_raw(o, pprof_html_css, sizeof(pprof_html_css) - 1);
-    pprof_html_lit(o, "</style>\n</head>\n<body>\n");
+    pprof_out_lit(o, "</title>\n<style>");
+    pprof_out_write(o, pprof_html_css, sizeof(pprof_html_css) - 1);
+    pprof_out_lit(o, "</style>\n</head>\n<body>\n");
 }
 
 
@@ -1091,14 +1023,13 @@ static void
 pprof_html_header(pprof_html_ctx_t *ctx, const char *title,
     size_t title_len, int current)
 {
-    size_t                    i;
-    const pprof_info_t       *info;
-    const pprof_value_type_t *st;
-    pprof_html_out_t         *o;
+    size_t                 i;
+    pprof_out_t           *o;
+    const pprof_legend_t  *lg;
 
-    o = &ctx->out;
+    o = ctx->out;
 
-    pprof_html_lit(o, "<header>\n<h1>");
+    pprof_out_lit(o, "<header>\n<h1>");
 
     if (title == NULL) {
         title = ctx->options->title;
@@ -1109,43 +1040,42 @@ pprof_html_header(pprof_html_ctx_t *ctx, const char *title,
         pprof_html_esc(o, title, title_len);
 
     } else {
-        pprof_html_lit(o, "profile");
+        pprof_out_lit(o, "profile");
     }
+
+    lg = &ctx->legend;
 
     if (ctx->rinfo) {
-        st = &ctx->info->sample_types[ctx->rinfo->sample_index];
-        pprof_html_lit(o, "<small>");
-        pprof_html_esc(o, st->type.data, st->type.len);
-        pprof_html_lit(o, "</small>");
+        pprof_out_lit(o, "<small>");
+        pprof_html_esc(o, lg->type.data, lg->type.len);
+        pprof_out_lit(o, "</small>");
     }
 
-    pprof_html_lit(o, "</h1>\n");
+    pprof_out_lit(o, "</h1>\n");
 
     pprof_html_nav(ctx, current);
 
     if (ctx->rinfo == NULL) {
-        pprof_html_lit(o, "</header>\n");
+        pprof_out_lit(o, "</header>\n");
         return;
     }
 
     pprof_html_meta(ctx);
     pprof_html_samples(ctx);
 
-    info = ctx->info;
+    if (lg->ncomments) {
+        pprof_out_lit(o, "<ul class=\"comments\">");
 
-    if (info->ncomments) {
-        pprof_html_lit(o, "<ul class=\"comments\">");
-
-        for (i = 0; i < info->ncomments; i++) {
-            pprof_html_lit(o, "<li>");
-            pprof_html_esc(o, info->comments[i].data, info->comments[i].len);
-            pprof_html_lit(o, "</li>");
+        for (i = 0; i < lg->ncomments; i++) {
+            pprof_out_lit(o, "<li>");
+            pprof_html_esc(o, lg->comments[i].data, lg->comments[i].len);
+            pprof_out_lit(o, "</li>");
         }
 
-        pprof_html_lit(o, "</ul>\n");
+        pprof_out_lit(o, "</ul>\n");
     }
 
-    pprof_html_lit(o, "</header>\n");
+    pprof_out_lit(o, "</header>\n");
 }
 
 
@@ -1153,33 +1083,33 @@ static void
 pprof_html_nav(pprof_html_ctx_t *ctx, int current)
 {
     size_t              i;
-    pprof_html_out_t   *o;
+    pprof_out_t        *o;
     pprof_html_link_t   l;
 
+    /* the words are pprof_views' and pprof_formats' */
     static const struct {
         int          view;
-        const char  *name;
         const char  *label;
     }  views[] = {
-        { PPROF_VIEW_TOP, "top", "Top" },
-        { PPROF_VIEW_FLAME, "flame", "Flame graph" },
-        { PPROF_VIEW_GOROUTINES, "goroutines", "Goroutines" }
+        { PPROF_VIEW_TOP, "Top" },
+        { PPROF_VIEW_FLAME, "Flame graph" },
+        { PPROF_VIEW_GOROUTINES, "Goroutines" }
     };
 
     static const struct {
-        const char  *format;
+        int          format;
         const char  *label;
         const char  *title;
     }  formats[] = {
-        { "top", "text", "go tool pprof -top as plain text" },
-        { "json", "JSON", "the report as JSON" },
-        { "collapsed", "collapsed",
+        { PPROF_FORMAT_TOP, "text", "go tool pprof -top as plain text" },
+        { PPROF_FORMAT_JSON, "JSON", "the report as JSON" },
+        { PPROF_FORMAT_COLLAPSED, "collapsed",
           "folded stacks, one \"a;b;c value\" a line" },
-        { "flamegraph", "flame graph file",
+        { PPROF_FORMAT_FLAMEGRAPH, "flame graph file",
           "a self-contained flame graph page to save or share" }
     };
 
-    o = &ctx->out;
+    o = ctx->out;
 
     if (ctx->text
         && (ctx->options->query == NULL || ctx->options->query[0] == '\0'))
@@ -1188,7 +1118,7 @@ pprof_html_nav(pprof_html_ctx_t *ctx, int current)
         return;
     }
 
-    pprof_html_lit(o, "<nav aria-label=\"views\">");
+    pprof_out_lit(o, "<nav aria-label=\"views\">");
 
     for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
 
@@ -1197,15 +1127,15 @@ pprof_html_nav(pprof_html_ctx_t *ctx, int current)
         }
 
         if (views[i].view == current && !ctx->standalone) {
-            pprof_html_lit(o, "<strong aria-current=\"page\">");
-            pprof_html_cstr(o, views[i].label);
-            pprof_html_lit(o, "</strong>");
+            pprof_out_lit(o, "<strong aria-current=\"page\">");
+            pprof_out_str(o, views[i].label);
+            pprof_out_lit(o, "</strong>");
             continue;
         }
 
         l = ctx->state;
-        l.format = "";
-        l.view = views[i].name;
+        l.format = PPROF_HTML_UNSET;
+        l.view = views[i].view;
         l.no_debug = ctx->text;
 
         if (views[i].view != PPROF_VIEW_FLAME) {
@@ -1213,144 +1143,126 @@ pprof_html_nav(pprof_html_ctx_t *ctx, int current)
             l.search.len = 0;
         }
 
-        pprof_html_lit(o, "<a ");
+        pprof_out_lit(o, "<a ");
         pprof_html_href(ctx, &l);
-        pprof_html_lit(o, ">");
-        pprof_html_cstr(o, views[i].label);
-        pprof_html_lit(o, "</a>");
+        pprof_out_lit(o, ">");
+        pprof_out_str(o, views[i].label);
+        pprof_out_lit(o, "</a>");
     }
 
-    pprof_html_lit(o, "<span class=\"sep\">|</span>");
+    pprof_out_lit(o, "<span class=\"sep\">|</span>");
 
     for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
         l = ctx->state;
         l.format = formats[i].format;
-        l.view = "";
+        l.view = PPROF_HTML_UNSET;
         l.no_debug = ctx->text;
 
-        if (formats[i].format[0] != 'f') {
+        if (formats[i].format != PPROF_FORMAT_FLAMEGRAPH) {
             l.zoom.len = 0;
             l.search.len = 0;
         }
 
-        pprof_html_lit(o, "<a ");
+        pprof_out_lit(o, "<a ");
         pprof_html_href(ctx, &l);
-        pprof_html_lit(o, " title=\"");
+        pprof_out_lit(o, " title=\"");
         pprof_html_esc(o, formats[i].title, strlen(formats[i].title));
-        pprof_html_lit(o, "\">");
-        pprof_html_cstr(o, formats[i].label);
-        pprof_html_lit(o, "</a>");
+        pprof_out_lit(o, "\">");
+        pprof_out_str(o, formats[i].label);
+        pprof_out_lit(o, "</a>");
     }
 
     /* the profile as fetched: only the capture arguments apply */
     memset(&l, 0, sizeof(pprof_html_link_t));
-    l.format = "raw";
-    l.view = "";
+    l.format = PPROF_FORMAT_RAW;
+    l.view = PPROF_HTML_UNSET;
 
-    pprof_html_lit(o, "<a ");
+    pprof_out_lit(o, "<a ");
     pprof_html_href(ctx, &l);
 
     if (ctx->text) {
-        pprof_html_lit(o, " title=\"this text as fetched\">raw</a></nav>\n");
+        pprof_out_lit(o, " title=\"this text as fetched\">raw</a></nav>\n");
 
     } else {
-        pprof_html_lit(o, " download title=\"the profile as fetched "
+        pprof_out_lit(o, " download title=\"the profile as fetched "
                        "(.pb.gz), for go tool pprof\">raw</a></nav>\n");
     }
 }
 
 
+/* the legend: the same values as the text top's header */
+
 static void
 pprof_html_meta(pprof_html_ctx_t *ctx)
 {
-    char                       buf[64];
-    size_t                     i, n;
-    time_t                     t;
-    struct tm                  tm;
-    pprof_str_t                ns;
-    const pprof_info_t        *info;
-    pprof_html_out_t          *o;
-    const pprof_value_type_t  *st;
+    size_t                 i;
+    pprof_out_t           *o;
+    const pprof_info_t    *info;
+    const pprof_legend_t  *lg;
 
-    o = &ctx->out;
+    o = ctx->out;
     info = ctx->info;
+    lg = &ctx->legend;
 
-    pprof_html_lit(o, "<p class=\"meta\">");
+    pprof_out_lit(o, "<p class=\"meta\">");
 
-    pprof_html_lit(o, "<span><b>Type:</b> ");
-    if (info->period_type.type.len) {
-        pprof_html_esc(o, info->period_type.type.data,
-                       info->period_type.type.len);
-        pprof_html_lit(o, "/");
-        pprof_html_esc(o, info->period_type.unit.data,
-                       info->period_type.unit.len);
+    pprof_out_lit(o, "<span><b>Type:</b> ");
+    if (lg->period_type.type.len) {
+        pprof_html_esc(o, lg->period_type.type.data,
+                       lg->period_type.type.len);
+        pprof_out_lit(o, "/");
+        pprof_html_esc(o, lg->period_type.unit.data,
+                       lg->period_type.unit.len);
 
     } else {
         for (i = 0; i < info->nsample_types; i++) {
             if (i) {
-                pprof_html_lit(o, ", ");
+                pprof_out_lit(o, ", ");
             }
             pprof_html_esc(o, info->sample_types[i].type.data,
                            info->sample_types[i].type.len);
         }
     }
-    pprof_html_lit(o, "</span>");
+    pprof_out_lit(o, "</span>");
 
-    if (info->time_nanos > 0) {
-        t = (time_t) (info->time_nanos / 1000000000);
-
-        if (gmtime_r(&t, &tm) != NULL) {
-            n = strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm);
-            if (n) {
-                pprof_html_lit(o, "<span><b>Time:</b> ");
-                pprof_html_raw(o, buf, n);
-                pprof_html_lit(o, "</span>");
-            }
-        }
+    if (lg->time[0]) {
+        pprof_out_lit(o, "<span><b>Time:</b> ");
+        pprof_html_esc(o, lg->time, strlen(lg->time));
+        pprof_out_lit(o, "</span>");
     }
 
-    if (info->duration_nanos > 0) {
-        ns = pprof_cstr("nanoseconds");
-        n = pprof_format_value(buf, sizeof(buf), info->duration_nanos, ns);
-        if (n < sizeof(buf)) {
-            pprof_html_lit(o, "<span><b>Duration:</b> ");
-            pprof_html_esc(o, buf, n);
-            pprof_html_lit(o, "</span>");
-        }
+    if (lg->duration[0]) {
+        pprof_out_lit(o, "<span><b>Duration:</b> ");
+        pprof_html_esc(o, lg->duration, strlen(lg->duration));
+        pprof_out_lit(o, "</span>");
     }
 
-    if (info->period > 0) {
-        n = pprof_format_value(buf, sizeof(buf), info->period,
-                               info->period_type.unit);
-        if (n < sizeof(buf)) {
-            pprof_html_lit(o, "<span><b>Period:</b> ");
-            pprof_html_esc(o, buf, n);
-            pprof_html_lit(o, "</span>");
-        }
+    if (lg->period[0]) {
+        pprof_out_lit(o, "<span><b>Period:</b> ");
+        pprof_html_esc(o, lg->period, strlen(lg->period));
+        pprof_out_lit(o, "</span>");
     }
 
-    st = &info->sample_types[ctx->rinfo->sample_index];
+    pprof_out_lit(o, "<span><b>Total:</b> ");
+    pprof_html_esc(o, lg->total_label, strlen(lg->total_label));
+    pprof_out_lit(o, " ");
 
-    pprof_html_lit(o, "<span><b>Total:</b> ");
-    pprof_html_value(ctx, ctx->rinfo->total);
-    pprof_html_lit(o, " ");
-
-    if (ctx->goroutines) {
-        pprof_html_lit(o, "goroutines");
+    if (lg->goroutines) {
+        pprof_out_lit(o, "goroutines");
 
     } else {
-        pprof_html_esc(o, st->type.data, st->type.len);
+        pprof_html_esc(o, lg->type.data, lg->type.len);
     }
 
-    pprof_html_lit(o, "</span>");
+    pprof_out_lit(o, "</span>");
 
-    if (info->main_binary.len) {
-        pprof_html_lit(o, "<span><b>Binary:</b> ");
-        pprof_html_esc(o, info->main_binary.data, info->main_binary.len);
-        pprof_html_lit(o, "</span>");
+    if (lg->binary.len) {
+        pprof_out_lit(o, "<span><b>Binary:</b> ");
+        pprof_html_esc(o, lg->binary.data, lg->binary.len);
+        pprof_out_lit(o, "</span>");
     }
 
-    pprof_html_lit(o, "</p>\n");
+    pprof_out_lit(o, "</p>\n");
 }
 
 
@@ -1361,42 +1273,42 @@ pprof_html_samples(pprof_html_ctx_t *ctx)
 {
     size_t                     i;
     pprof_html_link_t          l;
-    pprof_html_out_t          *o;
+    pprof_out_t          *o;
     const pprof_value_type_t  *st;
 
     if (ctx->info->nsample_types < 2) {
         return;
     }
 
-    o = &ctx->out;
+    o = ctx->out;
 
-    pprof_html_lit(o, "<p class=\"meta\"><b>Sample:</b> ");
+    pprof_out_lit(o, "<p class=\"meta\"><b>Sample:</b> ");
 
     for (i = 0; i < ctx->info->nsample_types; i++) {
         st = &ctx->info->sample_types[i];
 
         if (i == ctx->rinfo->sample_index) {
-            pprof_html_lit(o, "<strong title=\"");
+            pprof_out_lit(o, "<strong title=\"");
             pprof_html_esc(o, st->unit.data, st->unit.len);
-            pprof_html_lit(o, "\">");
+            pprof_out_lit(o, "\">");
             pprof_html_esc(o, st->type.data, st->type.len);
-            pprof_html_lit(o, "</strong> ");
+            pprof_out_lit(o, "</strong> ");
             continue;
         }
 
         l = ctx->state;
         l.sample = st->type;
 
-        pprof_html_lit(o, "<a ");
+        pprof_out_lit(o, "<a ");
         pprof_html_href(ctx, &l);
-        pprof_html_lit(o, " title=\"");
+        pprof_out_lit(o, " title=\"");
         pprof_html_esc(o, st->unit.data, st->unit.len);
-        pprof_html_lit(o, "\">");
+        pprof_out_lit(o, "\">");
         pprof_html_esc(o, st->type.data, st->type.len);
-        pprof_html_lit(o, "</a> ");
+        pprof_out_lit(o, "</a> ");
     }
 
-    pprof_html_lit(o, "</p>\n");
+    pprof_out_lit(o, "</p>\n");
 }
 
 
@@ -1404,11 +1316,11 @@ static void
 pprof_html_foot(pprof_html_ctx_t *ctx, int script)
 {
     if (script) {
-        pprof_html_raw(&ctx->out, pprof_html_flame_js,
+        pprof_out_write(ctx->out, pprof_html_flame_js,
                        sizeof(pprof_html_flame_js) - 1);
     }
 
-    pprof_html_lit(&ctx->out, "</body>\n</html>\n");
+    pprof_out_lit(ctx->out, "</body>\n</html>\n");
 }
 
 
@@ -1421,11 +1333,11 @@ pprof_html_top(pprof_html_ctx_t *ctx)
     size_t                      i, shown, n;
     int64_t                     sum, total;
     const char                 *inl;
-    pprof_html_out_t           *o;
+    pprof_out_t           *o;
     pprof_html_link_t           l;
     const pprof_function_row_t *row;
 
-    o = &ctx->out;
+    o = ctx->out;
     n = ctx->rinfo->nfunctions;
     total = ctx->rinfo->total;
 
@@ -1440,86 +1352,89 @@ pprof_html_top(pprof_html_ctx_t *ctx)
     }
 
     /* the controls: a plain GET form, the state in hidden inputs */
-    pprof_html_lit(o, "<form method=\"get\" role=\"search\">");
+    pprof_out_lit(o, "<form method=\"get\" role=\"search\">");
     pprof_html_hidden(ctx, &ctx->state,
                       PPROF_HTML_F_NODECOUNT | PPROF_HTML_F_FOCUS
                       | PPROF_HTML_F_IGNORE | PPROF_HTML_F_SEARCH);
 
-    pprof_html_lit(o, "<label>Rows <input type=\"number\" name=\"nodecount\" "
+    pprof_out_lit(o, "<label>Rows <input type=\"number\" name=\""
+                  PPROF_ARG_NODECOUNT "\" "
                    "min=\"0\" value=\"");
-    pprof_html_uint(o, ctx->options->nodecount);
-    pprof_html_lit(o, "\" title=\"0 shows all\"></label>\n"
-                   "<label>Focus <input type=\"text\" name=\"focus\" "
+    pprof_out_uint(o, ctx->options->nodecount);
+    pprof_out_lit(o, "\" title=\"0 shows all\"></label>\n"
+                   "<label>Focus <input type=\"text\" name=\""
+                   PPROF_ARG_FOCUS "\" "
                    "placeholder=\"regex\" value=\"");
     pprof_html_esc(o, ctx->state.focus.data, ctx->state.focus.len);
-    pprof_html_lit(o, "\" title=\"keep only samples with a function "
+    pprof_out_lit(o, "\" title=\"keep only samples with a function "
                    "matching this regex\"></label>\n"
-                   "<label>Ignore <input type=\"text\" name=\"ignore\" "
+                   "<label>Ignore <input type=\"text\" name=\""
+                   PPROF_ARG_IGNORE "\" "
                    "placeholder=\"regex\" value=\"");
     pprof_html_esc(o, ctx->state.ignore.data, ctx->state.ignore.len);
-    pprof_html_lit(o, "\" title=\"drop samples with a function matching "
+    pprof_out_lit(o, "\" title=\"drop samples with a function matching "
                    "this regex\"></label>\n"
                    "<button type=\"submit\">Apply</button></form>\n");
 
-    pprof_html_lit(o, "<p class=\"note\">Showing <b>");
-    pprof_html_uint(o, shown);
-    pprof_html_lit(o, "</b> of <b>");
-    pprof_html_uint(o, n);
-    pprof_html_lit(o, "</b> functions, accounting for ");
+    pprof_out_lit(o, "<p class=\"note\">Showing <b>");
+    pprof_out_uint(o, shown);
+    pprof_out_lit(o, "</b> of <b>");
+    pprof_out_uint(o, n);
+    pprof_out_lit(o, "</b> functions, accounting for ");
     pprof_html_value(ctx, sum);
-    pprof_html_lit(o, " (");
+    pprof_out_lit(o, " (");
     pprof_html_percent(ctx, sum, total);
-    pprof_html_lit(o, " of ");
+    pprof_out_lit(o, " of ");
     pprof_html_value(ctx, total);
-    pprof_html_lit(o, ")");
+    pprof_out_lit(o, ")");
 
     if (shown < n) {
         l = ctx->state;
         l.nodecount = 0;
-        pprof_html_lit(o, " \xe2\x80\x93 <a ");
+        pprof_out_lit(o, " \xe2\x80\x93 <a ");
         pprof_html_href(ctx, &l);
-        pprof_html_lit(o, ">show all</a>");
+        pprof_out_lit(o, ">show all</a>");
     }
 
-    pprof_html_lit(o, "</p>\n"
+    pprof_out_lit(o, "</p>\n"
         "<table class=\"top\">\n<thead><tr>");
 
     l = ctx->state;
 
     l.sort = PPROF_SORT_FLAT;
-    pprof_html_lit(o, "<th scope=\"col\"");
+    pprof_out_lit(o, "<th scope=\"col\"");
     if (ctx->state.sort != PPROF_SORT_CUM) {
-        pprof_html_lit(o, " aria-sort=\"descending\"><a ");
+        pprof_out_lit(o, " aria-sort=\"descending\"><a ");
         pprof_html_href(ctx, &l);
-        pprof_html_lit(o, " title=\"sorted by flat\">flat \xe2\x96\xbe</a>");
+        pprof_out_lit(o, " title=\"sorted by flat\">flat \xe2\x96\xbe</a>");
 
     } else {
-        pprof_html_lit(o, "><a ");
+        pprof_out_lit(o, "><a ");
         pprof_html_href(ctx, &l);
-        pprof_html_lit(o, " title=\"sort by flat\">flat</a>");
+        pprof_out_lit(o, " title=\"sort by flat\">flat</a>");
     }
 
-    pprof_html_lit(o, "</th><th scope=\"col\">flat%</th>"
+    pprof_out_lit(o, "</th><th scope=\"col\">flat%</th>"
                    "<th scope=\"col\">sum%</th><th scope=\"col\"");
 
     l.sort = PPROF_SORT_CUM;
     if (ctx->state.sort == PPROF_SORT_CUM) {
-        pprof_html_lit(o, " aria-sort=\"descending\"><a ");
+        pprof_out_lit(o, " aria-sort=\"descending\"><a ");
         pprof_html_href(ctx, &l);
-        pprof_html_lit(o, " title=\"sorted by cum\">cum \xe2\x96\xbe</a>");
+        pprof_out_lit(o, " title=\"sorted by cum\">cum \xe2\x96\xbe</a>");
 
     } else {
-        pprof_html_lit(o, "><a ");
+        pprof_out_lit(o, "><a ");
         pprof_html_href(ctx, &l);
-        pprof_html_lit(o, " title=\"sort by cum\">cum</a>");
+        pprof_out_lit(o, " title=\"sort by cum\">cum</a>");
     }
 
-    pprof_html_lit(o, "</th><th scope=\"col\">cum%</th>"
+    pprof_out_lit(o, "</th><th scope=\"col\">cum%</th>"
                    "<th scope=\"col\">name</th></tr></thead>\n<tbody>\n");
 
     /* each name opens the flame graph zoomed on the function */
     l = ctx->state;
-    l.view = "flame";
+    l.view = PPROF_VIEW_FLAME;
 
     sum = 0;
 
@@ -1527,38 +1442,38 @@ pprof_html_top(pprof_html_ctx_t *ctx)
         row = &ctx->rinfo->functions[i];
         sum += row->flat;
 
-        pprof_html_lit(o, "<tr><td>");
+        pprof_out_lit(o, "<tr><td>");
         pprof_html_rvalue(ctx, row->flat);
-        pprof_html_lit(o, "</td><td>");
+        pprof_out_lit(o, "</td><td>");
         pprof_html_percent(ctx, row->flat, total);
-        pprof_html_lit(o, "</td><td>");
+        pprof_out_lit(o, "</td><td>");
         pprof_html_percent(ctx, sum, total);
-        pprof_html_lit(o, "</td><td>");
+        pprof_out_lit(o, "</td><td>");
         pprof_html_rvalue(ctx, row->cum);
-        pprof_html_lit(o, "</td><td>");
+        pprof_out_lit(o, "</td><td>");
         pprof_html_percent(ctx, row->cum, total);
-        pprof_html_lit(o, "</td><td><a ");
+        pprof_out_lit(o, "</td><td><a ");
         l.zoom = row->name;
         pprof_html_href(ctx, &l);
-        pprof_html_lit(o, ">");
+        pprof_out_lit(o, ">");
         pprof_html_esc(o, row->name.data, row->name.len);
-        pprof_html_lit(o, "</a>");
+        pprof_out_lit(o, "</a>");
 
         inl = pprof_report_inline_label(ctx->report, i);
         if (inl && inl[0]) {
-            pprof_html_lit(o, " <small>");
+            pprof_out_lit(o, " <small>");
             pprof_html_esc(o, inl, strlen(inl));
-            pprof_html_lit(o, "</small>");
+            pprof_out_lit(o, "</small>");
         }
 
-        pprof_html_lit(o, "</td></tr>\n");
+        pprof_out_lit(o, "</td></tr>\n");
 
         if (o->failed) {
             break;
         }
     }
 
-    pprof_html_lit(o, "</tbody>\n</table>\n");
+    pprof_out_lit(o, "</tbody>\n</table>\n");
 
     return PPROF_OK;
 }
@@ -1575,13 +1490,13 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
     size_t                    i, shown, maxdepth;
     int64_t                   rootcum, min, total, msum;
     unsigned char            *marks;
-    pprof_html_out_t         *o;
+    pprof_out_t         *o;
     pprof_html_link_t         l;
     const pprof_tree_t       *tree;
     const pprof_tree_node_t  *node, *nodes;
     pprof_html_search_t       search;
 
-    o = &ctx->out;
+    o = ctx->out;
     total = ctx->rinfo->total;
 
     tree = pprof_report_tree(ctx->report, ctx->err);
@@ -1593,46 +1508,47 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
     rootcum = tree->nnodes ? nodes[0].cum : 0;
 
     /* the search form; zoom and the rest of the state ride along hidden */
-    pprof_html_lit(o, "<form method=\"get\" role=\"search\">");
+    pprof_out_lit(o, "<form method=\"get\" role=\"search\">");
     pprof_html_hidden(ctx, &ctx->state, PPROF_HTML_F_SEARCH);
-    pprof_html_lit(o, "<label>Search <input type=\"text\" id=\"search\" "
-                   "name=\"search\" placeholder=\"regex\" value=\"");
+    pprof_out_lit(o, "<label>Search <input type=\"text\" id=\"search\" "
+                   "name=\"" PPROF_ARG_SEARCH "\" placeholder=\"regex\" "
+                   "value=\"");
     pprof_html_esc(o, ctx->state.search.data, ctx->state.search.len);
-    pprof_html_lit(o, "\" title=\"highlight functions matching this "
+    pprof_out_lit(o, "\" title=\"highlight functions matching this "
                    "regex (POSIX extended)\"></label>"
                    "<button type=\"submit\">Highlight</button>");
 
     if (ctx->state.search.len) {
         l = ctx->state;
         l.search.len = 0;
-        pprof_html_lit(o, "<a ");
+        pprof_out_lit(o, "<a ");
         pprof_html_href(ctx, &l);
-        pprof_html_lit(o, ">clear</a>");
+        pprof_out_lit(o, ">clear</a>");
     }
 
-    pprof_html_lit(o, "</form>\n");
+    pprof_out_lit(o, "</form>\n");
 
     if (ctx->state.zoom.len) {
         l = ctx->state;
         l.zoom.len = 0;
 
-        pprof_html_lit(o, "<p class=\"note\">Zoomed on <b>");
+        pprof_out_lit(o, "<p class=\"note\">Zoomed on <b>");
         pprof_html_esc(o, ctx->state.zoom.data, ctx->state.zoom.len);
-        pprof_html_lit(o, "</b>: ");
+        pprof_out_lit(o, "</b>: ");
         pprof_html_value(ctx, rootcum);
-        pprof_html_lit(o, " (");
+        pprof_out_lit(o, " (");
         pprof_html_percent(ctx, rootcum, total);
-        pprof_html_lit(o, " of total) \xe2\x80\x93 <a ");
+        pprof_out_lit(o, " of total) \xe2\x80\x93 <a ");
         pprof_html_href(ctx, &l);
-        pprof_html_lit(o, ">reset zoom</a></p>\n");
+        pprof_out_lit(o, ">reset zoom</a></p>\n");
     }
 
     if (rootcum <= 0) {
-        pprof_html_lit(o, "<p class=\"note\">No samples");
+        pprof_out_lit(o, "<p class=\"note\">No samples");
         if (ctx->state.zoom.len) {
-            pprof_html_lit(o, " in this function");
+            pprof_out_lit(o, " in this function");
         }
-        pprof_html_lit(o, ".</p>\n");
+        pprof_out_lit(o, ".</p>\n");
         return PPROF_OK;
     }
 
@@ -1662,7 +1578,7 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
                                 tree->nnodes + tree->stacks->nnames);
             if (marks == NULL) {
                 pprof_html_search_free(ctx, &search);
-                pprof_html_set_error(ctx->err, "html: out of memory");
+                pprof_set_error(ctx->err, "html: out of memory");
                 return PPROF_ERROR;
             }
 
@@ -1670,28 +1586,28 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
             msum = pprof_html_search_tree(ctx, &search, tree, marks);
         }
 
-        pprof_html_lit(o, "<p class=\"note\">");
+        pprof_out_lit(o, "<p class=\"note\">");
 
         if (invalid) {
-            pprof_html_lit(o, "<span class=\"err\">Invalid search regex: ");
+            pprof_out_lit(o, "<span class=\"err\">Invalid search regex: ");
             pprof_html_esc(o, search.error.msg, strlen(search.error.msg));
-            pprof_html_lit(o, "</span>");
+            pprof_out_lit(o, "</span>");
 
         } else {
-            pprof_html_lit(o, "Matched ");
+            pprof_out_lit(o, "Matched ");
             pprof_html_value(ctx, msum);
-            pprof_html_lit(o, ": <b>");
+            pprof_out_lit(o, ": <b>");
             pprof_html_percent(ctx, msum, total);
-            pprof_html_lit(o, "</b> of total");
+            pprof_out_lit(o, "</b> of total");
 
             if (ctx->state.zoom.len) {
-                pprof_html_lit(o, ", ");
+                pprof_out_lit(o, ", ");
                 pprof_html_percent(ctx, msum, rootcum);
-                pprof_html_lit(o, " of the zoomed graph");
+                pprof_out_lit(o, " of the zoomed graph");
             }
         }
 
-        pprof_html_lit(o, "</p>\n");
+        pprof_out_lit(o, "</p>\n");
     }
 
     /*
@@ -1722,9 +1638,9 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
 
     /* Pass 2: draw, root on top, in pre-order (the nodes' order) */
 
-    pprof_html_lit(o, "<div class=\"fg\" style=\"height:");
-    pprof_html_uint(o, (maxdepth + 1) * PPROF_HTML_ROW);
-    pprof_html_lit(o, "px\">\n");
+    pprof_out_lit(o, "<div class=\"fg\" style=\"height:");
+    pprof_out_uint(o, (maxdepth + 1) * PPROF_HTML_ROW);
+    pprof_out_lit(o, "px\">\n");
 
     for (i = 0; i < tree->nnodes && !o->failed; i++) {
         node = &nodes[i];
@@ -1741,23 +1657,23 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
                          i == 0, matched);
     }
 
-    pprof_html_lit(o, "</div>\n");
+    pprof_out_lit(o, "</div>\n");
 
-    pprof_html_lit(o, "<p class=\"note\">");
-    pprof_html_uint(o, shown);
-    pprof_html_lit(o, " frames drawn");
+    pprof_out_lit(o, "<p class=\"note\">");
+    pprof_out_uint(o, shown);
+    pprof_out_lit(o, " frames drawn");
 
     if (tree->nnodes + tree->nhidden > shown) {
-        pprof_html_lit(o, ", ");
-        pprof_html_uint(o, tree->nnodes + tree->nhidden - shown);
-        pprof_html_lit(o, " narrower than 0.1% hidden");
+        pprof_out_lit(o, ", ");
+        pprof_out_uint(o, tree->nnodes + tree->nhidden - shown);
+        pprof_out_lit(o, " narrower than 0.1% hidden");
     }
 
-    pprof_html_lit(o, ". Width is cumulative ");
+    pprof_out_lit(o, ". Width is cumulative ");
     pprof_html_esc(o,
                    ctx->info->sample_types[ctx->rinfo->sample_index].type.data,
                    ctx->info->sample_types[ctx->rinfo->sample_index].type.len);
-    pprof_html_lit(o, "; callers above callees; click a frame to zoom.</p>\n");
+    pprof_out_lit(o, "; callers above callees; click a frame to zoom.</p>\n");
 
     pprof_free(ctx->options->allocator, marks);
     pprof_html_search_free(ctx, &search);
@@ -1773,10 +1689,10 @@ pprof_html_frame(pprof_html_ctx_t *ctx, const pprof_tree_node_t *node,
     int64_t x, int64_t width, int root, int matched)
 {
     pprof_str_t        name, label;
-    pprof_html_out_t  *o;
+    pprof_out_t  *o;
     pprof_html_link_t  l;
 
-    o = &ctx->out;
+    o = ctx->out;
     name = node->name;
     l = ctx->state;
 
@@ -1793,51 +1709,51 @@ pprof_html_frame(pprof_html_ctx_t *ctx, const pprof_tree_node_t *node,
             name = pprof_cstr("all \xe2\x86\x91 reset zoom");
         }
 
-        pprof_html_lit(o, "<a class=\"r");
+        pprof_out_lit(o, "<a class=\"r");
 
     } else {
         l.zoom = name;
 
-        pprof_html_lit(o, "<a class=\"c");
-        pprof_html_uint(o, pprof_html_hash(name.data, name.len)
+        pprof_out_lit(o, "<a class=\"c");
+        pprof_out_uint(o, pprof_html_hash(name.data, name.len)
                            % PPROF_HTML_NCOLORS);
     }
 
     if (matched) {
-        pprof_html_lit(o, " m");
+        pprof_out_lit(o, " m");
     }
 
-    pprof_html_lit(o, "\" style=\"left:");
+    pprof_out_lit(o, "\" style=\"left:");
     pprof_html_fixed3(o, x);
-    pprof_html_lit(o, "%;width:");
+    pprof_out_lit(o, "%;width:");
     pprof_html_fixed3(o, width);
-    pprof_html_lit(o, "%;top:");
-    pprof_html_uint(o, (uint64_t) node->depth * PPROF_HTML_ROW);
-    pprof_html_lit(o, "px\" ");
+    pprof_out_lit(o, "%;top:");
+    pprof_out_uint(o, (uint64_t) node->depth * PPROF_HTML_ROW);
+    pprof_out_lit(o, "px\" ");
     pprof_html_href(ctx, &l);
 
     /* the hover title: name, value, share of the total, self */
-    pprof_html_lit(o, " title=\"");
+    pprof_out_lit(o, " title=\"");
     pprof_html_esc(o, name.data, name.len);
-    pprof_html_lit(o, "&#10;");
+    pprof_out_lit(o, "&#10;");
     pprof_html_value(ctx, node->cum);
-    pprof_html_lit(o, " (");
+    pprof_out_lit(o, " (");
     pprof_html_percent(ctx, node->cum, ctx->rinfo->total);
-    pprof_html_lit(o, ")");
+    pprof_out_lit(o, ")");
 
     if (node->flat) {
-        pprof_html_lit(o, ", self ");
+        pprof_out_lit(o, ", self ");
         pprof_html_value(ctx, node->flat);
     }
 
-    pprof_html_lit(o, "\">");
+    pprof_out_lit(o, "\">");
 
     if (width >= PPROF_HTML_LABEL_MIN) {
         label = root ? name : pprof_html_short_name(name);
         pprof_html_esc(o, label.data, label.len);
     }
 
-    pprof_html_lit(o, "</a>\n");
+    pprof_out_lit(o, "</a>\n");
 }
 
 
@@ -1881,7 +1797,7 @@ pprof_html_search_init(pprof_html_ctx_t *ctx, pprof_html_search_t *s,
 {
     size_t  size;
 
-    if (pprof_regex_compile(&s->re, "search", ctx->options->search,
+    if (pprof_regex_compile(&s->re, PPROF_ARG_SEARCH, ctx->options->search,
                             &s->error)
         != PPROF_OK)
     {
@@ -1903,7 +1819,7 @@ pprof_html_search_init(pprof_html_ctx_t *ctx, pprof_html_search_t *s,
     s->name = pprof_alloc(ctx->options->allocator, s->name_size);
 
     if (s->cache == NULL || s->name == NULL) {
-        pprof_html_set_error(ctx->err, "html: out of memory");
+        pprof_set_error(ctx->err, "html: out of memory");
         return PPROF_ERROR;
     }
 
@@ -2059,12 +1975,12 @@ pprof_html_goroutines(pprof_html_ctx_t *ctx)
 {
     size_t                      i, j, n, shown;
     int64_t                     total, grouped;
-    pprof_html_out_t           *o;
+    pprof_out_t           *o;
     pprof_html_link_t           l;
     const pprof_frame_t        *f;
     const pprof_stack_group_t  *groups, *g;
 
-    o = &ctx->out;
+    o = ctx->out;
     total = ctx->rinfo->total;
 
     n = 0;
@@ -2086,19 +2002,19 @@ pprof_html_goroutines(pprof_html_ctx_t *ctx)
         shown = ctx->options->nodecount;
     }
 
-    pprof_html_lit(o, "<p class=\"note\"><b>");
+    pprof_out_lit(o, "<p class=\"note\"><b>");
 
     if (ctx->goroutines) {
         pprof_html_value(ctx, total);
-        pprof_html_lit(o, "</b> goroutines in <b>");
+        pprof_out_lit(o, "</b> goroutines in <b>");
 
     } else {
         pprof_html_value(ctx, total);
-        pprof_html_lit(o, "</b> in <b>");
+        pprof_out_lit(o, "</b> in <b>");
     }
 
-    pprof_html_uint(o, n);
-    pprof_html_lit(o, "</b> groups of identical stacks");
+    pprof_out_uint(o, n);
+    pprof_out_lit(o, "</b> groups of identical stacks");
 
     /*
      * Samples without a stack (Go reports some goroutines so) are in the
@@ -2111,34 +2027,34 @@ pprof_html_goroutines(pprof_html_ctx_t *ctx)
     }
 
     if (grouped >= 0 && grouped < total) {
-        pprof_html_lit(o, " (<b>");
+        pprof_out_lit(o, " (<b>");
         pprof_html_value(ctx, total - grouped);
-        pprof_html_lit(o, "</b> with no stack)");
+        pprof_out_lit(o, "</b> with no stack)");
     }
 
-    pprof_html_lit(o, ", biggest first");
+    pprof_out_lit(o, ", biggest first");
 
     if (shown < n) {
         l = ctx->state;
         l.nodecount = 0;
-        pprof_html_lit(o, "; showing ");
-        pprof_html_uint(o, shown);
-        pprof_html_lit(o, " \xe2\x80\x93 <a ");
+        pprof_out_lit(o, "; showing ");
+        pprof_out_uint(o, shown);
+        pprof_out_lit(o, " \xe2\x80\x93 <a ");
         pprof_html_href(ctx, &l);
-        pprof_html_lit(o, ">show all</a>");
+        pprof_out_lit(o, ">show all</a>");
     }
 
-    pprof_html_lit(o, ".</p>\n");
+    pprof_out_lit(o, ".</p>\n");
 
     l = ctx->state;
-    l.view = "flame";
+    l.view = PPROF_VIEW_FLAME;
 
     for (i = 0; i < shown; i++) {
         g = &groups[i];
 
-        pprof_html_lit(o, "<details class=\"g\" open><summary><b>");
+        pprof_out_lit(o, "<details class=\"g\" open><summary><b>");
         pprof_html_value(ctx, g->count);
-        pprof_html_lit(o, "</b> ");
+        pprof_out_lit(o, "</b> ");
         pprof_html_percent(ctx, g->count, total);
 
         if (g->nframes) {
@@ -2147,58 +2063,58 @@ pprof_html_goroutines(pprof_html_ctx_t *ctx)
              * first frame outside the runtime says more, with its callee.
              */
             for (j = 0; j + 1 < g->nframes; j++) {
-                if (!pprof_html_prefix(g->frames[j].function, "runtime.")) {
+                if (!pprof_str_has_prefix(g->frames[j].function, "runtime.")) {
                     break;
                 }
             }
 
-            pprof_html_lit(o, " &nbsp;<code>");
+            pprof_out_lit(o, " &nbsp;<code>");
             pprof_html_esc(o, g->frames[j].function.data,
                            g->frames[j].function.len);
-            pprof_html_lit(o, "</code>");
+            pprof_out_lit(o, "</code>");
 
             if (j > 0) {
-                pprof_html_lit(o, " <small>\xe2\x86\x90 ");
+                pprof_out_lit(o, " <small>\xe2\x86\x90 ");
                 pprof_html_esc(o, g->frames[j - 1].function.data,
                                g->frames[j - 1].function.len);
-                pprof_html_lit(o, "</small>");
+                pprof_out_lit(o, "</small>");
             }
         }
 
         if (g->labels.len) {
-            pprof_html_lit(o, "<span class=\"lbl\">");
+            pprof_out_lit(o, "<span class=\"lbl\">");
             pprof_html_esc(o, g->labels.data, g->labels.len);
-            pprof_html_lit(o, "</span>");
+            pprof_out_lit(o, "</span>");
         }
 
-        pprof_html_lit(o, "</summary>\n<ol>");
+        pprof_out_lit(o, "</summary>\n<ol>");
 
         for (j = 0; j < g->nframes; j++) {
             f = &g->frames[j];
 
-            pprof_html_lit(o, "<li><a ");
+            pprof_out_lit(o, "<li><a ");
             l.zoom = f->function;
             pprof_html_href(ctx, &l);
-            pprof_html_lit(o, ">");
+            pprof_out_lit(o, ">");
             pprof_html_esc(o, f->function.data, f->function.len);
-            pprof_html_lit(o, "</a>");
+            pprof_out_lit(o, "</a>");
 
             if (f->file.len) {
-                pprof_html_lit(o, "<span class=\"file\">");
+                pprof_out_lit(o, "<span class=\"file\">");
                 pprof_html_esc(o, f->file.data, f->file.len);
 
                 if (f->line > 0) {
-                    pprof_html_lit(o, ":");
-                    pprof_html_uint(o, (uint64_t) f->line);
+                    pprof_out_lit(o, ":");
+                    pprof_out_uint(o, (uint64_t) f->line);
                 }
 
-                pprof_html_lit(o, "</span>");
+                pprof_out_lit(o, "</span>");
             }
 
-            pprof_html_lit(o, "</li>\n");
+            pprof_out_lit(o, "</li>\n");
         }
 
-        pprof_html_lit(o, "</ol></details>\n");
+        pprof_out_lit(o, "</ol></details>\n");
 
         if (o->failed) {
             break;
@@ -2229,22 +2145,3 @@ pprof_html_hash(const char *p, size_t len)
     return h;
 }
 
-
-static int
-pprof_html_prefix(pprof_str_t s, const char *c)
-{
-    size_t  n;
-
-    n = strlen(c);
-
-    return s.len >= n && memcmp(s.data, c, n) == 0;
-}
-
-
-static void
-pprof_html_set_error(pprof_error_t *err, const char *msg)
-{
-    if (err) {
-        snprintf(err->msg, sizeof(err->msg), "%s", msg);
-    }
-}

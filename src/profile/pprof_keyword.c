@@ -3,14 +3,14 @@
  * The query vocabulary: the words users type for format=, view= and
  * sort= and what they mean (pprof.h's pprof_formats, pprof_views,
  * pprof_sorts), looked up by name or by value and listed for messages.
- * A leaf: it calls no other engine file.  The nginx handler, the CLI and
- * the pages' links all read these tables, so a word is spelled once.
+ * It uses only the output buffer.  The nginx handler, the CLI and the
+ * pages' links all read these tables, so a word is spelled once.
  */
 
 
 #include <string.h>
 
-#include "pprof.h"
+#include "pprof_out.h"
 
 
 #define PPROF_CT_HTML   "text/html; charset=utf-8"
@@ -81,48 +81,23 @@ pprof_keyword_by_value(const pprof_keyword_t *table, int value)
 }
 
 
-/* appends s to buf (as much as fits) and counts it in *len regardless */
-static void
-pprof_keyword_append(char *buf, size_t size, size_t *len, const char *s)
-{
-    size_t  n;
-
-    n = strlen(s);
-
-    if (*len < size) {
-        memcpy(buf + *len, s, (size - *len > n) ? n : size - *len);
-    }
-
-    *len += n;
-}
-
-
 size_t
 pprof_keyword_list(const pprof_keyword_t *table, char *buf, size_t size)
 {
-    size_t                  len;
+    pprof_out_t             out;
     const pprof_keyword_t  *k;
 
-    len = 0;
-
-    if (buf == NULL) {
-        size = 0;
-    }
+    pprof_out_string(&out, buf, size);
 
     if (table != NULL) {
         for (k = table; k->name != NULL; k++) {
             if (k != table) {
-                pprof_keyword_append(buf, size, &len,
-                                     k[1].name == NULL ? " or " : ", ");
+                pprof_out_str(&out, k[1].name == NULL ? " or " : ", ");
             }
 
-            pprof_keyword_append(buf, size, &len, k->name);
+            pprof_out_str(&out, k->name);
         }
     }
 
-    if (size > 0) {
-        buf[len < size ? len : size - 1] = '\0';
-    }
-
-    return len;
+    return pprof_out_string_end(&out);
 }

@@ -8,16 +8,19 @@
  * plus small per-location tables.  Each message kind is decoded in its own
  * pass over the top-level fields, after a first pass that counts them, so
  * every table is allocated once with its exact size.
+ *
+ * Owns pprof.h's pprof_profile_* and pprof_sample_index(), and the
+ * decoded profile of pprof_proto.h.  Uses only pprof_util.c.
  */
 
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <zlib.h>
 #include <libdeflate.h>
 
-#include "pprof_internal.h"
+#include "pprof_util.h"
+#include "pprof_proto.h"
 
 
 typedef struct {
@@ -59,57 +62,6 @@ enum {
 
 
 static const char  pprof_unknown_name[] = "<unknown>";
-
-
-void *
-pprof_alloc(const pprof_allocator_t *a, size_t size)
-{
-    return a->alloc(a->data, size ? size : 1);
-}
-
-
-void
-pprof_free(const pprof_allocator_t *a, void *p)
-{
-    if (p != NULL && a->free != NULL) {
-        a->free(a->data, p);
-    }
-}
-
-
-/* n elements of size bytes, refusing sizes that overflow */
-static void *
-pprof_alloc_n(const pprof_allocator_t *a, size_t n, size_t size)
-{
-    if (size != 0 && n > (size_t) -1 / size) {
-        return NULL;
-    }
-
-    return pprof_alloc(a, n * size);
-}
-
-
-void
-pprof_set_error(pprof_error_t *err, const char *fmt, ...)
-{
-    va_list   args;
-    char     *p;
-
-    if (err == NULL) {
-        return;
-    }
-
-    va_start(args, fmt);
-    vsnprintf(err->msg, sizeof(err->msg), fmt, args);
-    va_end(args);
-
-    /* one line, printable: messages may quote user input */
-    for (p = err->msg; *p; p++) {
-        if ((unsigned char) *p < 0x20 || *p == 0x7f) {
-            *p = ' ';
-        }
-    }
-}
 
 
 /* the hot paths (sample location ids) read varints through this one */

@@ -8,6 +8,9 @@
  * Samples stay encoded in the profile; each pass decodes a sample's
  * location ids into one scratch array and walks it.  Cum is counted once
  * per sample through a per-name "last sample seen" stamp.
+ *
+ * Owns pprof.h's pprof_report_* and pprof_report.h.  Uses pprof_util.c,
+ * pprof_units.c (the report's output unit) and pprof_proto.c.
  */
 
 
@@ -15,7 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pprof_internal.h"
+#include "pprof_util.h"
+#include "pprof_units.h"
+#include "pprof_proto.h"
+#include "pprof_report.h"
 
 
 /* per name node */
@@ -30,8 +36,6 @@
 /* per location, from drop_frames */
 #define PPROF_LOC_PRUNE        1       /* the whole location is dropped */
 #define PPROF_LOC_BENEATH      2       /* inlined lines below it dropped */
-
-#define PPROF_MAX_REGEX        512
 
 
 /* a static inline edge (caller, callee) inside some location */
@@ -184,74 +188,7 @@ pprof_cmp_cum(const void *one, const void *two)
 static void *
 pprof_report_alloc(pprof_report_t *r, size_t n, size_t size)
 {
-    if (size != 0 && n > (size_t) -1 / size) {
-        return NULL;
-    }
-
-    return pprof_alloc(&r->allocator, n * size);
-}
-
-
-/* --- regular expressions --- */
-
-static int
-pprof_regex_check(const char *what, const char *re, pprof_error_t *err)
-{
-    size_t  i, len;
-
-    len = strlen(re);
-
-    if (len > PPROF_MAX_REGEX) {
-        pprof_set_error(err, "%s: regular expression longer than %d bytes",
-                        what, PPROF_MAX_REGEX);
-        return PPROF_ERROR;
-    }
-
-    /* backreferences make matching exponential: refused */
-    for (i = 0; i < len; i++) {
-        if (re[i] == '\\') {
-            if (i + 1 < len && re[i + 1] >= '0' && re[i + 1] <= '9') {
-                pprof_set_error(err, "%s: backreferences are not supported",
-                                what);
-                return PPROF_ERROR;
-            }
-
-            i++;
-        }
-    }
-
-    return PPROF_OK;
-}
-
-
-/*
- * Every pattern, whether a user's or a profile's (drop_frames comes from
- * untrusted bytes too), is checked before it is compiled.
- */
-
-int
-pprof_regex_compile(regex_t *rx, const char *what, const char *re,
-    pprof_error_t *err)
-{
-    int   rc;
-    char  msg[128];
-
-    if (pprof_regex_check(what, re, err) != PPROF_OK) {
-        return PPROF_ERROR;
-    }
-
-    rc = regcomp(rx, re, REG_EXTENDED | REG_NOSUB);
-
-    if (rc != 0) {
-        if (err != NULL) {
-            regerror(rc, rx, msg, sizeof(msg));
-            pprof_set_error(err, "%s: bad regular expression: %s", what, msg);
-        }
-
-        return PPROF_ERROR;
-    }
-
-    return PPROF_OK;
+    return pprof_alloc_n(&r->allocator, n, size);
 }
 
 
