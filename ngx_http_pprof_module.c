@@ -11,6 +11,7 @@
 #include "ngx_http_pprof.h"
 
 
+static ngx_int_t ngx_http_pprof_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_pprof_postconfiguration(ngx_conf_t *cf);
 static void *ngx_http_pprof_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_pprof_init_main_conf(ngx_conf_t *cf, void *conf);
@@ -22,6 +23,8 @@ static ngx_int_t ngx_http_pprof_init_process(ngx_cycle_t *cycle);
 static char *ngx_http_pprof_pass(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_pprof_thread_pool(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_pprof_cache(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
 
@@ -125,6 +128,34 @@ static ngx_command_t  ngx_http_pprof_commands[] = {
       offsetof(ngx_http_pprof_loc_conf_t, max_size),
       NULL },
 
+    { ngx_string("pprof_cache_path"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
+      ngx_http_pprof_cache_path,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("pprof_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_pprof_cache,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("pprof_cache_valid"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_pprof_loc_conf_t, cache_valid),
+      NULL },
+
+    { ngx_string("pprof_capture_queue"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_pprof_loc_conf_t, capture_queue),
+      NULL },
+
     { ngx_string("pprof_thread_pool"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_pprof_thread_pool,
@@ -137,7 +168,7 @@ static ngx_command_t  ngx_http_pprof_commands[] = {
 
 
 static ngx_http_module_t  ngx_http_pprof_module_ctx = {
-    NULL,                                  /* preconfiguration */
+    ngx_http_pprof_preconfiguration,       /* preconfiguration */
     ngx_http_pprof_postconfiguration,      /* postconfiguration */
 
     ngx_http_pprof_create_main_conf,       /* create main configuration */
@@ -168,10 +199,36 @@ ngx_module_t  ngx_http_pprof_module = {
 
 
 static ngx_int_t
+ngx_http_pprof_preconfiguration(ngx_conf_t *cf)
+{
+    return ngx_http_pprof_capture_add_variables(cf);
+}
+
+
+static ngx_int_t
 ngx_http_pprof_postconfiguration(ngx_conf_t *cf)
 {
+    ngx_uint_t                   i;
+    ngx_shm_zone_t             **zone;
+    ngx_http_pprof_main_conf_t  *pmcf;
+
     if (ngx_http_pprof_ssl_wrap_peers(cf) != NGX_OK) {
         return NGX_ERROR;
+    }
+
+    /* pprof_cache names a zone that some pprof_cache_path made */
+
+    pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_pprof_module);
+    zone = pmcf->cache_zones.elts;
+
+    for (i = 0; i < pmcf->cache_zones.nelts; i++) {
+        if (zone[i]->data == NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"pprof_cache\" zone \"%V\" is unknown: "
+                               "declare it with pprof_cache_path",
+                               &zone[i]->shm.name);
+            return NGX_ERROR;
+        }
     }
 
     return ngx_http_pprof_filter_init(cf);
@@ -198,6 +255,16 @@ ngx_http_pprof_create_main_conf(ngx_conf_t *cf)
     if (ngx_array_init(&pmcf->upstreams, cf->pool, 2,
                        sizeof(ngx_http_upstream_srv_conf_t *))
         != NGX_OK)
+    {
+        return NULL;
+    }
+
+    if (ngx_array_init(&pmcf->caches, cf->pool, 1,
+                       sizeof(ngx_http_pprof_cache_t *))
+        != NGX_OK
+        || ngx_array_init(&pmcf->cache_zones, cf->pool, 1,
+                          sizeof(ngx_shm_zone_t *))
+           != NGX_OK)
     {
         return NULL;
     }
@@ -311,6 +378,10 @@ ngx_http_pprof_create_loc_conf(ngx_conf_t *cf)
     conf->thread_pool = NGX_CONF_UNSET_PTR;
 #endif
 
+    conf->cache_zone = NGX_CONF_UNSET_PTR;
+    conf->cache_valid = NGX_CONF_UNSET;
+    conf->capture_queue = NGX_CONF_UNSET_UINT;
+
     return conf;
 }
 
@@ -407,6 +478,10 @@ ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 #endif
 
+    ngx_conf_merge_ptr_value(conf->cache_zone, prev->cache_zone, NULL);
+    ngx_conf_merge_sec_value(conf->cache_valid, prev->cache_valid, 60);
+    ngx_conf_merge_uint_value(conf->capture_queue, prev->capture_queue, 8);
+
     ngx_conf_merge_str_value(conf->token_file, prev->token_file,
                              NGX_HTTP_PPROF_DEFAULT_TOKEN_FILE);
 
@@ -459,7 +534,7 @@ ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
             clcf->handler = ngx_http_pprof_handler;
         }
 
-        return NGX_CONF_OK;
+        goto store;
     }
 
     if (conf->upstream.upstream == NULL) {
@@ -472,7 +547,18 @@ ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
-    return ngx_http_pprof_ssl_init(cf, conf);
+    if (ngx_http_pprof_ssl_init(cf, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+store:
+
+    /* the same upstream, for captures that go on when a client leaves */
+
+    conf->upstream_store = conf->upstream;
+    conf->upstream_store.ignore_client_abort = 1;
+
+    return NGX_CONF_OK;
 }
 
 
@@ -616,4 +702,45 @@ ngx_http_pprof_thread_pool(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     return "needs nginx built with --with-threads";
 
 #endif
+}
+
+
+/* pprof_cache NAME | off */
+
+static char *
+ngx_http_pprof_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_pprof_loc_conf_t *plcf = conf;
+
+    ngx_str_t                   *value;
+    ngx_shm_zone_t             **zone;
+    ngx_http_pprof_main_conf_t  *pmcf;
+
+    if (plcf->cache_zone != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        plcf->cache_zone = NULL;
+        return NGX_CONF_OK;
+    }
+
+    plcf->cache_zone = ngx_shared_memory_add(cf, &value[1], 0,
+                                             &ngx_http_pprof_module);
+    if (plcf->cache_zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_pprof_module);
+
+    zone = ngx_array_push(&pmcf->cache_zones);
+    if (zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *zone = plcf->cache_zone;
+
+    return NGX_CONF_OK;
 }

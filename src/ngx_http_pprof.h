@@ -31,6 +31,132 @@
 typedef struct ngx_http_pprof_job_s  ngx_http_pprof_job_t;
 
 
+#define NGX_HTTP_PPROF_CAPTURE_ID_LEN  16     /* lowercase hex: 64 bits */
+#define NGX_HTTP_PPROF_NAME_LEN        16
+#define NGX_HTTP_PPROF_ARGS_LEN        40
+#define NGX_HTTP_PPROF_HISTORY_MAX     200
+
+
+/* a stored capture, in the zone's index (cache.c) */
+typedef struct {
+    ngx_rbtree_node_t          node;          /* key: the capture's ID */
+    ngx_queue_t                queue;         /* by last use */
+    u_char                     key[16];       /* md5 of what defines it */
+    uint64_t                   target;        /* of its location */
+    time_t                     time;          /* when it was captured */
+    time_t                     accessed;
+    ngx_msec_t                 duration;      /* how long that took */
+    off_t                      size;          /* the profile's bytes */
+    u_char                     name[NGX_HTTP_PPROF_NAME_LEN];
+    u_char                     args[NGX_HTTP_PPROF_ARGS_LEN];
+    unsigned                   text:1;        /* debug=N text */
+} ngx_http_pprof_capture_t;
+
+
+/* per key: its newest capture, and the lock of the one being made */
+typedef struct {
+    ngx_rbtree_node_t          node;          /* key: md5's first bytes */
+    u_char                     md5[16];
+    uint64_t                   newest;        /* 0: none */
+    time_t                     newest_time;
+    time_t                     lock_until;    /* 0: not locked */
+    ngx_uint_t                 generation;    /* counts the releases */
+    ngx_uint_t                 failed_status;
+    ngx_uint_t                 failed_generation;
+    u_char                     failed_reason[256];
+} ngx_http_pprof_key_t;
+
+
+/* what a request learns of a key */
+typedef struct {
+    uint64_t                   newest;
+    time_t                     newest_time;
+    ngx_uint_t                 generation;
+    ngx_uint_t                 failed_status;
+    ngx_uint_t                 failed_generation;
+    unsigned                   locked:1;
+    u_char                     failed_reason[256];
+} ngx_http_pprof_key_state_t;
+
+
+/* the CPU profile or trace running on a target */
+typedef struct {
+    time_t                     until;         /* its end; 0: none */
+    u_char                     name[NGX_HTTP_PPROF_NAME_LEN];
+    u_char                     args[NGX_HTTP_PPROF_ARGS_LEN];
+} ngx_http_pprof_running_t;
+
+
+typedef struct {
+    ngx_rbtree_node_t          node;          /* key: the target */
+    ngx_http_pprof_running_t   running;
+    ngx_uint_t                 waiting;
+} ngx_http_pprof_target_t;
+
+
+typedef struct {
+    ngx_rbtree_t               captures;
+    ngx_rbtree_node_t          captures_sentinel;
+    ngx_rbtree_t               keys;
+    ngx_rbtree_node_t          keys_sentinel;
+    ngx_rbtree_t               targets;
+    ngx_rbtree_node_t          targets_sentinel;
+    ngx_queue_t                queue;         /* captures, by last use */
+    off_t                      size;          /* of all their profiles */
+    ngx_uint_t                 count;
+} ngx_http_pprof_cache_sh_t;
+
+
+typedef struct {
+    ngx_http_pprof_cache_sh_t *sh;
+    ngx_slab_pool_t           *shpool;
+    ngx_path_t                *path;
+    off_t                      max_size;
+    time_t                     inactive;
+    ngx_shm_zone_t            *shm_zone;
+    ngx_str_t                  name;
+} ngx_http_pprof_cache_t;
+
+
+/* a capture's file: this header, then the bytes the APIServer sent */
+typedef struct {
+    uint32_t                   magic;
+    uint32_t                   version;
+    u_char                     key[16];
+    uint64_t                   target;
+    int64_t                    time;
+    uint64_t                   duration;
+    uint64_t                   size;
+    u_char                     name[NGX_HTTP_PPROF_NAME_LEN];
+    u_char                     args[NGX_HTTP_PPROF_ARGS_LEN];
+    uint32_t                   flags;
+    uint32_t                   crc;           /* of what precedes it */
+} ngx_http_pprof_file_header_t;
+
+
+/* a row of the history page */
+typedef struct {
+    char                      *id;
+    char                      *name;
+    char                      *args;
+    time_t                     time;
+    ngx_msec_t                 duration_ms;
+    off_t                      size;
+    unsigned                   text:1;
+} ngx_http_pprof_history_t;
+
+
+/* X-Pprof-Cache and $pprof_cache_status */
+typedef enum {
+    NGX_HTTP_PPROF_CACHE_NONE = 0,
+    NGX_HTTP_PPROF_CACHE_MISS,
+    NGX_HTTP_PPROF_CACHE_HIT,
+    NGX_HTTP_PPROF_CACHE_EXPIRED,
+    NGX_HTTP_PPROF_CACHE_BYPASS,
+    NGX_HTTP_PPROF_CACHE_UPDATING
+} ngx_http_pprof_cache_status_e;
+
+
 /* a ServiceAccount token file, shared by the locations naming it */
 typedef struct {
     ngx_str_t                  path;
@@ -70,12 +196,17 @@ typedef struct {
 typedef struct {
     ngx_array_t                tokens;        /* ngx_http_pprof_token_t * */
     ngx_array_t                upstreams;     /* ..._upstream_srv_conf_t * */
+    ngx_array_t                caches;        /* ngx_http_pprof_cache_t * */
+    ngx_array_t                cache_zones;   /* ngx_shm_zone_t *, named */
     ngx_msec_t                 token_refresh;
 } ngx_http_pprof_main_conf_t;
 
 
 typedef struct {
     ngx_http_upstream_conf_t   upstream;
+    /* the same, but a capture goes on when its client leaves: it is
+     * stored, and others may be waiting for it */
+    ngx_http_upstream_conf_t   upstream_store;
 
     /* the location pprof_pass is in, for routing: an if block inside it
      * has the name but not the kind */
@@ -104,6 +235,10 @@ typedef struct {
 #if (NGX_THREADS)
     ngx_thread_pool_t         *thread_pool;   /* NULL: on the worker */
 #endif
+
+    ngx_shm_zone_t            *cache_zone;    /* pprof_cache; NULL: off */
+    time_t                     cache_valid;
+    ngx_uint_t                 capture_queue;
 } ngx_http_pprof_loc_conf_t;
 
 
@@ -125,6 +260,11 @@ typedef struct {
     unsigned                   delta:1;       /* seconds= on a snapshot */
     unsigned                   download:1;    /* binary: a file to save */
     unsigned                   negotiated:1;  /* view chosen by Accept */
+    unsigned                   refresh:1;     /* capture anew */
+    unsigned                   history:1;     /* the stored captures */
+    unsigned                   store:1;       /* a name that is stored */
+    unsigned                   serial:1;      /* one at a time a target */
+    uint64_t                   capture;       /* capture=ID; 0: none */
 } ngx_http_pprof_query_t;
 
 
@@ -156,12 +296,25 @@ typedef struct {
     ngx_uint_t                 upstream_status;
     ngx_str_t                  reason;        /* why the gateway failed */
     ngx_http_pprof_job_t      *job;           /* renders the view */
+
+    /* the capture store (capture.c) */
+    ngx_http_pprof_cache_t    *cache;         /* NULL: not stored */
+    ngx_http_pprof_capture_t   capture;       /* served or being made */
+    ngx_http_pprof_cache_status_e  cache_status;
+    ngx_uint_t                 generation;    /* of the key, waited on */
+    ngx_event_t                wait;          /* polls a lock */
+    time_t                     wait_until;
+    ngx_msec_t                 started;       /* the capture's start */
     void                      *peer_data;     /* the balancer's own */
     ngx_event_get_peer_pt      peer_get;
     ngx_event_free_peer_pt     peer_free;
 
     unsigned                   text:1;        /* upstream body is text */
     unsigned                   logged:1;      /* the reason is in the log */
+    unsigned                   locked:1;      /* holds its key's lock */
+    unsigned                   running:1;     /* holds its target's */
+    unsigned                   queued:1;      /* waits for the target */
+    unsigned                   store:1;       /* the body is to be kept */
 } ngx_http_pprof_ctx_t;
 
 
@@ -175,6 +328,7 @@ typedef struct {
     u_char                    *data;
     size_t                     len;
     ngx_http_pprof_query_t    *query;
+    ngx_str_t                  links;         /* kept in every link */
     ngx_pool_t                *pool;
     unsigned                   text:1;        /* debug=N text: a page */
     unsigned                   release:1;     /* data: freed once parsed */
@@ -194,6 +348,16 @@ typedef void (*ngx_http_pprof_job_done_pt)(ngx_http_pprof_job_t *job);
 struct ngx_http_pprof_job_s {
     ngx_http_pprof_render_t    rd;            /* rd.pool is the job's */
     ngx_int_t                  rc;            /* of the render */
+
+    /* the capture's file: written from rd.data first, or read into it */
+    ngx_http_pprof_cache_t    *cache;
+    ngx_http_pprof_capture_t   capture;
+    ngx_err_t                  err;
+    const char                *failed;       /* what of the file failed */
+    unsigned                   store:1;
+    unsigned                   load:1;
+    unsigned                   render:1;
+
     ngx_pool_t                *pool;          /* the job's own */
     ngx_http_request_t        *request;       /* event loop only */
     ngx_http_pprof_job_done_pt done;
@@ -225,6 +389,9 @@ ngx_int_t ngx_http_pprof_job_run(ngx_http_request_t *r,
 ngx_int_t ngx_http_pprof_render(ngx_http_pprof_render_t *rd);
 ngx_int_t ngx_http_pprof_render_page(ngx_pool_t *pool, char *title,
     ngx_str_t *text, ngx_chain_t **out, size_t *size);
+ngx_int_t ngx_http_pprof_render_history(ngx_pool_t *pool,
+    ngx_http_pprof_history_t *h, ngx_uint_t n, ngx_chain_t **out,
+    size_t *size);
 
 /* error.c: a reason into a status, a page or a line, and a log line */
 ngx_int_t ngx_http_pprof_reason(ngx_http_request_t *r, const char *fmt,
@@ -241,6 +408,53 @@ ngx_int_t ngx_http_pprof_add_header(ngx_http_request_t *r, char *key,
     ngx_str_t *value);
 ngx_int_t ngx_http_pprof_set_filename(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
+
+/* capture.c: requests and the capture store */
+ngx_int_t ngx_http_pprof_capture_handler(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx);
+ngx_int_t ngx_http_pprof_capture_history(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx);
+void ngx_http_pprof_capture_stored(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx);
+void ngx_http_pprof_capture_failed(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx, ngx_uint_t status);
+ngx_int_t ngx_http_pprof_capture_headers(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx);
+ngx_int_t ngx_http_pprof_capture_add_variables(ngx_conf_t *cf);
+ngx_int_t ngx_http_pprof_capture_new_id(uint64_t *id);
+
+/* cache.c: the store */
+char *ngx_http_pprof_cache_path(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_pprof_cache_get(ngx_http_pprof_cache_t *cache,
+    uint64_t id, ngx_http_pprof_capture_t *out);
+void ngx_http_pprof_cache_key_state(ngx_http_pprof_cache_t *cache,
+    u_char *md5, ngx_http_pprof_key_state_t *st);
+ngx_int_t ngx_http_pprof_cache_lock(ngx_http_pprof_cache_t *cache,
+    u_char *md5, time_t deadline, ngx_http_pprof_key_state_t *st);
+void ngx_http_pprof_cache_unlock(ngx_http_pprof_cache_t *cache, u_char *md5,
+    uint64_t id, time_t time, ngx_uint_t status, ngx_str_t *reason);
+ngx_int_t ngx_http_pprof_cache_target_acquire(ngx_http_pprof_cache_t *cache,
+    uint64_t target, ngx_http_pprof_running_t *me, ngx_uint_t queue,
+    ngx_uint_t waiting, ngx_http_pprof_running_t *running);
+void ngx_http_pprof_cache_target_leave(ngx_http_pprof_cache_t *cache,
+    uint64_t target);
+void ngx_http_pprof_cache_target_release(ngx_http_pprof_cache_t *cache,
+    uint64_t target);
+ngx_int_t ngx_http_pprof_cache_add(ngx_http_pprof_cache_t *cache,
+    ngx_http_pprof_capture_t *c, ngx_log_t *log);
+ngx_uint_t ngx_http_pprof_cache_list(ngx_http_pprof_cache_t *cache,
+    uint64_t target, ngx_http_pprof_capture_t *out, ngx_uint_t n);
+ngx_int_t ngx_http_pprof_capture_path(ngx_http_pprof_cache_t *cache,
+    uint64_t id, u_char *buf, ngx_uint_t tmp);
+ngx_int_t ngx_http_pprof_capture_id_parse(u_char *p, size_t len,
+    uint64_t *id);
+void ngx_http_pprof_capture_header(ngx_http_pprof_file_header_t *h,
+    ngx_http_pprof_capture_t *c);
+ngx_int_t ngx_http_pprof_capture_header_check(
+    ngx_http_pprof_file_header_t *h);
+void ngx_http_pprof_capture_from_header(ngx_http_pprof_capture_t *c,
+    ngx_http_pprof_file_header_t *h, uint64_t id);
 
 /* token.c */
 ngx_http_pprof_token_t *ngx_http_pprof_token_add(ngx_conf_t *cf,

@@ -35,6 +35,8 @@ static ngx_int_t ngx_http_pprof_collect(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_chain_t *in);
 static ngx_int_t ngx_http_pprof_finish(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
+static ngx_int_t ngx_http_pprof_unhold(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx, ngx_chain_t *in);
 static void ngx_http_pprof_rendered(ngx_http_pprof_job_t *job);
 static ngx_int_t ngx_http_pprof_answer(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_http_pprof_job_t *job);
@@ -135,12 +137,17 @@ ngx_http_pprof_header(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
                 return NGX_ERROR;
             }
 
-            ctx->phase = NGX_HTTP_PPROF_PASS;
+            if (!ctx->store) {
+                ctx->phase = NGX_HTTP_PPROF_PASS;
+                return ngx_http_next_header_filter(r);
+            }
 
-            return ngx_http_next_header_filter(r);
+            /* kept for the store: the bytes go out once they are all in */
         }
 
-        if (ctx->text && ctx->query.format != PPROF_FORMAT_HTML) {
+        if (ctx->text && ctx->query.format != PPROF_FORMAT_HTML
+            && ctx->query.format != PPROF_FORMAT_RAW)
+        {
             (void) ngx_http_pprof_reason(r, "the APIServer sent text where "
                                          "a profile was expected");
             return ngx_http_pprof_filter_fail(r, ctx, NGX_HTTP_BAD_GATEWAY);
@@ -154,6 +161,23 @@ ngx_http_pprof_header(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
         ctx->job = ngx_http_pprof_job_create(r);
         if (ctx->job == NULL) {
             return NGX_ERROR;
+        }
+
+        if (ctx->store
+            && ngx_http_pprof_capture_new_id(&ctx->job->capture.node.key)
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        if (r->headers_out.content_length_n > (off_t) ctx->body_max
+            && ctx->query.format == PPROF_FORMAT_RAW)
+        {
+            /* too large to keep: it streams on, not stored */
+            ngx_http_pprof_capture_failed(r, ctx, 0);
+            ctx->store = 0;
+            ctx->phase = NGX_HTTP_PPROF_PASS;
+            return ngx_http_next_header_filter(r);
         }
 
         if (r->headers_out.content_length_n > (off_t) ctx->body_max) {
@@ -262,6 +286,12 @@ ngx_http_pprof_collect(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 
         if (ctx->body_len + size > ctx->body_max) {
 
+            if (ctx->upstream_status == NGX_HTTP_OK
+                && ctx->query.format == PPROF_FORMAT_RAW)
+            {
+                return ngx_http_pprof_unhold(r, ctx, cl);
+            }
+
             if (ctx->upstream_status == NGX_HTTP_OK) {
                 (void) ngx_http_pprof_reason(r, "the profile is larger "
                                              "than pprof_max_size (%uz); "
@@ -335,6 +365,25 @@ ngx_http_pprof_finish(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
 
     ctx->body = NULL;
 
+    job->render = (ctx->query.format != PPROF_FORMAT_RAW);
+
+    if (ctx->store) {
+        /* what the store will know of it */
+
+        job->store = 1;
+        job->cache = ctx->cache;
+        job->capture.target = ctx->capture.target;
+        ngx_memcpy(job->capture.key, ctx->capture.key, 16);
+        ngx_memcpy(job->capture.name, ctx->capture.name,
+                   NGX_HTTP_PPROF_NAME_LEN);
+        ngx_memcpy(job->capture.args, ctx->capture.args,
+                   NGX_HTTP_PPROF_ARGS_LEN);
+        job->capture.time = ngx_time();
+        job->capture.duration = ngx_current_msec - ctx->started;
+        job->capture.size = rd->len;
+        job->capture.text = ctx->text;
+    }
+
     job->done = ngx_http_pprof_rendered;
 
     rc = ngx_http_pprof_job_run(r, job);
@@ -377,7 +426,14 @@ ngx_http_pprof_answer(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 {
     ngx_http_pprof_render_t  *rd;
 
+    ngx_buf_t                *b;
+    ngx_chain_t              *out;
+
     rd = &job->rd;
+
+    if (ctx->store) {
+        ngx_http_pprof_capture_stored(r, ctx);
+    }
 
     if (job->rc != NGX_OK) {
         return NGX_ERROR;
@@ -388,10 +444,90 @@ ngx_http_pprof_answer(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         return ngx_http_pprof_filter_fail(r, ctx, rd->status);
     }
 
-    ngx_http_pprof_reset_headers(r, NGX_HTTP_OK, rd->content_type, rd->size,
-                                 rd->out);
+    if (ngx_http_pprof_capture_headers(r, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
-    return ngx_http_pprof_send(r, ctx, rd->out);
+    if (job->render) {
+        ngx_http_pprof_reset_headers(r, NGX_HTTP_OK, rd->content_type,
+                                     rd->size, rd->out);
+
+        return ngx_http_pprof_send(r, ctx, rd->out);
+    }
+
+    /* raw, kept for the store: the bytes as they came */
+
+    b = ngx_calloc_buf(r->pool);
+    out = ngx_alloc_chain_link(r->pool);
+    if (b == NULL || out == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->pos = rd->data;
+    b->last = rd->data + rd->len;
+    b->memory = (rd->len != 0);
+    b->last_buf = 1;
+    b->last_in_chain = 1;
+
+    out->buf = b;
+    out->next = NULL;
+
+    r->headers_out.content_length_n = rd->len;
+
+    if (r->headers_out.content_length) {
+        r->headers_out.content_length->hash = 0;
+        r->headers_out.content_length = NULL;
+    }
+
+    return ngx_http_pprof_send(r, ctx, out);
+}
+
+
+/*
+ * A raw profile too large to keep: what was held goes out, the rest
+ * streams after it, and nothing is stored.
+ */
+
+static ngx_int_t
+ngx_http_pprof_unhold(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
+    ngx_chain_t *in)
+{
+    ngx_int_t     rc;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "pprof: the profile is larger than pprof_max_size (%uz): "
+                  "passed on, not stored", ctx->body_max);
+
+    ngx_http_pprof_capture_failed(r, ctx, 0);
+
+    ctx->store = 0;
+    ctx->phase = NGX_HTTP_PPROF_PASS;
+    r->connection->buffered &= ~NGX_HTTP_PPROF_BUFFERED;
+
+    rc = ngx_http_next_header_filter(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    cl = ngx_alloc_chain_link(r->pool);
+    if (b == NULL || cl == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* in the job's pool, which lives as long as the request */
+
+    b->pos = ctx->body;
+    b->last = ctx->body + ctx->body_len;
+    b->memory = 1;
+
+    cl->buf = b;
+    cl->next = in;
+
+    return ngx_http_next_body_filter(r, cl);
 }
 
 
@@ -405,6 +541,9 @@ ngx_http_pprof_filter_fail(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     ngx_uint_t status)
 {
     ngx_chain_t  *out;
+
+    /* those waiting for this capture are told the same */
+    ngx_http_pprof_capture_failed(r, ctx, status);
 
     if (ngx_http_pprof_error(r, ctx, status, &out) != NGX_OK) {
         return NGX_ERROR;

@@ -20,6 +20,7 @@
 #define NGX_HTTP_PPROF_POST       0x40   /* POST allowed */
 #define NGX_HTTP_PPROF_DOWNLOAD   0x80   /* binary: a file to save */
 #define NGX_HTTP_PPROF_GOROUTINES 0x100  /* the goroutines view first */
+#define NGX_HTTP_PPROF_STORE      0x200  /* kept by the capture store */
 
 #define NGX_HTTP_PPROF_HTML_NODECOUNT  100
 #define NGX_HTTP_PPROF_ARG_MAX         1024
@@ -40,38 +41,40 @@ static ngx_http_pprof_profile_t  ngx_http_pprof_profiles[] = {
 
     { ngx_string("allocs"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
-      |NGX_HTTP_PPROF_DOWNLOAD },
+      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE },
 
     { ngx_string("block"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
-      |NGX_HTTP_PPROF_DOWNLOAD },
+      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE },
 
     { ngx_string("cmdline"), 0 },
 
     { ngx_string("goroutine"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
-      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_GOROUTINES },
+      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_GOROUTINES
+      |NGX_HTTP_PPROF_STORE },
 
     { ngx_string("heap"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
-      |NGX_HTTP_PPROF_GC|NGX_HTTP_PPROF_DOWNLOAD },
+      |NGX_HTTP_PPROF_GC|NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE },
 
     { ngx_string("mutex"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
-      |NGX_HTTP_PPROF_DOWNLOAD },
+      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE },
 
     { ngx_string("profile"),
-      NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_CAPTURE|NGX_HTTP_PPROF_DOWNLOAD },
+      NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_CAPTURE|NGX_HTTP_PPROF_DOWNLOAD
+      |NGX_HTTP_PPROF_STORE },
 
     { ngx_string("symbol"), NGX_HTTP_PPROF_POST },
 
     { ngx_string("threadcreate"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
-      |NGX_HTTP_PPROF_DOWNLOAD },
+      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE },
 
     { ngx_string("trace"),
       NGX_HTTP_PPROF_CAPTURE|NGX_HTTP_PPROF_FRACTION
-      |NGX_HTTP_PPROF_DOWNLOAD },
+      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE },
 
     { ngx_null_string, 0 }
 };
@@ -95,10 +98,11 @@ static ngx_uint_t ngx_http_pprof_accepts_html(ngx_http_request_t *r);
 ngx_int_t
 ngx_http_pprof_handler(ngx_http_request_t *r)
 {
-    ngx_int_t                  rc;
-    ngx_str_t                  allow;
-    ngx_http_pprof_ctx_t      *ctx;
-    ngx_http_pprof_profile_t  *profile;
+    ngx_int_t                   rc;
+    ngx_str_t                   allow;
+    ngx_http_pprof_ctx_t       *ctx;
+    ngx_http_pprof_profile_t   *profile;
+    ngx_http_pprof_loc_conf_t  *plcf;
 
     ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_pprof_ctx_t));
     if (ctx == NULL) {
@@ -157,6 +161,22 @@ ngx_http_pprof_handler(ngx_http_request_t *r)
 
     if (rc != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ctx->query.history) {
+        return ngx_http_pprof_capture_history(r, ctx);
+    }
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
+
+    if (plcf->cache_zone && ctx->query.store) {
+        return ngx_http_pprof_capture_handler(r, ctx);
+    }
+
+    if (ctx->query.capture) {
+        (void) ngx_http_pprof_reason(r, "no stored captures here: "
+                                     "pprof_cache is off");
+        return ngx_http_pprof_refuse(r, NGX_HTTP_NOT_FOUND);
     }
 
     return ngx_http_pprof_upstream_start(r, ctx);
@@ -284,6 +304,43 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
     q = &ctx->query;
+
+    /* arguments for the capture store */
+
+    q->store = (profile->flags & NGX_HTTP_PPROF_STORE) ? 1 : 0;
+    q->serial = (profile->flags & NGX_HTTP_PPROF_CAPTURE) ? 1 : 0;
+
+    if (ngx_http_pprof_arg(r, "capture", &value) == NGX_OK) {
+        if (!q->store
+            || ngx_http_pprof_capture_id_parse(value.data, value.len,
+                                               &q->capture)
+               != NGX_OK)
+        {
+            return ngx_http_pprof_reason(r,
+                       "\"capture\" must be the ID of a stored capture of "
+                       "a profile: %d lowercase hex digits",
+                       NGX_HTTP_PPROF_CAPTURE_ID_LEN);
+        }
+    }
+
+    if (ngx_http_pprof_arg(r, "refresh", &value) == NGX_OK) {
+        if (value.len != 1 || (value.data[0] != '0' && value.data[0] != '1'))
+        {
+            return ngx_http_pprof_reason(r, "\"refresh\" must be 0 or 1");
+        }
+
+        q->refresh = (value.data[0] == '1');
+    }
+
+    if (profile->name.len == 0
+        && ngx_http_pprof_arg(r, PPROF_ARG_VIEW, &value) == NGX_OK
+        && value.len == sizeof("history") - 1
+        && ngx_strncmp(value.data, "history", value.len) == 0)
+    {
+        q->history = 1;
+        q->html = 1;
+        return NGX_OK;
+    }
 
     /* arguments for the profiler */
 

@@ -47,6 +47,7 @@ ngx_http_pprof_render(ngx_http_pprof_render_t *rd)
     pprof_limits_t            limits;
     pprof_profile_t          *profile;
     pprof_allocator_t         allocator;
+    ngx_str_t                *links;
     ngx_http_pprof_query_t   *q;
     pprof_report_options_t   *ropts;
     pprof_render_options_t    opts;
@@ -69,12 +70,16 @@ ngx_http_pprof_render(ngx_http_pprof_render_t *rd)
     opts.title = (char *) title;
     opts.search = q->search;
 
-    opts.query = ngx_pnalloc(rd->pool, q->args.len + 1);
+    /* a stored capture's links carry its ID, a capture's its arguments */
+
+    links = rd->links.len ? &rd->links : &q->args;
+
+    opts.query = ngx_pnalloc(rd->pool, links->len + 1);
     if (opts.query == NULL) {
         return NGX_ERROR;
     }
 
-    (void) ngx_cpystrn((u_char *) opts.query, q->args.data, q->args.len + 1);
+    (void) ngx_cpystrn((u_char *) opts.query, links->data, links->len + 1);
 
     if (rd->text) {
         /* debug=1 and debug=2: text, shown in a page */
@@ -260,4 +265,42 @@ ngx_http_pprof_free(void *data, void *p)
 {
     /* only large allocations are returned early; the rest goes with pool */
     (void) ngx_pfree(data, p);
+}
+
+
+/* the history page: the stored captures of a location, newest first */
+
+ngx_int_t
+ngx_http_pprof_render_history(ngx_pool_t *pool, ngx_http_pprof_history_t *h,
+    ngx_uint_t n, ngx_chain_t **out, size_t *size)
+{
+    u_char      *p;
+    ngx_str_t    text;
+    ngx_uint_t   i;
+    ngx_tm_t     tm;
+
+    p = ngx_pnalloc(pool, n * 256 + 64);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    text.data = p;
+
+    if (n == 0) {
+        p = ngx_sprintf(p, "no stored captures yet\n");
+    }
+
+    for (i = 0; i < n; i++) {
+        ngx_gmtime(h[i].time, &tm);
+
+        p = ngx_sprintf(p, "%s %s?%s %4d-%02d-%02d %02d:%02d:%02d UTC "
+                        "%Mms %O bytes\n", h[i].id, h[i].name, h[i].args,
+                        tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
+                        tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec,
+                        h[i].duration_ms, h[i].size);
+    }
+
+    text.len = p - text.data;
+
+    return ngx_http_pprof_render_page(pool, "captures", &text, out, size);
 }

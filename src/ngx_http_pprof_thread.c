@@ -18,6 +18,8 @@ static void ngx_http_pprof_job_thread(void *data, ngx_log_t *log);
 static void ngx_http_pprof_job_event(ngx_event_t *ev);
 #endif
 static void ngx_http_pprof_job_work(ngx_http_pprof_job_t *job);
+static void ngx_http_pprof_job_store(ngx_http_pprof_job_t *job);
+static void ngx_http_pprof_job_load(ngx_http_pprof_job_t *job);
 static void ngx_http_pprof_job_cleanup(void *data);
 
 
@@ -138,7 +140,157 @@ ngx_http_pprof_job_event(ngx_event_t *ev)
 static void
 ngx_http_pprof_job_work(ngx_http_pprof_job_t *job)
 {
-    job->rc = ngx_http_pprof_render(&job->rd);
+    job->rc = NGX_OK;
+
+    if (job->store) {
+        ngx_http_pprof_job_store(job);
+    }
+
+    if (job->load) {
+        ngx_http_pprof_job_load(job);
+
+        if (job->failed) {
+            return;
+        }
+    }
+
+    if (job->render) {
+        job->rc = ngx_http_pprof_render(&job->rd);
+    }
+}
+
+
+/*
+ * The capture's file, written whole under a temporary name, then renamed:
+ * a reader or a restart sees all of it or nothing.  A failure is kept for
+ * the event loop to log; the capture is served all the same.
+ */
+
+static void
+ngx_http_pprof_job_store(ngx_http_pprof_job_t *job)
+{
+    u_char                        tmp[NGX_MAX_PATH], path[NGX_MAX_PATH];
+    ssize_t                       n;
+    ngx_fd_t                      fd;
+    struct iovec                  iov[2];
+    ngx_http_pprof_file_header_t  h;
+
+    if (ngx_http_pprof_capture_path(job->cache, job->capture.node.key, tmp,
+                                    1)
+        != NGX_OK
+        || ngx_http_pprof_capture_path(job->cache, job->capture.node.key,
+                                       path, 0)
+           != NGX_OK)
+    {
+        job->failed = "has a path too long";
+        return;
+    }
+
+    ngx_http_pprof_capture_header(&h, &job->capture);
+
+    fd = ngx_open_file(tmp, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
+                       NGX_FILE_DEFAULT_ACCESS);
+
+    if (fd == NGX_INVALID_FILE) {
+        job->err = ngx_errno;
+        job->failed = "cannot be created in the cache directory";
+        return;
+    }
+
+    iov[0].iov_base = (void *) &h;
+    iov[0].iov_len = sizeof(h);
+    iov[1].iov_base = (void *) job->rd.data;
+    iov[1].iov_len = job->rd.len;
+
+    n = writev(fd, iov, 2);
+
+    if (n != (ssize_t) (sizeof(h) + job->rd.len)) {
+        job->err = (n == -1) ? ngx_errno : 0;
+        job->failed = "cannot be written whole (is the disk full?)";
+    }
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR && job->failed == NULL) {
+        job->err = ngx_errno;
+        job->failed = "cannot be closed";
+    }
+
+    if (job->failed == NULL && ngx_rename_file(tmp, path) == NGX_FILE_ERROR)
+    {
+        job->err = ngx_errno;
+        job->failed = "cannot be renamed into place";
+    }
+
+    if (job->failed) {
+        (void) ngx_delete_file(tmp);
+    }
+}
+
+
+/* the capture's profile, read into the job's own pool */
+
+static void
+ngx_http_pprof_job_load(ngx_http_pprof_job_t *job)
+{
+    u_char                        path[NGX_MAX_PATH];
+    u_char                       *p;
+    ssize_t                       n;
+    ngx_fd_t                      fd;
+    uint64_t                      id;
+    ngx_file_info_t               fi;
+    ngx_http_pprof_file_header_t  h;
+
+    id = job->capture.node.key;
+
+    if (ngx_http_pprof_capture_path(job->cache, id, path, 0) != NGX_OK) {
+        job->failed = "has a path too long";
+        return;
+    }
+
+    fd = ngx_open_file(path, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        job->err = ngx_errno;
+        job->failed = "cannot be opened";
+        return;
+    }
+
+    p = NULL;
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        job->err = ngx_errno;
+        job->failed = "cannot be examined";
+
+    } else if (pread(fd, &h, sizeof(h), 0) != (ssize_t) sizeof(h)
+               || ngx_http_pprof_capture_header_check(&h) != NGX_OK
+               || (off_t) h.size != job->capture.size
+               || ngx_file_size(&fi) != (off_t) (sizeof(h) + h.size))
+    {
+        job->failed = "is not the capture the index knows";
+
+    } else {
+        p = ngx_palloc(job->pool, h.size);
+
+        if (p == NULL) {
+            job->failed = "does not fit in memory";
+
+        } else {
+            n = pread(fd, p, h.size, sizeof(h));
+
+            if (n != (ssize_t) h.size) {
+                job->err = (n == -1) ? ngx_errno : 0;
+                job->failed = "cannot be read whole";
+            }
+        }
+    }
+
+    (void) ngx_close_file(fd);
+
+    if (job->failed) {
+        return;
+    }
+
+    job->rd.data = p;
+    job->rd.len = h.size;
 }
 
 

@@ -52,7 +52,8 @@ ngx_http_pprof_upstream_start(ngx_http_request_t *r,
     ngx_str_set(&u->schema, "https://");
     u->ssl = 1;
     u->output.tag = (ngx_buf_tag_t) &ngx_http_pprof_module;
-    u->conf = &plcf->upstream;
+    /* a capture for the store goes on if its client leaves */
+    u->conf = ctx->store ? &plcf->upstream_store : &plcf->upstream;
 
     u->create_request = ngx_http_pprof_create_request;
     u->reinit_request = ngx_http_pprof_reinit_request;
