@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zlib.h>
 
 #include "../../src/profile/pprof.h"
@@ -1733,6 +1734,253 @@ test_tree_and_groups(void)
 }
 
 
+/* --- the one output buffer --- */
+
+static int
+fail_write(void *data, const char *buf, size_t len)
+{
+    (void) buf;
+    (void) len;
+
+    return ++*(int *) data > 1 ? -1 : 0;
+}
+
+
+static void
+test_out(void)
+{
+    int             calls;
+    char            buf[64], big[200], *p;
+    size_t          i, n;
+    sink_t          s;
+    pprof_out_t     out;
+    pprof_error_t   err;
+
+    for (i = 0; i < sizeof(big); i++) {
+        big[i] = (char) ('a' + i % 26);
+    }
+
+    /* a writer: small pieces gather, a big one goes straight through */
+    memset(&s, 0, sizeof(sink_t));
+    pprof_out_init(&out, sink_write, &s, buf, sizeof(buf));
+    pprof_out_lit(&out, "x=");
+    pprof_out_uint(&out, 18446744073709551615ULL);
+    pprof_out_printf(&out, " %d;", -7);
+    pprof_out_write(&out, big, sizeof(big));
+    p = pprof_out_reserve(&out, 10);
+    CHECK(p != NULL, "reserve");
+    if (p != NULL) {
+        memcpy(p, "0123456789", 10);
+        out.len += 10;
+    }
+    CHECK(pprof_out_reserve(&out, sizeof(buf) + 1) == NULL, "reserve big");
+    CHECK(pprof_out_finish(&out, PPROF_OK, &err) == PPROF_OK, "finish");
+    CHECK(s.len == 2 + 20 + 4 + sizeof(big) + 10
+          && memcmp(s.buf, "x=18446744073709551615 -7;", 26) == 0
+          && memcmp(s.buf + 26, big, sizeof(big)) == 0
+          && memcmp(s.buf + 26 + sizeof(big), "0123456789", 10) == 0,
+          "written %zu", s.len);
+    free(s.buf);
+
+    /* a failing writer: the rest is dropped, finish says so */
+    calls = 0;
+    pprof_out_init(&out, fail_write, &calls, buf, sizeof(buf));
+    for (i = 0; i < 10; i++) {
+        pprof_out_write(&out, big, 50);
+    }
+    CHECK(calls == 2, "calls %d", calls);
+    CHECK(pprof_out_finish(&out, PPROF_OK, &err) == PPROF_ERROR
+          && strcmp(err.msg, "writing the output failed") == 0, "%s",
+          err.msg);
+
+    /* a renderer's own error is kept */
+    strcpy(err.msg, "mine");
+    CHECK(pprof_out_finish(&out, PPROF_ERROR, &err) == PPROF_ERROR
+          && strcmp(err.msg, "mine") == 0, "%s", err.msg);
+
+    pprof_out_init(&out, sink_write, &s, buf, sizeof(buf));
+    out.failed = PPROF_OUT_NOMEM;
+    CHECK(pprof_out_finish(&out, PPROF_OK, &err) == PPROF_ERROR
+          && strcmp(err.msg, "out of memory") == 0, "%s", err.msg);
+
+    /* a string: cut like snprintf, the length counts everything */
+    pprof_out_string(&out, buf, 8);
+    pprof_out_lit(&out, "hello, ");
+    pprof_out_write(&out, big, sizeof(big));
+    pprof_out_lit(&out, "!");
+    CHECK(pprof_out_reserve(&out, 1) == NULL, "string reserve");
+    n = pprof_out_string_end(&out);
+    CHECK(n == 7 + sizeof(big) + 1 && strcmp(buf, "hello, ") == 0,
+          "%zu %s", n, buf);
+
+    pprof_out_string(&out, NULL, 0);
+    pprof_out_lit(&out, "abc");
+    CHECK(pprof_out_string_end(&out) == 3, "counted");
+}
+
+
+/* --- the legend: one set of header values for the text and HTML views --- */
+
+/* whether out has line, whole */
+static int
+has_line(const char *out, const char *line)
+{
+    const char  *p;
+    size_t       len;
+
+    len = strlen(line);
+
+    for (p = out; p != NULL && *p; p = strchr(p, '\n'), p = p ? p + 1 : p) {
+        if (strncmp(p, line, len) == 0 && (p[len] == '\n' || p[len] == '\0')) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static void
+test_legend(void)
+{
+    char                        line[128];
+    char                       *text, *html;
+    prof_t                      p;
+    pprof_error_t               err;
+    pprof_legend_t              lg;
+    pprof_report_t             *r;
+    pprof_profile_t            *pr;
+    pprof_report_options_t      ro;
+    const pprof_report_info_t  *ri;
+
+    static const char  header[] =
+        "File: kube-apiserver\nType: cpu\n"
+        "Time: 2023-11-14 22:13:20 UTC\n"
+        "Duration: 2s, Total samples = 16ns (8e-07%)\n"
+        "Active filters:\n   focus=main\n   ignore=c\n"
+        "Showing nodes accounting for ";
+
+    /* a zone far from UTC: the legend must not follow it */
+    setenv("TZ", "XST+05", 1);
+    tzset();
+
+    base_profile(&p);
+    p.mapping_file = "/usr/local/bin/kube-apiserver";
+    p.loc[0].mapping = 1;
+    p.comment = "# hidden from the text";
+    p.time_nanos = 1700000000123456789LL;
+    p.duration_nanos = 2000000000;
+
+    memset(&ro, 0, sizeof(pprof_report_options_t));
+    ro.sample_type = "cpu";
+    ro.focus = "main";
+    ro.ignore = "c";
+
+    ri = report_of(&p, &ro, &pr, &r, &err);
+    CHECK(ri != NULL, "report: %s", err.msg);
+    if (ri == NULL) {
+        return;
+    }
+
+    memset(&lg, 0x55, sizeof(pprof_legend_t));
+    pprof_report_legend(r, &lg);
+
+    CHECK(pprof_str_is(lg.file, "kube-apiserver"), "file %.*s",
+          (int) lg.file.len, lg.file.data);
+    CHECK(pprof_str_is(lg.binary, "/usr/local/bin/kube-apiserver"),
+          "binary");
+    CHECK(lg.build_id.len == 0, "build id");
+    CHECK(lg.ncomments == 1
+          && pprof_str_is(lg.comments[0], "# hidden from the text"),
+          "comments %zu", lg.ncomments);
+    CHECK(pprof_str_is(lg.type, "cpu"), "type");
+    CHECK(pprof_str_is(lg.unit, "nanoseconds"), "unit");
+    CHECK(lg.period_type.type.len == 0, "period type");
+    CHECK(!lg.goroutines, "goroutines");
+    CHECK(strcmp(lg.time, "2023-11-14 22:13:20 UTC") == 0, "time %s",
+          lg.time);
+    CHECK(strcmp(lg.duration, "2s") == 0, "duration %s", lg.duration);
+    CHECK(lg.period[0] == '\0', "period %s", lg.period);
+    /* the filters leave the total alone, as in pprof */
+    CHECK(lg.total == 16, "total %lld", (long long) lg.total);
+    CHECK(strcmp(lg.total_label, "16ns") == 0, "total %s", lg.total_label);
+    CHECK(strcmp(lg.total_share, "8e-07%") == 0, "share %s",
+          lg.total_share);
+    CHECK(pprof_str_is(lg.focus, "main") && pprof_str_is(lg.ignore, "c"),
+          "filters");
+
+    pprof_report_free(r);
+    pprof_profile_free(pr);
+
+    /* the text top and the HTML meta line print the same values */
+    text = render(&p, &ro, PPROF_FORMAT_TOP, 0, &err);
+    html = render(&p, &ro, PPROF_FORMAT_HTML, 0, &err);
+
+    CHECK(text && strncmp(text, header, sizeof(header) - 1) == 0,
+          "text header:\n%s", S(text));
+
+    snprintf(line, sizeof(line), "Time: %s", lg.time);
+    CHECK(text && has_line(text, line), "text %s", line);
+    CHECK(html && strstr(html, "<span><b>Time:</b> 2023-11-14 22:13:20 UTC"
+                         "</span><span><b>Duration:</b> 2s</span>"),
+          "html meta: %s", S(html));
+    CHECK(html && strstr(html, "<span><b>Total:</b> 16ns cpu</span>"
+                         "<span><b>Binary:</b> "
+                         "/usr/local/bin/kube-apiserver</span>"),
+          "html total");
+    CHECK(html && strstr(html, "<li># hidden from the text</li>"),
+          "html comments");
+
+    free(text);
+    free(html);
+
+    /* before 1970 rounds down; no time, no duration: no lines */
+    p.time_nanos = -1;
+    p.duration_nanos = 0;
+    p.mapping_file = "/";
+    ri = report_of(&p, NULL, &pr, &r, &err);
+    CHECK(ri != NULL, "report: %s", err.msg);
+    if (ri == NULL) {
+        return;
+    }
+
+    pprof_report_legend(r, &lg);
+    CHECK(strcmp(lg.time, "1969-12-31 23:59:59 UTC") == 0, "time %s",
+          lg.time);
+    CHECK(lg.duration[0] == '\0' && lg.total_share[0] == '\0',
+          "no duration");
+    CHECK(pprof_str_is(lg.file, "/"), "file of / %.*s", (int) lg.file.len,
+          lg.file.data);
+    CHECK(lg.focus.len == 0 && lg.ignore.len == 0, "no filters");
+
+    pprof_report_free(r);
+    pprof_profile_free(pr);
+
+    p.time_nanos = 0;
+    text = render(&p, NULL, PPROF_FORMAT_TOP, 0, &err);
+    CHECK(text && strstr(text, "Time:") == NULL
+          && strstr(text, "Duration:") == NULL, "no time:\n%s", S(text));
+    free(text);
+
+    /* a goroutine profile counts goroutines */
+    base_profile(&p);
+    p.st[0][0] = "goroutine";
+    p.nst = 1;
+    ri = report_of(&p, NULL, &pr, &r, &err);
+    CHECK(ri != NULL, "report: %s", err.msg);
+    if (ri != NULL) {
+        pprof_report_legend(r, &lg);
+        CHECK(lg.goroutines && strcmp(lg.total_label, "3") == 0,
+              "goroutines %d %s", lg.goroutines, lg.total_label);
+        pprof_report_free(r);
+        pprof_profile_free(pr);
+    }
+
+    setenv("TZ", "UTC", 1);
+    tzset();
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -1760,6 +2008,8 @@ main(int argc, char **argv)
     test_number_formats();
     test_out_of_memory();
     test_tree_and_groups();
+    test_legend();
+    test_out();
 
     CHECK(counter.live == 0, "leaked %ld blocks", counter.live);
 
