@@ -30,7 +30,7 @@ stop() {
     [ -n "$NGINX_PID" ] && kill -QUIT "$NGINX_PID" 2>/dev/null
     [ -n "$FAKE_APISERVER_PID" ] && kill "$FAKE_APISERVER_PID" 2>/dev/null
     wait 2>/dev/null
-    rm -rf "$RUN_DIR"
+    [ -n "${DEMO_KEEP:-}" ] || rm -rf "$RUN_DIR"
 }
 trap stop EXIT
 trap 'exit 130' INT

@@ -81,7 +81,8 @@ typedef struct {
 
 /* the CPU profile or trace running on a target */
 typedef struct {
-    time_t                     until;         /* its end; 0: none */
+    time_t                     until;         /* its deadline; 0: none */
+    time_t                     ends;          /* when it should end */
     u_char                     name[NGX_HTTP_PPROF_NAME_LEN];
     u_char                     args[NGX_HTTP_PPROF_ARGS_LEN];
 } ngx_http_pprof_running_t;
@@ -265,6 +266,7 @@ typedef struct {
     unsigned                   store:1;       /* a name that is stored */
     unsigned                   serial:1;      /* one at a time a target */
     uint64_t                   capture;       /* capture=ID; 0: none */
+    time_t                     seconds;       /* a capture's, rounded up */
 } ngx_http_pprof_query_t;
 
 

@@ -233,10 +233,14 @@ ngx_http_pprof_capture_queue(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
     ngx_memcpy(me.name, ctx->capture.name, sizeof(me.name));
     ngx_memcpy(me.args, ctx->capture.args, sizeof(me.args));
 
-    /* until it ends, or until it could not take longer */
+    /* it holds the target until it is done, or could not take longer */
     me.until = ngx_time()
                + (time_t) ((plcf->upstream.connect_timeout
                             + plcf->upstream.read_timeout) / 1000) + 1;
+
+    /* net/http/pprof's defaults: 30 s of CPU profile, 1 s of trace */
+    me.ends = ngx_time() + (q->seconds ? q->seconds
+                            : (q->name.len == sizeof("trace") - 1 ? 1 : 30));
 
     rc = ngx_http_pprof_cache_target_acquire(ctx->cache, ctx->capture.target,
                                              &me, plcf->capture_queue,
@@ -256,7 +260,7 @@ ngx_http_pprof_capture_queue(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
         return ngx_http_pprof_capture_wait(r, ctx);
     }
 
-    left = running.until - ngx_time();
+    left = running.ends - ngx_time();
     left = ngx_max(left, 1);
 
     value.data = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
@@ -272,8 +276,8 @@ ngx_http_pprof_capture_queue(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
 
     (void) ngx_http_pprof_reason(r, "%ui captures already wait for this "
                                  "APIServer, which runs one CPU profile or "
-                                 "trace at a time: \"%s%s%s\" runs now, for "
-                                 "at most %T s more (pprof_capture_queue "
+                                 "trace at a time: \"%s%s%s\" runs now and "
+                                 "should end in %T s (pprof_capture_queue "
                                  "%ui)", plcf->capture_queue, running.name,
                                  running.args[0] ? "?" : "", running.args,
                                  left, plcf->capture_queue);
@@ -526,7 +530,8 @@ ngx_http_pprof_capture_send_file(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ctx->phase = NGX_HTTP_PPROF_DONE;
+    /* our own response: the filters let it pass */
+    ctx->phase = NGX_HTTP_PPROF_PASS;
 
     rc = ngx_http_send_header(r);
 
@@ -595,7 +600,8 @@ ngx_http_pprof_capture_send(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ctx->phase = NGX_HTTP_PPROF_DONE;
+    /* our own response: the filters let it pass */
+    ctx->phase = NGX_HTTP_PPROF_PASS;
 
     rc = ngx_http_send_header(r);
 
@@ -867,7 +873,8 @@ ngx_http_pprof_capture_history(ngx_http_request_t *r,
     ngx_http_pprof_reset_headers(r, NGX_HTTP_OK, "text/html; charset=utf-8",
                                  size, out);
 
-    ctx->phase = NGX_HTTP_PPROF_DONE;
+    /* our own response: the filters let it pass */
+    ctx->phase = NGX_HTTP_PPROF_PASS;
 
     rc = ngx_http_send_header(r);
 

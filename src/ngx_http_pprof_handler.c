@@ -367,6 +367,17 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         }
 
         q->delta = (profile->flags & NGX_HTTP_PPROF_DELTA) ? 1 : 0;
+
+        /* how long it runs: the integer part, rounded up */
+        for (p = seconds.data; p < seconds.data + seconds.len && *p != '.';
+             p++)
+        {
+            q->seconds = q->seconds * 10 + (*p - '0');
+        }
+
+        if (p < seconds.data + seconds.len) {
+            q->seconds++;
+        }
     }
 
     rc = ngx_http_pprof_arg(r, "debug", &value);
