@@ -5,6 +5,7 @@
 #   make test     every test suite (what CI runs)
 #   make bench    engine benchmark against go tool pprof and zcat
 #   make fuzz     libFuzzer on the decoder, bounded time
+#   make static-test  nginx built with the module statically: views, blocks
 #
 # Packages come from Debian; the first target that needs one installs it.
 
@@ -73,6 +74,7 @@ test: all
 	$(MAKE) compare
 	$(MAKE) fuzz-short
 	$(MAKE) browser-test
+	$(MAKE) static-test
 	t/run.sh t/*.t
 
 # the suites that cross every path of the module, with nginx under
