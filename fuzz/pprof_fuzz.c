@@ -51,6 +51,7 @@ pprof_fuzz_write(void *data, const char *buf, size_t len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    int                      rc;
     size_t                   i, f;
     unsigned char            sum;
     pprof_error_t            err;
@@ -62,11 +63,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pprof_render_options_t   o;
     const pprof_info_t      *info;
     char                     index[32];
-
-    static const int  formats[] = {
-        PPROF_FORMAT_TOP, PPROF_FORMAT_JSON, PPROF_FORMAT_COLLAPSED,
-        PPROF_FORMAT_HTML, PPROF_FORMAT_FLAMEGRAPH
-    };
 
     a.alloc = pprof_fuzz_alloc;
     a.free = pprof_fuzz_free;
@@ -96,9 +92,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             continue;
         }
 
-        for (f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
+        /* every format of the vocabulary, raw too (refused) */
+        for (f = 0; pprof_formats[f].name != NULL; f++) {
             memset(&o, 0, sizeof(o));
-            o.format = formats[f];
+            o.format = pprof_formats[f].value;
             o.view = (int) (f % 3);
             o.nodecount = i & 1 ? 3 : 0;
             o.title = "fuzz";
@@ -108,10 +105,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             o.data = &sum;
             o.allocator = &a;
 
-            (void) pprof_render(r, &o, &err);
+            rc = pprof_render(r, &o, &err);
+
+            if (o.format == PPROF_FORMAT_RAW && rc != PPROF_ERROR) {
+                abort();
+            }
 
             /* every HTML view */
-            if (formats[f] == PPROF_FORMAT_HTML) {
+            if (o.format == PPROF_FORMAT_HTML) {
                 o.view = PPROF_VIEW_FLAME;
                 (void) pprof_render(r, &o, &err);
                 o.view = PPROF_VIEW_GOROUTINES;

@@ -726,7 +726,7 @@ pprof_html_href(pprof_html_ctx_t *ctx, const pprof_html_link_t *l)
 {
     int                sep;
     const char        *q, *amp, *end;
-    pprof_out_t  *o;
+    pprof_out_t       *o;
 
     o = ctx->out;
     sep = 0;
@@ -829,7 +829,7 @@ pprof_html_hidden(pprof_html_ctx_t *ctx, const pprof_html_link_t *l,
     size_t             qlen;
     const char        *q, *amp, *eq, *end;
     pprof_str_t        name, value;
-    pprof_out_t  *o;
+    pprof_out_t       *o;
 
     o = ctx->out;
     q = ctx->options->query;
@@ -1273,7 +1273,7 @@ pprof_html_samples(pprof_html_ctx_t *ctx)
 {
     size_t                     i;
     pprof_html_link_t          l;
-    pprof_out_t          *o;
+    pprof_out_t               *o;
     const pprof_value_type_t  *st;
 
     if (ctx->info->nsample_types < 2) {
@@ -1333,7 +1333,7 @@ pprof_html_top(pprof_html_ctx_t *ctx)
     size_t                      i, shown, n;
     int64_t                     sum, total;
     const char                 *inl;
-    pprof_out_t           *o;
+    pprof_out_t                *o;
     pprof_html_link_t           l;
     const pprof_function_row_t *row;
 
@@ -1490,7 +1490,7 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
     size_t                    i, shown, maxdepth;
     int64_t                   rootcum, min, total, msum;
     unsigned char            *marks;
-    pprof_out_t         *o;
+    pprof_out_t              *o;
     pprof_html_link_t         l;
     const pprof_tree_t       *tree;
     const pprof_tree_node_t  *node, *nodes;
@@ -1689,7 +1689,7 @@ pprof_html_frame(pprof_html_ctx_t *ctx, const pprof_tree_node_t *node,
     int64_t x, int64_t width, int root, int matched)
 {
     pprof_str_t        name, label;
-    pprof_out_t  *o;
+    pprof_out_t       *o;
     pprof_html_link_t  l;
 
     o = ctx->out;
@@ -1975,7 +1975,7 @@ pprof_html_goroutines(pprof_html_ctx_t *ctx)
 {
     size_t                      i, j, n, shown;
     int64_t                     total, grouped;
-    pprof_out_t           *o;
+    pprof_out_t                *o;
     pprof_html_link_t           l;
     const pprof_frame_t        *f;
     const pprof_stack_group_t  *groups, *g;

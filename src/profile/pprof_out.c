@@ -59,16 +59,10 @@ pprof_out_drain(pprof_out_t *out)
 }
 
 
+/* what does not fit: pprof_out_write() copies what does */
 void
-pprof_out_write(pprof_out_t *out, const char *s, size_t len)
+pprof_out_append(pprof_out_t *out, const char *s, size_t len)
 {
-    if (out->len <= out->size && len <= out->size - out->len) {
-        /* the common case, a writer's or a string's */
-        memcpy(out->buf + out->len, s, len);
-        out->len += len;
-        return;
-    }
-
     if (out->write == NULL) {
         if (out->len < out->size) {
             memcpy(out->buf + out->len, s, out->size - out->len);
@@ -138,17 +132,15 @@ pprof_out_printf(pprof_out_t *out, const char *fmt, ...)
 
 
 char *
-pprof_out_reserve(pprof_out_t *out, size_t n)
+pprof_out_make_room(pprof_out_t *out, size_t n)
 {
-    if (out->len > out->size || n > out->size - out->len) {
-        if (out->write == NULL || n > out->size) {
-            return NULL;
-        }
-
-        pprof_out_drain(out);
+    if (out->write == NULL || n > out->size) {
+        return NULL;
     }
 
-    return out->buf + out->len;
+    pprof_out_drain(out);
+
+    return out->buf;
 }
 
 

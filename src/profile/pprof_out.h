@@ -12,6 +12,8 @@
 #define _PPROF_OUT_H_INCLUDED_
 
 
+#include <string.h>
+
 #include "pprof.h"
 
 
@@ -39,7 +41,10 @@ void pprof_out_init(pprof_out_t *out, pprof_write_pt write, void *data,
 void pprof_out_string(pprof_out_t *out, char *buf, size_t size);
 size_t pprof_out_string_end(pprof_out_t *out);
 
-void pprof_out_write(pprof_out_t *out, const char *s, size_t len);
+/* the rest of pprof_out_write() and pprof_out_reserve() */
+void pprof_out_append(pprof_out_t *out, const char *s, size_t len);
+char *pprof_out_make_room(pprof_out_t *out, size_t n);
+
 void pprof_out_str(pprof_out_t *out, const char *s);
 void pprof_out_uint(pprof_out_t *out, uint64_t n);
 void pprof_out_printf(pprof_out_t *out, const char *fmt, ...)
@@ -50,12 +55,35 @@ void pprof_out_printf(pprof_out_t *out, const char *fmt, ...)
 
 #define pprof_out_lit(out, s)  pprof_out_write(out, s, sizeof(s) - 1)
 
+
+/* inline: the pages write thousands of short pieces */
+static inline void
+pprof_out_write(pprof_out_t *out, const char *s, size_t len)
+{
+    if (out->len <= out->size && len <= out->size - out->len) {
+        memcpy(out->buf + out->len, s, len);
+        out->len += len;
+        return;
+    }
+
+    pprof_out_append(out, s, len);
+}
+
+
 /*
- * Room for n bytes (at most size / 2) at out->buf + out->len, draining
- * the buffer first if needed; the caller adds what it wrote to out->len.
+ * Room for n bytes (at most size) at out->buf + out->len, draining the
+ * buffer first if needed; the caller adds what it wrote to out->len.
  * NULL for a string that has no such room left.
  */
-char *pprof_out_reserve(pprof_out_t *out, size_t n);
+static inline char *
+pprof_out_reserve(pprof_out_t *out, size_t n)
+{
+    if (out->len <= out->size && n <= out->size - out->len) {
+        return out->buf + out->len;
+    }
+
+    return pprof_out_make_room(out, n);
+}
 
 /* drains the buffer; PPROF_ERROR if any write failed */
 int pprof_out_flush(pprof_out_t *out);

@@ -17,6 +17,8 @@
 #include "pprof_text.h"
 
 
+/* --- JSON strings --- */
+
 /* length of a valid UTF-8 sequence at p, or 0 */
 static size_t
 pprof_utf8_len(const unsigned char *p, size_t len)
@@ -144,7 +146,6 @@ pprof_text_json_str(pprof_out_t *out, const char *s, size_t len)
     pprof_out_write(out, s + len - run, run);
     pprof_out_write(out, "\"", 1);
 }
-
 
 
 /* --- the -top header, from the legend --- */
@@ -280,6 +281,7 @@ pprof_text_header(pprof_report_t *report, size_t nodecount,
                          ri->nfunctions);
     }
 }
+
 
 /* --- the formats --- */
 
