@@ -621,7 +621,9 @@ ngx_http_pprof_capture_gone(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 {
     (void) ngx_http_pprof_reason(r, "capture %016xL of %V is not in the "
                                  "store: %s; capture anew with "
-                                 "%V?refresh=1", ctx->query.capture,
+                                 "%V?refresh=1",
+                                 ctx->query.capture ? ctx->query.capture
+                                                    : ctx->capture.node.key,
                                  &ctx->query.name, why, &ctx->query.name);
 
     return ngx_http_pprof_refuse(r, status);
