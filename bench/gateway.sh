@@ -56,6 +56,7 @@ duration=${DURATION:-5}
 connections=${CONNECTIONS:-64}
 renders=${RENDERS:-4}
 ttfb_runs=${TTFB_RUNS:-5}
+timeout=${TIMEOUT:-15}
 summary=${SUMMARY:-$build/pprof-summary}
 gen=$build/profile-gen
 module=${MODULE:-$build/ngx_http_pprof_module.so}
@@ -323,10 +324,21 @@ new_gateway() {
     start_nginx "$1" http
 }
 
-# fetch URL OUT HEADERS: GET, body to OUT, headers to HEADERS; prints
-# "status ttfb total"
+# fetch URL OUT HEADERS: GET (at most TIMEOUT s), body to OUT, headers
+# to HEADERS; sets ST, TTFB, TOTAL; fails unless the status is 200, with
+# the reason in WHY
 fetch() {
-    curl -s -o "$2" -D "$3" -w '%{http_code} %{time_starttransfer} %{time_total}\n' "$1"
+    local out
+    out=$(curl -s -m "$timeout" -o "$2" -D "$3" \
+        -w '%{http_code} %{time_starttransfer} %{time_total}' "$1") || true
+    read -r ST TTFB TOTAL <<< "$out"
+    [ "$ST" = 200 ] && return 0
+    if [ "$ST" = 000 ]; then
+        WHY="no answer in $(printf %.1f "$TOTAL") s"
+    else
+        WHY="status $ST: $(head -c 200 "$2" 2> /dev/null | tr -s '\n\t ' ' ')"
+    fi
+    return 1
 }
 
 # header NAME FILE: a response header's value
@@ -336,36 +348,42 @@ header() {
 }
 
 # prime NAME LOC: one bare request to capture the profile behind LOC
-# (""/medium/small); prints the capture's id, or nothing when the
-# response carries none
+# (""/medium/small); sets ID to the capture's id (empty when the response
+# carries none); fails as fetch does
 prime() {
-    local out=$run/$1/prime$2 st
+    local out=$run/$1/prime$2
+    ID=
     mkdir -p "$(dirname "$out")"
-    read -r st _ _ < <(fetch "http://127.0.0.1:${PORT[$1]}$2/debug/pprof/heap?view=top" \
-        "$out.html" "$out.hdr")
-    [ "$st" = 200 ] || die "priming $2/debug/pprof/heap gave $st: $(head -c 300 "$out.html")"
-    header X-Pprof-Capture "$out.hdr"
+    fetch "http://127.0.0.1:${PORT[$1]}$2/debug/pprof/heap?view=top" "$out.html" "$out.hdr" ||
+        return 1
+    ID=$(header X-Pprof-Capture "$out.hdr")
+    ID=$(perl -MURI::Escape -e 'print uri_escape($ARGV[0])' "$ID" 2> /dev/null || echo "$ID")
 }
 
 median() {
     sort -g | awk '{ v[NR] = $1 } END {
-        if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2];
+        if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2];
         else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 notes=()
+unmeasured=()
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 
 # ----------------------------------------- (1) HTML view vs a static file
 
-# wrk_rps URL LOG: req/s (wrk -t2 -cCONNECTIONS); dies on errors
+# wrk_rps URL LOG: req/s (wrk -t2 -cCONNECTIONS); fails, the reason in WHY,
+# when wrk does or gets other statuses than 2xx
 wrk_rps() {
-    wrk -t2 -c"$connections" -d"${duration}s" --timeout 30s "$1" > "$2" 2>&1 ||
-        die "wrk failed on $1: $(cat "$2")"
-    if grep -q 'Non-2xx' "$2"; then
-        die "wrk got non-2xx answers from $1: $(cat "$2")"
+    if ! wrk -t2 -c"$connections" -d"${duration}s" --timeout 30s "$1" > "$2" 2>&1; then
+        WHY="wrk failed: $(tail -3 "$2" | tr '\n' ' ')"
+        return 1
     fi
-    awk '/^Requests\/sec:/ { print $2 }' "$2"
+    if grep -q 'Non-2xx' "$2"; then
+        WHY="wrk: $(grep 'Non-2xx' "$2" | sed 's/^ *//')"
+        return 1
+    fi
+    RATE=$(awk '/^Requests\/sec:/ { print $2 }' "$2")
 }
 
 new_gateway multi "$(nproc)" "$tp_on"
@@ -374,34 +392,44 @@ declare -A RPS=() SRPS=() BYTES=() VIEWURL=() CACHEHDR=()
 for loc in small medium big; do
     l=/$loc
     [ "$loc" = big ] && l=
-    id=
+    ID=
+    VIEWURL[$loc]="$l/debug/pprof/heap?view=top"
+    CACHEHDR[$loc]=uncached
     if [ "$have_cache" = 1 ]; then
-        id=$(prime multi "$l")
-        [ -n "$id" ] || notes+=("$loc: the primed response carries no X-Pprof-Capture: measured uncached")
+        CACHEHDR[$loc]="(none)"
+        if ! prime multi "$l"; then
+            unmeasured+=("(1) $loc: priming $l/debug/pprof/heap?view=top: $WHY")
+            continue
+        fi
+        [ -n "$ID" ] || notes+=("(1) $loc: the primed response carries no X-Pprof-Capture: the view is a bare request")
     fi
-    if [ -n "$id" ]; then
-        view="heap?capture=$(perl -MURI::Escape -e 'print uri_escape($ARGV[0])' "$id" 2> /dev/null ||
-            echo "$id")&view=top"
-    else
-        view="heap?view=top"
-    fi
+    view="heap?view=top"
+    [ -n "$ID" ] && view="heap?capture=$ID&view=top"
+    [ -n "$ID" ] && VIEWURL[$loc]="$l/debug/pprof/heap?capture=ID&view=top"
     url="http://127.0.0.1:${PORT[multi]}$l/debug/pprof/$view"
-    read -r st _ _ < <(fetch "$url" "$run/static/$loc.html" "$run/multi/view-$loc.hdr")
-    [ "$st" = 200 ] || die "$url gave $st: $(head -c 300 "$run/static/$loc.html")"
+    if ! fetch "$url" "$run/static/$loc.html" "$run/multi/view-$loc.hdr"; then
+        unmeasured+=("(1) $loc: ${VIEWURL[$loc]}: $WHY")
+        continue
+    fi
     chmod 644 "$run/static/$loc.html"
     BYTES[$loc]=$(stat -c %s "$run/static/$loc.html")
-    VIEWURL[$loc]=$l/debug/pprof/${view/capture=*\&/capture=ID\&}
-    CACHEHDR[$loc]=$(header X-Pprof-Cache "$run/multi/view-$loc.hdr")
-    [ -n "$id" ] && [ -z "${CACHEHDR[$loc]}" ] && CACHEHDR[$loc]="(none)"
-    [ -z "$id" ] && CACHEHDR[$loc]="uncached"
-    cmp -s "$run/static/$loc.html" <(curl -s "http://127.0.0.1:${PORT[multi]}/static/$loc.html") ||
+    if [ "$have_cache" = 1 ]; then
+        CACHEHDR[$loc]=$(header X-Pprof-Cache "$run/multi/view-$loc.hdr")
+        CACHEHDR[$loc]=${CACHEHDR[$loc]:-(none)}
+    fi
+    cmp -s "$run/static/$loc.html" <(curl -s -m "$timeout" "http://127.0.0.1:${PORT[multi]}/static/$loc.html") ||
         die "the static copy of $loc is not served as is"
 
     wait_idle multi
-    RPS[$loc]=$(wrk_rps "$url" "$run/multi/wrk-$loc.log")
+    if wrk_rps "$url" "$run/multi/wrk-$loc.log"; then
+        RPS[$loc]=$RATE
+    else
+        unmeasured+=("(1) $loc: ${VIEWURL[$loc]}: $WHY")
+    fi
     wait_idle multi
-    SRPS[$loc]=$(wrk_rps "http://127.0.0.1:${PORT[multi]}/static/$loc.html" \
-        "$run/multi/wrk-static-$loc.log")
+    wrk_rps "http://127.0.0.1:${PORT[multi]}/static/$loc.html" "$run/multi/wrk-static-$loc.log" ||
+        die "the static file: $WHY"
+    SRPS[$loc]=$RATE
 done
 wait_idle multi
 multi_hwm=$(vmhwm multi)
@@ -454,50 +482,56 @@ printf "%d %.3f %.3f %.3f %d %d\n", $n, $lat[int($n / 2)], $lat[int($n * 0.99)],
     $lat[-1], scalar(grep { $_ >= 20 } @lat), $errors;
 EOF
 
-declare -A LAT=() RENDER_S=()
+declare -A LAT=() RENDER_S=() TRIED=()
 # latency NAME KIND(capture/refresh/plain) URL: /ping while RENDERS renders
 latency() {
-    local name=$1 kind=$2 url=$3 stop=$run/$1/stop-$2 i st ttfb total times=()
+    local name=$1 kind=$2 url=$3 stop=$run/$1/stop-$2 i times=() ok=1 pinger
+    TRIED[$name-$kind]=1
     rm -f "$stop"
     wait_idle "$name"
     perl "$run/pinger.pl" "${PORT[$name]}" "$stop" > "$run/$name/ping-$kind.out" \
         2> "$run/$name/ping-$kind.err" &
-    local pinger=$!
+    pinger=$!
     sleep 0.5
     for ((i = 0; i < renders; i++)); do
-        read -r st ttfb total < <(fetch "$url" /dev/null "$run/$name/render-$kind.hdr")
-        [ "$st" = 200 ] || { kill "$pinger" 2> /dev/null; die "$url gave $st"; }
-        times+=("$total")
+        if ! fetch "$url" /dev/null "$run/$name/render-$kind.hdr"; then
+            unmeasured+=("(2) $( [ "$name" = notp ] && echo off || echo "${tp_on:-n/a}"), ${url#*/debug/pprof/}: $WHY")
+            ok=
+            break
+        fi
+        times+=("$TOTAL")
     done
     sleep 0.5
     touch "$stop"
     wait "$pinger" || die "the pinger failed: $(cat "$run/$name/ping-$kind.err")"
+    [ -n "$ok" ] || return 0
     LAT[$name-$kind]=$(cat "$run/$name/ping-$kind.out")
     RENDER_S[$name-$kind]=$(printf '%s\n' "${times[@]}" | median)
 }
 
+declare -A CAPTURE_ID=()
 one_worker_run() {
-    local name=$1 tp=$2 id gw
+    local name=$1 tp=$2 gw
     new_gateway "$name" 1 "$tp"
     gw="http://127.0.0.1:${PORT[$name]}/debug/pprof/heap"
-    id=
-    [ "$have_cache" = 1 ] && id=$(prime "$name" "")
-    if [ -n "$id" ]; then
-        latency "$name" capture "$gw?capture=$id&view=flame"
+    ID=
+    if [ "$have_cache" = 1 ] && ! prime "$name" ""; then
+        unmeasured+=("(2) priming /debug/pprof/heap?view=top: $WHY")
+    fi
+    CAPTURE_ID[$name]=$ID
+    if [ -n "$ID" ]; then
+        latency "$name" capture "$gw?capture=$ID&view=flame"
         latency "$name" refresh "$gw?view=flame&refresh=1"
     else
         latency "$name" plain "$gw?view=flame"
     fi
-    CAPTURE_ID[$name]=$id
 }
-declare -A CAPTURE_ID=()
 
 # the instance the goals are judged on: the thread pool if there is one
 one_worker_run tp "$tp_on"
 
 # (4) on it: TTFB of the stored capture's flame graph (or, uncached, of a
 # fresh one) against the CLI's wall time on the same file
-ttfbs=()
 if [ -n "${CAPTURE_ID[tp]}" ]; then
     flame_url="http://127.0.0.1:${PORT[tp]}/debug/pprof/heap?capture=${CAPTURE_ID[tp]}&view=flame"
 else
@@ -505,20 +539,29 @@ else
 fi
 "$summary" --format=flamegraph "$big" > /dev/null ||
     die "$summary --format=flamegraph $big failed"
+ttfbs=()
 clis=()
+flame_ok=1
 for ((i = 0; i < ttfb_runs; i++)); do
     wait_idle tp
-    read -r st ttfb _ < <(fetch "$flame_url" /dev/null "$run/tp/flame.hdr")
-    [ "$st" = 200 ] || die "$flame_url gave $st"
-    ttfbs+=("$ttfb")
+    if [ -n "$flame_ok" ]; then
+        if fetch "$flame_url" /dev/null "$run/tp/flame.hdr"; then
+            ttfbs+=("$TTFB")
+        else
+            unmeasured+=("(4) ${flame_url#*/debug/pprof/}: $WHY")
+            flame_ok=
+        fi
+    fi
     t0=$(date +%s.%N)
     "$summary" --format=flamegraph "$big" > /dev/null
     t1=$(date +%s.%N)
     clis+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')")
 done
-ttfb_s=$(printf '%s\n' "${ttfbs[@]}" | median)
+ttfb_s=
+[ -n "$flame_ok" ] && ttfb_s=$(printf '%s\n' "${ttfbs[@]}" | median)
 cli_s=$(printf '%s\n' "${clis[@]}" | median)
-flame_cache=$(header X-Pprof-Cache "$run/tp/flame.hdr")
+flame_cache=
+[ -n "$ttfb_s" ] && flame_cache=$(header X-Pprof-Cache "$run/tp/flame.hdr")
 
 wait_idle tp
 tp_hwm=$(vmhwm tp)
@@ -539,7 +582,9 @@ load_after=$(cut -d' ' -f1 /proc/loadavg)
 
 mb() { awk -v b="$1" 'BEGIN { printf "%.2f", b / 1048576 }'; }
 kb_mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# num FORMAT VALUE: "—" for a value that could not be measured
+num() { if [ -n "$2" ]; then awk -v v="$2" -v f="$1" 'BEGIN { printf f, v }'; else printf '—'; fi; }
+ratio() { if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else printf '—'; fi; }
 field() { echo "$1" | cut -d' ' -f"$2"; }
 yesno() { [ "$1" = 1 ] && echo "yes" || echo "no (nginx -t: unknown directive)"; }
 
@@ -564,10 +609,11 @@ report() {
     echo "| profile | gateway URL | X-Pprof-Cache | page KB | gateway req/s | static req/s | gateway ÷ static |"
     echo "| --- | --- | --- | ---: | ---: | ---: | ---: |"
     for loc in small medium big; do
-        printf '| %s | `%s` | %s | %.1f | %.1f | %.1f | %s |\n' "$loc" \
+        printf '| %s | `%s` | %s | %s | %s | %s | %s |\n' "$loc" \
             "${VIEWURL[$loc]}" "${CACHEHDR[$loc]}" \
-            "$(awk -v b="${BYTES[$loc]}" 'BEGIN { print b / 1024 }')" \
-            "${RPS[$loc]}" "${SRPS[$loc]}" "$(ratio "${RPS[$loc]}" "${SRPS[$loc]}")"
+            "$( [ -n "${BYTES[$loc]:-}" ] && awk -v b="${BYTES[$loc]}" 'BEGIN { printf "%.1f", b / 1024 }' || printf '—')" \
+            "$(num %.1f "${RPS[$loc]:-}")" "$(num %.1f "${SRPS[$loc]:-}")" \
+            "$(ratio "${RPS[$loc]:-}" "${SRPS[$loc]:-}")"
     done
     echo
     echo "### (2) latency of \`location = /ping\` (one request every ~1 ms) during $renders renders of the big profile in a row, 1 worker"
@@ -578,13 +624,17 @@ report() {
         [ "$name" = notp ] && [ "$have_tp" != 1 ] && continue
         if [ "$name" = tp ]; then label=${tp_on:-n/a (not in this build)}; else label=off; fi
         for kind in capture refresh plain; do
+            [ -n "${TRIED[$name-$kind]:-}" ] || continue
             r=${LAT[$name-$kind]:-}
-            [ -n "$r" ] || continue
             case $kind in
                 capture) k='`?capture=ID&view=flame`' ;;
                 refresh) k='`?view=flame&refresh=1`' ;;
                 plain) k='`?view=flame` (uncached)' ;;
             esac
+            if [ -z "$r" ]; then
+                printf '| %s | %s | failed | — | — | — | — | — |\n' "$label" "$k"
+                continue
+            fi
             printf '| %s | %s | %.3f | %d | %.2f | %.2f | %.1f | %d |\n' "$label" "$k" \
                 "${RENDER_S[$name-$kind]}" "$(field "$r" 1)" "$(field "$r" 2)" \
                 "$(field "$r" 3)" "$(field "$r" 4)" "$(field "$r" 5)"
@@ -607,28 +657,29 @@ report() {
     echo "| what | median s |"
     echo "| --- | ---: |"
     if [ -n "${CAPTURE_ID[tp]}" ]; then
-        printf '| gateway `?capture=ID&view=flame`, TTFB (X-Pprof-Cache: %s) | %.3f |\n' \
-            "${flame_cache:-(none)}" "$ttfb_s"
+        printf '| gateway `?capture=ID&view=flame`, TTFB (X-Pprof-Cache: %s) | %s |\n' \
+            "${flame_cache:-(none)}" "$(num %.3f "$ttfb_s")"
     else
-        printf '| gateway `?view=flame`, uncached (fetch + render), TTFB | %.3f |\n' "$ttfb_s"
+        printf '| gateway `?view=flame`, uncached (fetch + render), TTFB | %s |\n' "$(num %.3f "$ttfb_s")"
     fi
     printf '| `pprof-summary --format=flamegraph`, wall | %.3f |\n' "$cli_s"
     printf '| gateway ÷ CLI | %s |\n' "$(ratio "$ttfb_s" "$cli_s")"
     echo
 }
 
-# maxlat NAME: the largest /ping latency (ms) of the instance's runs
+# maxlat NAME: the largest /ping latency (ms) of the instance's runs;
+# nothing when none was measured
 maxlat() {
-    local k v m=0
+    local k v m=
     for k in capture refresh plain; do
         v=${LAT[$1-$k]:-}
-        [ -n "$v" ] && m=$(awk -v a="$m" -v b="$(field "$v" 4)" 'BEGIN { print (b > a) ? b : a }')
+        [ -n "$v" ] && m=$(awk -v a="${m:-0}" -v b="$(field "$v" 4)" 'BEGIN { print (b > a) ? b : a }')
     done
     echo "$m"
 }
 
 check_lines() {
-    local v lat
+    local lat off
     # verdict OK(1/0/na) LABEL DETAIL
     verdict() {
         case $1 in
@@ -641,26 +692,38 @@ check_lines() {
 
     if [ "${CACHEHDR[small]}" = uncached ]; then
         verdict na "(1) cached HTML view at least 0.9x a static file (small profile)" \
-            "no capture store; uncached $(ratio "${RPS[small]}" "${SRPS[small]}")x"
+            "no capture store; uncached $(ratio "${RPS[small]:-}" "${SRPS[small]:-}")x"
+    elif [ -z "${RPS[small]:-}" ]; then
+        verdict na "(1) cached HTML view at least 0.9x a static file (small profile)" \
+            "could not be measured"
     else
         verdict "$(cmpx "${RPS[small]} >= 0.9 * ${SRPS[small]}")" \
             "(1) cached HTML view at least 0.9x a static file (small profile)" \
-            "$(ratio "${RPS[small]}" "${SRPS[small]}")x; medium $(ratio "${RPS[medium]}" "${SRPS[medium]}")x, big $(ratio "${RPS[big]}" "${SRPS[big]}")x"
+            "$(ratio "${RPS[small]}" "${SRPS[small]}")x; medium $(ratio "${RPS[medium]:-}" "${SRPS[medium]:-}")x, big $(ratio "${RPS[big]:-}" "${SRPS[big]:-}")x"
     fi
     lat=$(maxlat tp)
-    verdict "$(cmpx "$lat < 20")" \
-        "(2) /ping max latency under 20 ms while the big profile renders (1 worker, pprof_thread_pool ${tp_on:-n/a})" \
-        "$(printf '%.1f ms' "$lat")$( [ "$have_tp" = 1 ] && printf '; %.1f ms with off' "$(maxlat notp)" )"
+    off=
+    [ "$have_tp" = 1 ] && off="; $(num %.1f "$(maxlat notp)") ms with off"
+    if [ -n "$lat" ]; then
+        verdict "$(cmpx "$lat < 20")" \
+            "(2) /ping max latency under 20 ms while the big profile renders (1 worker, pprof_thread_pool ${tp_on:-n/a})" \
+            "$(printf '%.1f ms' "$lat")$off"
+    else
+        verdict na "(2) /ping max latency under 20 ms while the big profile renders" \
+            "could not be measured$off"
+    fi
     verdict "$(cmpx "$tp_hwm <= $rss_limit_kb")" \
         "(3) worker peak RSS at most 3x decompressed + 16 MB" \
         "$(kb_mb "$tp_hwm") MB, limit $(kb_mb "$rss_limit_kb") MB"
-    if [ -n "${CAPTURE_ID[tp]}" ]; then
+    if [ -z "${CAPTURE_ID[tp]}" ]; then
+        verdict na "(4) cached flame graph TTFB no slower than the CLI" \
+            "no capture; uncached $(num %.3f "$ttfb_s") s vs $(printf '%.3f' "$cli_s") s"
+    elif [ -z "$ttfb_s" ]; then
+        verdict na "(4) cached flame graph TTFB no slower than the CLI" "could not be measured"
+    else
         verdict "$(cmpx "$ttfb_s <= $cli_s")" \
             "(4) cached flame graph TTFB no slower than the CLI" \
             "$(printf '%.3f s vs %.3f s' "$ttfb_s" "$cli_s"), $(ratio "$ttfb_s" "$cli_s")x"
-    else
-        verdict na "(4) cached flame graph TTFB no slower than the CLI" \
-            "no capture store; uncached $(printf '%.3f s vs %.3f s' "$ttfb_s" "$cli_s")"
     fi
 }
 
@@ -674,5 +737,14 @@ check_lines() {
         echo "NOTE: $n"
     done
     [ "${#notes[@]}" -gt 0 ] && echo
+    for n in "${unmeasured[@]}"; do
+        echo "NOT MEASURED: $n"
+    done
+    [ "${#unmeasured[@]}" -gt 0 ] && echo
     check_lines
 } | tee "$base/results.md"
+
+if [ "${#unmeasured[@]}" -gt 0 ]; then
+    echo "bench-gateway: ${#unmeasured[@]} measurement(s) failed (logs: $run)" >&2
+    exit 1
+fi
