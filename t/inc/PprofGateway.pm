@@ -156,6 +156,231 @@ main::add_response_body_check(sub {
 our @EXPORT = qw(slurp spew http_req nginx_get ctl wait_until
                  error_log_since error_log_size gz $Token %After);
 
+# ---------------------------------------------------------------------
+# Helpers of the capture store suites (t/012-cache.t, t/013-capture-queue.t)
+
+# the value of the first header $name in $head, undef when absent
+sub header_value {
+    my ($head, $name) = @_;
+    return $head =~ /^\Q$name\E:[ \t]*([^\r\n]*?)[ \t]*\r?$/mi ? $1 : undef;
+}
+
+# the href="..." values of an HTML page, entities of & decoded
+sub hrefs {
+    my ($html) = @_;
+    my @h = $html =~ /\bhref="([^"]*)"/g;
+    s/&amp;|&#38;|&#x26;/&/gi for @h;
+    return @h;
+}
+
+# Requests over their own connections, in flight together.  $specs: a
+# list of { req => "GET ... HTTP/1.0\r\n...\r\n\r\n", at => seconds after
+# the start, close_at => seconds after the start (the client goes away
+# then, unanswered or not) }.  Returns, in the same order, hashes of
+# status, head, body, sent, first (first byte), done (all times relative
+# to the start; done undef when the client went away or timed out) and
+# closed (1 when close_at hit first).
+sub http_parallel {
+    my ($port, $specs, $timeout) = @_;
+    $timeout ||= 30;
+    my $t0 = Time::HiRes::time();
+    my @st = map { { spec => $_, state => 'pending', raw => '' } } @$specs;
+    my $sel = IO::Select->new;
+    my %by_fd;
+    while (1) {
+        my $now = Time::HiRes::time() - $t0;
+        my $next = $timeout;
+        for my $s (@st) {
+            if ($s->{state} eq 'pending') {
+                my $at = $s->{spec}{at} || 0;
+                if ($at <= $now) {
+                    my $c = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                                  PeerPort => $port,
+                                                  Proto => 'tcp', Timeout => 5);
+                    if (!$c) {
+                        $s->{state} = 'failed';
+                        $s->{error} = "connect: $!";
+                        next;
+                    }
+                    syswrite $c, $s->{spec}{req};
+                    $s->{sock} = $c;
+                    $s->{sent} = Time::HiRes::time() - $t0;
+                    $s->{state} = 'sent';
+                    $sel->add($c);
+                    $by_fd{fileno $c} = $s;
+                } else {
+                    $next = $at if $at < $next;
+                }
+            }
+            if ($s->{state} eq 'sent' && defined $s->{spec}{close_at}) {
+                if ($s->{spec}{close_at} <= $now) {
+                    $sel->remove($s->{sock});
+                    delete $by_fd{fileno $s->{sock}};
+                    close $s->{sock};
+                    $s->{state} = 'closed';
+                    $s->{closed} = 1;
+                } elsif ($s->{spec}{close_at} < $next) {
+                    $next = $s->{spec}{close_at};
+                }
+            }
+        }
+        last unless grep { $_->{state} eq 'pending' || $_->{state} eq 'sent' } @st;
+        last if $now >= $timeout;
+        my $wait = $next - $now;
+        $wait = $timeout - $now if $timeout - $now < $wait;
+        $wait = 0.01 if $wait < 0.01;
+        $wait = 0.05 if $wait > 0.05 && grep { $_->{state} eq 'pending' } @st;
+        for my $c ($sel->can_read($wait)) {
+            my $s = $by_fd{fileno $c} or next;
+            my $n = sysread $c, my $buf, 65536;
+            my $t = Time::HiRes::time() - $t0;
+            if ($n) {
+                $s->{first} = $t unless defined $s->{first};
+                $s->{raw} .= $buf;
+            } else {
+                $s->{done} = $t;
+                $sel->remove($c);
+                delete $by_fd{fileno $c};
+                close $c;
+                $s->{state} = 'done';
+            }
+        }
+    }
+    my @out;
+    for my $s (@st) {
+        if ($s->{state} eq 'sent') { close $s->{sock}; }
+        my ($head, $body) = split /\r\n\r\n/, $s->{raw}, 2;
+        $head = '' unless defined $head;
+        $body = '' unless defined $body;
+        my ($status) = $head =~ m{\AHTTP/\d\.\d (\d{3})};
+        push @out, { status => $status || 0, head => $head, body => $body,
+                     sent => $s->{sent}, first => $s->{first},
+                     done => $s->{done}, closed => $s->{closed} || 0,
+                     error => $s->{error} };
+    }
+    return @out;
+}
+
+# While $long (a raw request) is in flight, $probe (another) is sent
+# again and again, one at a time, $interval seconds after the previous
+# answer.  Returns ($long_result, [latency of each probe]); a probe in
+# flight when $long ends is waited for and counted.
+sub probe_during {
+    my ($port, $long, $probe, $interval, $timeout) = @_;
+    $timeout ||= 30;
+    my $t0 = Time::HiRes::time();
+    my $deadline = $t0 + $timeout;
+    my $l = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
+                                  Proto => 'tcp', Timeout => 5)
+        or return ({ status => 0, head => '', body => "connect: $!" }, []);
+    syswrite $l, $long;
+    my ($lraw, $ldone, $lfirst) = ('', undef, undef);
+    my ($p, $psent, $praw) = (undef, 0, '');
+    my $pnext = Time::HiRes::time() + $interval;
+    my @lat;
+    while (Time::HiRes::time() < $deadline) {
+        last if defined $ldone && !$p;
+        if (!$p && !defined $ldone && Time::HiRes::time() >= $pnext) {
+            $p = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
+                                       Proto => 'tcp', Timeout => 5);
+            if ($p) {
+                syswrite $p, $probe;
+                $psent = Time::HiRes::time();
+                $praw = '';
+            }
+        }
+        my $sel = IO::Select->new;
+        $sel->add($l) unless defined $ldone;
+        $sel->add($p) if $p;
+        my $wait = $p ? 0.5 : $pnext - Time::HiRes::time();
+        $wait = 0.001 if $wait < 0.001;
+        for my $c ($sel->can_read($wait)) {
+            my $n = sysread $c, my $buf, 65536;
+            my $t = Time::HiRes::time();
+            if ($p && $c == $p) {
+                if ($n) { $praw .= $buf; next }
+                push @lat, $t - $psent;
+                close $p;
+                undef $p;
+                $pnext = $t + $interval;
+            } else {
+                if ($n) { $lfirst = $t - $t0 unless defined $lfirst; $lraw .= $buf; next }
+                $ldone = $t - $t0;
+                close $l;
+            }
+        }
+    }
+    close $l unless defined $ldone;
+    my ($head, $body) = split /\r\n\r\n/, $lraw, 2;
+    $head = '' unless defined $head;
+    $body = '' unless defined $body;
+    my ($status) = $head =~ m{\AHTTP/\d\.\d (\d{3})};
+    return ({ status => $status || 0, head => $head, body => $body,
+              first => $lfirst, done => $ldone }, \@lat);
+}
+
+# the nginx master's pid (servroot/logs/nginx.pid) and its workers' pids
+sub master_pid {
+    my $f = main::server_root() . '/logs/nginx.pid';
+    return undef unless -s $f;
+    my $pid = slurp($f);
+    $pid =~ s/\s+//g;
+    return $pid;
+}
+
+sub worker_pids {
+    my $master = master_pid() or return ();
+    my @w;
+    for my $stat (glob '/proc/[0-9]*/stat') {
+        open my $in, '<', $stat or next;
+        my $line = <$in>;
+        close $in;
+        next unless defined $line && $line =~ /^(\d+) \((.*)\) \S+ (\d+)/s;
+        my ($pid, $ppid) = ($1, $3);
+        next unless $ppid == $master;
+        my $cmd = '';
+        if (open my $c, '<', "/proc/$pid/cmdline") { local $/; $cmd = <$c> // ''; close $c }
+        push @w, $pid if $cmd =~ /worker process/;
+    }
+    return sort { $a <=> $b } @w;
+}
+
+# nginx -s reload: HUP to the master, then waits until every worker is a
+# new one and /live/cmdline answers.  1 on success.
+sub nginx_reload {
+    my ($timeout) = @_;
+    $timeout ||= 10;
+    my $master = master_pid() or return 0;
+    my %old = map { $_ => 1 } worker_pids();
+    kill 'HUP', $master or return 0;
+    wait_until($timeout, sub {
+        my @w = worker_pids();
+        @w && !grep { $old{$_} } @w;
+    }) or return 0;
+    return wait_until($timeout, sub { (nginx_get('/live/cmdline'))[0] == 200 });
+}
+
+# the capture files of a cache directory (16 lowercase hex digits), sorted;
+# cache_tmp_files: the temporary ones (*.tmp)
+sub cache_files {
+    my ($dir) = @_;
+    opendir my $d, $dir or return ();
+    my @f = sort grep { /\A[0-9a-f]{16}\z/ && -f "$dir/$_" } readdir $d;
+    closedir $d;
+    return @f;
+}
+
+sub cache_tmp_files {
+    my ($dir) = @_;
+    opendir my $d, $dir or return ();
+    my @f = sort grep { /\.tmp\z/ } readdir $d;
+    closedir $d;
+    return @f;
+}
+
+push @EXPORT, qw(header_value hrefs http_parallel probe_during master_pid
+                 worker_pids nginx_reload cache_files cache_tmp_files);
+
 sub import {
     my $pkg = caller;
     no strict 'refs';
