@@ -265,7 +265,8 @@ typedef struct {
     unsigned                   history:1;     /* the stored captures */
     unsigned                   store:1;       /* a name that is stored */
     unsigned                   serial:1;      /* one at a time a target */
-    uint64_t                   capture;       /* capture=ID; 0: none */
+    unsigned                   stored:1;      /* capture=ID was given */
+    uint64_t                   capture;       /* its ID */
     time_t                     seconds;       /* a capture's, rounded up */
 } ngx_http_pprof_query_t;
 

@@ -363,7 +363,8 @@ ngx_http_pprof_cache_load_file(ngx_http_pprof_cache_t *cache,
     }
 
     if (ngx_http_pprof_capture_id_parse(name->data, name->len, &id)
-        != NGX_OK)
+        != NGX_OK
+        || id == 0)
     {
         ngx_log_error(NGX_LOG_WARN, log, 0,
                       "pprof: cache \"%V\": \"%V\" is not a capture (the "
@@ -1063,10 +1064,6 @@ ngx_http_pprof_capture_id_parse(u_char *p, size_t len, uint64_t *id)
         } else {
             return NGX_ERROR;
         }
-    }
-
-    if (v == 0) {
-        return NGX_ERROR;
     }
 
     *id = v;

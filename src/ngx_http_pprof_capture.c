@@ -130,7 +130,7 @@ ngx_http_pprof_capture_lookup(ngx_http_request_t *r,
 
     q = &ctx->query;
 
-    if (q->capture) {
+    if (q->stored) {
         if (ngx_http_pprof_cache_get(ctx->cache, q->capture, &ctx->capture)
             != NGX_OK)
         {
@@ -622,8 +622,8 @@ ngx_http_pprof_capture_gone(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     (void) ngx_http_pprof_reason(r, "capture %016xL of %V is not in the "
                                  "store: %s; capture anew with "
                                  "%V?refresh=1",
-                                 ctx->query.capture ? ctx->query.capture
-                                                    : ctx->capture.node.key,
+                                 ctx->query.stored ? ctx->query.capture
+                                                   : ctx->capture.node.key,
                                  &ctx->query.name, why, &ctx->query.name);
 
     return ngx_http_pprof_refuse(r, status);

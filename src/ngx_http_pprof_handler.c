@@ -173,7 +173,7 @@ ngx_http_pprof_handler(ngx_http_request_t *r)
         return ngx_http_pprof_capture_handler(r, ctx);
     }
 
-    if (ctx->query.capture) {
+    if (ctx->query.stored) {
         (void) ngx_http_pprof_reason(r, "no stored captures here: "
                                      "pprof_cache is off");
         return ngx_http_pprof_refuse(r, NGX_HTTP_NOT_FOUND);
@@ -310,7 +310,11 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     q->store = (profile->flags & NGX_HTTP_PPROF_STORE) ? 1 : 0;
     q->serial = (profile->flags & NGX_HTTP_PPROF_CAPTURE) ? 1 : 0;
 
-    if (ngx_http_pprof_arg(r, "capture", &value) == NGX_OK) {
+    /* present, even empty: an ID (0 is well formed, and never made) */
+
+    if (ngx_http_arg(r, (u_char *) "capture", sizeof("capture") - 1, &value)
+        == NGX_OK)
+    {
         if (!q->store
             || ngx_http_pprof_capture_id_parse(value.data, value.len,
                                                &q->capture)
@@ -321,6 +325,8 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
                        "a profile: %d lowercase hex digits",
                        NGX_HTTP_PPROF_CAPTURE_ID_LEN);
         }
+
+        q->stored = 1;
     }
 
     if (ngx_http_pprof_arg(r, "refresh", &value) == NGX_OK) {
