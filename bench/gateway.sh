@@ -14,7 +14,8 @@
 # touch them) and measure:
 #
 #   (1) req/s of a cached HTML view (?capture=ID&view=top) against nginx
-#       serving the same bytes as a static file, wrk -t2 -c64, 2 workers;
+#       serving the same bytes as a static file, wrk -t2 -c64, 2 workers
+#       (answers: the responses wrk got in DURATION);
 #       goal >= 0.9x, judged on the small real profile (the big one is
 #       bound by rendering: every view renders from the stored capture)
 #   (2) with one worker, the largest latency of `location = /ping` (a Perl
@@ -388,7 +389,7 @@ wrk_rps() {
 
 new_gateway multi "$(nproc)" "$tp_on"
 mkdir -p "$run/static"
-declare -A RPS=() SRPS=() BYTES=() VIEWURL=() CACHEHDR=()
+declare -A RPS=() SRPS=() NREQ=() BYTES=() VIEWURL=() CACHEHDR=()
 for loc in small medium big; do
     l=/$loc
     [ "$loc" = big ] && l=
@@ -423,6 +424,7 @@ for loc in small medium big; do
     wait_idle multi
     if wrk_rps "$url" "$run/multi/wrk-$loc.log"; then
         RPS[$loc]=$RATE
+        NREQ[$loc]=$(awk '/ requests in / { print $1 }' "$run/multi/wrk-$loc.log")
     else
         unmeasured+=("(1) $loc: ${VIEWURL[$loc]}: $WHY")
     fi
@@ -606,13 +608,13 @@ report() {
     echo
     echo "### (1) HTML top view vs the same bytes as a static file: wrk -t2 -c$connections -d${duration}s, $(nproc) workers"
     echo
-    echo "| profile | gateway URL | X-Pprof-Cache | page KB | gateway req/s | static req/s | gateway ÷ static |"
-    echo "| --- | --- | --- | ---: | ---: | ---: | ---: |"
+    echo "| profile | gateway URL | X-Pprof-Cache | page KB | gateway answers | gateway req/s | static req/s | gateway ÷ static |"
+    echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"
     for loc in small medium big; do
-        printf '| %s | `%s` | %s | %s | %s | %s | %s |\n' "$loc" \
+        printf '| %s | `%s` | %s | %s | %s | %s | %s | %s |\n' "$loc" \
             "${VIEWURL[$loc]}" "${CACHEHDR[$loc]}" \
             "$( [ -n "${BYTES[$loc]:-}" ] && awk -v b="${BYTES[$loc]}" 'BEGIN { printf "%.1f", b / 1024 }' || printf '—')" \
-            "$(num %.1f "${RPS[$loc]:-}")" "$(num %.1f "${SRPS[$loc]:-}")" \
+            "${NREQ[$loc]:-—}" "$(num %.1f "${RPS[$loc]:-}")" "$(num %.1f "${SRPS[$loc]:-}")" \
             "$(ratio "${RPS[$loc]:-}" "${SRPS[$loc]:-}")"
     done
     echo
