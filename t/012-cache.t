@@ -22,6 +22,7 @@ use Time::HiRes ();
 # a master process: the cache manager needs it, a worker that dies is
 # logged ("exited on signal") and replaced, and reloads can be tested
 master_on();
+keep_error_logs();
 
 our $IdRe = qr/\A[0-9a-f]{16}\z/;
 

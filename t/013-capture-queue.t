@@ -17,6 +17,7 @@ use Digest::MD5 qw(md5_hex);
 use Time::HiRes ();
 
 master_on();
+keep_error_logs();
 
 our $IdRe = qr/\A[0-9a-f]{16}\z/;
 

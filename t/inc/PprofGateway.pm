@@ -381,6 +381,33 @@ sub cache_tmp_files {
 push @EXPORT, qw(header_value hrefs http_parallel probe_during master_pid
                  worker_pids nginx_reload cache_files cache_tmp_files);
 
+# keep_error_logs(): each block's error.log is copied, before the next
+# block starts (and at the end), to $TEST_NGINX_RUN_DIR/error-logs/
+# <suite>-<block number>.log, where t/run.sh keeps it after a failing run
+our $KeptLogBlock;
+sub keep_error_logs {
+    my $save = sub {
+        return unless defined $KeptLogBlock && $ENV{TEST_NGINX_RUN_DIR};
+        my $log = main::server_root() . '/logs/error.log';
+        return unless -f $log;
+        my $dir = "$ENV{TEST_NGINX_RUN_DIR}/error-logs";
+        mkdir $dir unless -d $dir;
+        (my $suite = $0) =~ s{.*/|\.t\z}{}g;
+        my ($n) = $KeptLogBlock =~ /TEST (\d+)/;
+        $n = 'x' unless defined $n;
+        open my $out, '>', "$dir/$suite-$n.log" or return;
+        print $out slurp($log);
+        close $out;
+    };
+    main::add_block_preprocessor(sub {
+        $save->();
+        $KeptLogBlock = $_[0]->name;
+    });
+    main::add_cleanup_handler($save) if defined &main::add_cleanup_handler;
+}
+
+push @EXPORT, qw(keep_error_logs);
+
 sub import {
     my $pkg = caller;
     no strict 'refs';
