@@ -168,7 +168,7 @@ sub log_lines {
 # the error log lines (from byte 0 of this block's log) matching $re
 sub error_lines {
     my ($re) = @_;
-    return grep { $_ =~ $re } split /\n/, error_log_since(0);
+    return grep { $_ =~ $re && !/\[debug\]/ } split /\n/, error_log_since(0);
 }
 
 
@@ -232,6 +232,14 @@ sub t_miss_hit {
     Test::More::is($dbg->{cache}, 'HIT', "$t: heap?debug=1 as a page - HIT");
     Test::More::is(count('path=/debug/pprof/heap'), 4, "$t: four heap keys, four upstream requests");
 
+    # debug=2 of goroutine: text, cached, its own key
+    my $g2 = get('/debug/pprof/goroutine?debug=2');
+    is_capture($g2, 200, 'MISS', "$t: goroutine?debug=2");
+    Test::More::like($g2->{body}, qr/\Agoroutine \d+ \[/, "$t: goroutine?debug=2 - the text dump");
+    my $g2h = get('/debug/pprof/goroutine?debug=2');
+    is_capture($g2h, 200, 'HIT', "$t: goroutine?debug=2 again");
+    Test::More::is($g2h->{body}, $g2->{body}, "$t: goroutine?debug=2 again - the same text");
+
     # every cached name
     for my $name (qw(goroutine allocs block mutex threadcreate)) {
         my $r = get("/debug/pprof/$name");
@@ -239,7 +247,8 @@ sub t_miss_hit {
         my $again = get("/debug/pprof/$name?format=top");
         is_capture($again, 200, 'HIT', "$t: $name?format=top");
         Test::More::is($again->{id}, $r->{id}, "$t: $name - the same capture");
-        Test::More::is(count("path=/debug/pprof/$name"), 1, "$t: $name - one upstream request");
+        Test::More::is(count("path=/debug/pprof/$name"), $name eq 'goroutine' ? 2 : 1,
+                       "$t: $name - one upstream request (goroutine: and debug=2's)");
     }
 
     # the variables in log_format: one line per request above
@@ -379,7 +388,7 @@ sub t_valid {
     is_capture($h, 200, 'HIT', "$t: heap within pprof_cache_valid");
     Test::More::is($h->{id}, $id1, "$t: within pprof_cache_valid - the same capture");
 
-    Time::HiRes::sleep(1.3);    # pprof_cache_valid 1s
+    Time::HiRes::sleep(2.1);    # pprof_cache_valid 1s, whole seconds or not
     my $e = get('/debug/pprof/heap');
     is_capture($e, 200, 'EXPIRED', "$t: heap after pprof_cache_valid");
     my $id2 = $e->{id} // '';
@@ -682,7 +691,8 @@ sub t_inactive {
     });
     my $after = Time::HiRes::time() - $t0;
     Test::More::ok($gone, sprintf("%s: the unused capture's file is removed (after %.1fs)", $t, $after));
-    Test::More::ok($after >= 1.5, sprintf("%s: ... not before inactive=2s (%.1fs)", $t, $after));
+    # (in whole seconds, 2s may be 1.1s of real time)
+    Test::More::ok($after >= 1.0, sprintf("%s: ... not long before inactive=2s (%.1fs)", $t, $after));
     my $r = get("/debug/pprof/heap?capture=$ida");
     Test::More::is($r->{status}, 404, "$t: the removed capture - 404");
     Test::More::ok((grep { $_ eq $idb } cache_files($dir)), "$t: the used capture's file stays");
@@ -712,7 +722,7 @@ sub t_unwritable {
         my $by = get("/debug/pprof/heap?capture=$r->{id}");
         Test::More::is($by->{status}, 404, "$t: its ID - 404");
     }
-    my @why = error_lines(qr/Not a directory/);
+    my @why = error_lines(qr/pprof:.*Not a directory/);
     Test::More::ok(@why >= 1, "$t: the error log says why it was not stored")
         or Test::More::diag(error_log_since(0));
     Test::More::ok(-f $dir, "$t: (the file is still a file)");
