@@ -332,6 +332,8 @@ typedef struct {
     size_t                     len;
     ngx_http_pprof_query_t    *query;
     ngx_str_t                  links;         /* kept in every link */
+    char                      *capture;       /* its ID: a stored one */
+    char                      *again;         /* "capture again" query */
     ngx_pool_t                *pool;
     unsigned                   text:1;        /* debug=N text: a page */
     unsigned                   release:1;     /* data: freed once parsed */
@@ -425,6 +427,8 @@ ngx_int_t ngx_http_pprof_capture_headers(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
 ngx_int_t ngx_http_pprof_capture_add_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_pprof_capture_new_id(uint64_t *id);
+ngx_int_t ngx_http_pprof_capture_links(ngx_http_request_t *r,
+    ngx_http_pprof_render_t *rd, uint64_t id);
 
 /* cache.c: the store */
 char *ngx_http_pprof_cache_path(ngx_conf_t *cf, ngx_command_t *cmd,

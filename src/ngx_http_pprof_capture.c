@@ -387,7 +387,6 @@ static ngx_int_t
 ngx_http_pprof_capture_serve(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx)
 {
-    u_char                *p;
     ngx_int_t              rc;
     ngx_http_pprof_job_t  *job;
 
@@ -414,17 +413,11 @@ ngx_http_pprof_capture_serve(ngx_http_request_t *r,
     job->rd.text = ctx->capture.text;
     job->rd.release = 1;
 
-    /* every link of the page leads to this capture */
-
-    p = ngx_pnalloc(r->pool, sizeof("capture=") - 1
-                             + NGX_HTTP_PPROF_CAPTURE_ID_LEN);
-    if (p == NULL) {
+    if (ngx_http_pprof_capture_links(r, &job->rd, ctx->capture.node.key)
+        != NGX_OK)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-
-    job->rd.links.data = p;
-    job->rd.links.len = ngx_sprintf(p, "capture=%016xL", ctx->capture.node.key)
-                        - p;
 
     r->write_event_handler = ngx_http_pprof_capture_resume;
 
@@ -540,6 +533,50 @@ ngx_http_pprof_capture_send_file(ngx_http_request_t *r,
     }
 
     return ngx_http_output_filter(r, &out);
+}
+
+
+/*
+ * The page of a stored capture: every link leads to it (capture=ID), and
+ * "capture again" to a new one with the same arguments.
+ */
+
+ngx_int_t
+ngx_http_pprof_capture_links(ngx_http_request_t *r,
+    ngx_http_pprof_render_t *rd, uint64_t id)
+{
+    u_char                  *p;
+    ngx_http_pprof_query_t  *q;
+
+    q = rd->query;
+
+    p = ngx_pnalloc(r->pool, sizeof("capture=") - 1
+                             + NGX_HTTP_PPROF_CAPTURE_ID_LEN);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    rd->links.data = p;
+    rd->links.len = ngx_sprintf(p, "capture=%016xL", id) - p;
+
+    p = ngx_pnalloc(r->pool, NGX_HTTP_PPROF_CAPTURE_ID_LEN + 1
+                             + q->args.len + sizeof("&refresh=1"));
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    rd->capture = (char *) p;
+    p = ngx_sprintf(p, "%016xL%Z", id);
+
+    rd->again = (char *) p;
+
+    if (q->args.len) {
+        p = ngx_sprintf(p, "%V&", &q->args);
+    }
+
+    (void) ngx_sprintf(p, "refresh=1%Z");
+
+    return NGX_OK;
 }
 
 

@@ -382,6 +382,14 @@ ngx_http_pprof_finish(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
         job->capture.duration = ngx_current_msec - ctx->started;
         job->capture.size = rd->len;
         job->capture.text = ctx->text;
+
+        /* its page leads to it, not to another capture */
+
+        if (ngx_http_pprof_capture_links(r, rd, job->capture.node.key)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
     }
 
     job->done = ngx_http_pprof_rendered;
