@@ -388,7 +388,10 @@ sub t_valid {
     is_capture($h, 200, 'HIT', "$t: heap within pprof_cache_valid");
     Test::More::is($h->{id}, $id1, "$t: within pprof_cache_valid - the same capture");
 
-    Time::HiRes::sleep(2.1);    # pprof_cache_valid 1s, whole seconds or not
+    # pprof_cache_valid 2s: ages may be whole seconds (a capture made at
+    # x.99 is 1 s old 10 ms later), so neither 1 s nor an age of 2 s is
+    # used: right after a capture it is 0 or 1 s old, 3.1 s later 3 or 4
+    Time::HiRes::sleep(3.1);
     my $e = get('/debug/pprof/heap');
     is_capture($e, 200, 'EXPIRED', "$t: heap after pprof_cache_valid");
     my $id2 = $e->{id} // '';
@@ -882,7 +885,6 @@ exited on signal
         pprof_trusted_certificate $TEST_NGINX_CERTS_DIR/ca.crt;
         pprof_token_file $TEST_NGINX_TOKEN_FILE;
         pprof_cache pprof;
-        pprof_cache_valid 1s;
     }
 --- init
 ::t_capture_id()
@@ -907,14 +909,14 @@ GET /debug/pprof/heap?capture=0123456789abcdef
 
 
 
-=== TEST 6: pprof_cache_valid 1s: EXPIRED after it, then HIT; the old capture still served by ID
+=== TEST 6: pprof_cache_valid 2s: EXPIRED after it, then HIT; the old capture still served by ID
 --- config
     location /debug/pprof/ {
         pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT;
         pprof_trusted_certificate $TEST_NGINX_CERTS_DIR/ca.crt;
         pprof_token_file $TEST_NGINX_TOKEN_FILE;
         pprof_cache pprof;
-        pprof_cache_valid 1s;
+        pprof_cache_valid 2s;
     }
 --- init
 ::t_valid()
