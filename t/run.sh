@@ -24,6 +24,7 @@
 #   TEST_NGINX_APISERVER_TOKEN_FILE       the token file the apiserver checks
 #                                         (same token; rewrite both to rotate)
 #   TEST_NGINX_RUN_DIR                    the per-run directory
+#   TEST_NGINX_SERVROOT                   default $RUN_DIR/servroot
 #   TEST_NGINX_BINARY                     default /usr/sbin/nginx
 #   TEST_NGINX_LOAD_MODULES               default $PWD/build/ngx_http_pprof_module.so
 #                                         (set it empty to load none)
@@ -79,6 +80,8 @@ trap 'STATUS=143; exit' TERM HUP
 . "$ROOT/t/apiserver/start.sh"
 fake_apiserver_start "$RUN_DIR" || die "cannot start fake-apiserver"
 
+# each run its own servroot: two runs at once must not stop each other's nginx
+export TEST_NGINX_SERVROOT=${TEST_NGINX_SERVROOT:-$RUN_DIR/servroot}
 export TEST_NGINX_BINARY=${TEST_NGINX_BINARY:-/usr/sbin/nginx}
 # set but empty: load no module (e.g. the runner's own self-tests)
 export TEST_NGINX_LOAD_MODULES=${TEST_NGINX_LOAD_MODULES-$ROOT/$BUILD/ngx_http_pprof_module.so}
