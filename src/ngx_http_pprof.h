@@ -135,18 +135,6 @@ typedef struct {
 } ngx_http_pprof_file_header_t;
 
 
-/* a row of the history page */
-typedef struct {
-    char                      *id;
-    char                      *name;
-    char                      *args;
-    time_t                     time;
-    ngx_msec_t                 duration_ms;
-    off_t                      size;
-    unsigned                   text:1;
-} ngx_http_pprof_history_t;
-
-
 /* X-Pprof-Cache and $pprof_cache_status */
 typedef enum {
     NGX_HTTP_PPROF_CACHE_NONE = 0,
@@ -313,6 +301,7 @@ typedef struct {
     ngx_event_free_peer_pt     peer_free;
 
     unsigned                   text:1;        /* upstream body is text */
+    char                      *again;         /* the error page offers */
     unsigned                   logged:1;      /* the reason is in the log */
     unsigned                   locked:1;      /* holds its key's lock */
     unsigned                   running:1;     /* holds its target's */
@@ -393,9 +382,9 @@ ngx_int_t ngx_http_pprof_job_run(ngx_http_request_t *r,
 /* render.c: a profile in memory into a view */
 ngx_int_t ngx_http_pprof_render(ngx_http_pprof_render_t *rd);
 ngx_int_t ngx_http_pprof_render_page(ngx_pool_t *pool, char *title,
-    ngx_str_t *text, ngx_chain_t **out, size_t *size);
+    ngx_str_t *text, char *again, ngx_chain_t **out, size_t *size);
 ngx_int_t ngx_http_pprof_render_history(ngx_pool_t *pool,
-    ngx_http_pprof_history_t *h, ngx_uint_t n, ngx_chain_t **out,
+    pprof_capture_entry_t *h, ngx_uint_t n, ngx_chain_t **out,
     size_t *size);
 
 /* error.c: a reason into a status, a page or a line, and a log line */

@@ -656,6 +656,23 @@ static ngx_int_t
 ngx_http_pprof_capture_gone(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     ngx_uint_t status, const char *why)
 {
+    u_char  *p;
+
+    /* the page offers a new capture with the same arguments */
+
+    p = ngx_pnalloc(r->pool, ctx->query.args.len + sizeof("&refresh=1"));
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->again = (char *) p;
+
+    if (ctx->query.args.len) {
+        p = ngx_sprintf(p, "%V&", &ctx->query.args);
+    }
+
+    (void) ngx_sprintf(p, "refresh=1%Z");
+
     (void) ngx_http_pprof_reason(r, "capture %016xL of %V is not in the "
                                  "store: %s; capture anew with "
                                  "%V?refresh=1",
@@ -862,7 +879,7 @@ ngx_http_pprof_capture_history(ngx_http_request_t *r,
     ngx_int_t                   rc;
     ngx_uint_t                  i, n;
     ngx_chain_t                *out;
-    ngx_http_pprof_history_t   *entries;
+    pprof_capture_entry_t      *entries;
     ngx_http_pprof_capture_t   *list;
     ngx_http_pprof_loc_conf_t  *plcf;
     u_char                      ids[NGX_HTTP_PPROF_HISTORY_MAX]
@@ -883,7 +900,7 @@ ngx_http_pprof_capture_history(ngx_http_request_t *r,
     list = ngx_palloc(r->pool, NGX_HTTP_PPROF_HISTORY_MAX
                                * sizeof(ngx_http_pprof_capture_t));
     entries = ngx_palloc(r->pool, NGX_HTTP_PPROF_HISTORY_MAX
-                                  * sizeof(ngx_http_pprof_history_t));
+                                  * sizeof(pprof_capture_entry_t));
     if (list == NULL || entries == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }

@@ -214,7 +214,7 @@ ngx_http_pprof_error(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
                             ngx_http_pprof_status_text(status));
 
         if (ngx_http_pprof_render_page(r->pool, (char *) title,
-                                       &ctx->reason, out, &size)
+                                       &ctx->reason, ctx->again, out, &size)
             != NGX_OK)
         {
             return NGX_ERROR;

@@ -66,6 +66,9 @@ ngx_http_pprof_render(ngx_http_pprof_render_t *rd)
 
     opts.format = q->format;
     opts.view = q->view;
+    opts.capture = rd->capture;
+    opts.again = rd->again;
+    opts.history = rd->capture ? "./?view=history" : NULL;
     opts.nodecount = q->nodecount;
     opts.title = (char *) title;
     opts.search = q->search;
@@ -150,7 +153,7 @@ done:
 
 ngx_int_t
 ngx_http_pprof_render_page(ngx_pool_t *pool, char *title, ngx_str_t *text,
-    ngx_chain_t **out, size_t *size)
+    char *again, ngx_chain_t **out, size_t *size)
 {
     pprof_allocator_t         allocator;
     pprof_render_options_t    opts;
@@ -161,6 +164,7 @@ ngx_http_pprof_render_page(ngx_pool_t *pool, char *title, ngx_str_t *text,
     opts.format = PPROF_FORMAT_HTML;
     opts.title = title;
     opts.query = "";
+    opts.again = again;
 
     if (pprof_render_text_page(title, (char *) text->data, text->len, &opts)
         != PPROF_OK)
@@ -271,36 +275,25 @@ ngx_http_pprof_free(void *data, void *p)
 /* the history page: the stored captures of a location, newest first */
 
 ngx_int_t
-ngx_http_pprof_render_history(ngx_pool_t *pool, ngx_http_pprof_history_t *h,
+ngx_http_pprof_render_history(ngx_pool_t *pool, pprof_capture_entry_t *h,
     ngx_uint_t n, ngx_chain_t **out, size_t *size)
 {
-    u_char      *p;
-    ngx_str_t    text;
-    ngx_uint_t   i;
-    ngx_tm_t     tm;
+    pprof_allocator_t         allocator;
+    pprof_render_options_t    opts;
+    ngx_http_pprof_writer_t   writer;
 
-    p = ngx_pnalloc(pool, n * 256 + 64);
-    if (p == NULL) {
+    ngx_http_pprof_render_init(&writer, &allocator, &opts, pool);
+
+    opts.format = PPROF_FORMAT_HTML;
+    opts.title = "captures";
+    opts.query = "";
+
+    if (pprof_render_captures("captures", h, n, &opts) != PPROF_OK) {
         return NGX_ERROR;
     }
 
-    text.data = p;
+    *out = writer.out;
+    *size = writer.size;
 
-    if (n == 0) {
-        p = ngx_sprintf(p, "no stored captures yet\n");
-    }
-
-    for (i = 0; i < n; i++) {
-        ngx_gmtime(h[i].time, &tm);
-
-        p = ngx_sprintf(p, "%s %s?%s %4d-%02d-%02d %02d:%02d:%02d UTC "
-                        "%Mms %O bytes\n", h[i].id, h[i].name, h[i].args,
-                        tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                        tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec,
-                        h[i].duration_ms, h[i].size);
-    }
-
-    text.len = p - text.data;
-
-    return ngx_http_pprof_render_page(pool, "captures", &text, out, size);
+    return NGX_OK;
 }

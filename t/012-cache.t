@@ -502,7 +502,10 @@ sub t_history {
     Test::More::like(header_value($h->{head}, 'Content-Type') // '', qr{^text/html},
                      "$t: a page");
     my $body = $h->{body};
-    my @pos = map { index($body, $_) } $idc, $idb, $ida;
+    # the rows, by where each ID is shown as a capture (<code>ID</code>), not
+    # where a link to it (a diff's base) first names it
+    my @pos = map { my $i = index($body, "<code>$_</code>");
+                    $i >= 0 ? $i : index($body, $_) } $idc, $idb, $ida;
     Test::More::ok($pos[0] >= 0 && $pos[1] >= 0 && $pos[2] >= 0,
                    "$t: lists the three captures") or Test::More::diag(substr($body, 0, 3000));
     Test::More::ok($pos[0] < $pos[1] && $pos[1] < $pos[2], "$t: newest first")

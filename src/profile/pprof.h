@@ -203,6 +203,9 @@ size_t pprof_keyword_list(const pprof_keyword_t *table, char *buf, size_t size);
 #define PPROF_ARG_IGNORE     "ignore"
 #define PPROF_ARG_ZOOM       "zoom"
 #define PPROF_ARG_SEARCH     "search"
+#define PPROF_ARG_CAPTURE    "capture"
+#define PPROF_ARG_BASE       "base"
+#define PPROF_ARG_REFRESH    "refresh"
 
 
 typedef struct {
@@ -215,6 +218,14 @@ typedef struct {
      * pages work under any location prefix. */
     const char              *query;
     const char              *search;      /* flame graph: regex to highlight */
+    /* a stored capture's ID (16 hex digits), shown in the header; its
+     * links carry it through query.  NULL: not a stored capture */
+    const char              *capture;
+    /* the query of a "capture again" link ("refresh=1"); on a text page
+     * (a capture gone) "capture anew".  NULL: no link */
+    const char              *again;
+    /* the history page, a relative href ("./?view=history"); NULL: none */
+    const char              *history;
     pprof_write_pt           write;
     void                    *data;
     const pprof_allocator_t *allocator;   /* scratch memory */
@@ -230,6 +241,26 @@ int pprof_render(pprof_report_t *report,
  * debug=1/2 profiles, and error messages when title says so.
  */
 int pprof_render_text_page(const char *title, const char *text, size_t len,
+    const pprof_render_options_t *options);
+
+
+/* a stored capture, as the history page lists it */
+typedef struct {
+    const char              *id;           /* 16 lowercase hex digits */
+    const char              *name;         /* profile name, "heap" */
+    const char              *args;         /* "seconds=30" or "" */
+    int64_t                  time;         /* when captured, Unix seconds */
+    int64_t                  duration_ms;  /* how long capturing took */
+    int64_t                  size;         /* bytes of the profile */
+    int                      text;         /* debug=N text, not a profile */
+} pprof_capture_entry_t;
+
+/*
+ * The stored captures of a location, in the order given (newest first);
+ * links are relative to the location's index ("heap?capture=ID").
+ */
+int pprof_render_captures(const char *title,
+    const pprof_capture_entry_t *entries, size_t n,
     const pprof_render_options_t *options);
 
 

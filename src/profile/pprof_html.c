@@ -26,7 +26,9 @@
 
 #include <regex.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "pprof_util.h"
 #include "pprof_out.h"
@@ -142,6 +144,10 @@ static void pprof_html_nav(pprof_html_ctx_t *ctx, int current);
 static void pprof_html_meta(pprof_html_ctx_t *ctx);
 static void pprof_html_samples(pprof_html_ctx_t *ctx);
 static void pprof_html_foot(pprof_html_ctx_t *ctx, int script);
+static void pprof_html_store(pprof_html_ctx_t *ctx);
+static void pprof_html_capture_link(pprof_out_t *o,
+    const pprof_capture_entry_t *e, const char *arg, const char *value,
+    const char *label);
 static int pprof_html_top(pprof_html_ctx_t *ctx);
 static int pprof_html_flame(pprof_html_ctx_t *ctx);
 static int pprof_html_goroutines(pprof_html_ctx_t *ctx);
@@ -1054,6 +1060,7 @@ pprof_html_header(pprof_html_ctx_t *ctx, const char *title,
     pprof_out_lit(o, "</h1>\n");
 
     pprof_html_nav(ctx, current);
+    pprof_html_store(ctx);
 
     if (ctx->rinfo == NULL) {
         pprof_out_lit(o, "</header>\n");
@@ -2145,3 +2152,190 @@ pprof_html_hash(const char *p, size_t len)
     return h;
 }
 
+
+
+/*
+ * The capture store's line of a page: the stored capture's ID, "capture
+ * again" (on a text page, which says a capture is gone: "capture anew")
+ * and the history.  Nothing when the page is not the store's.
+ */
+
+static void
+pprof_html_store(pprof_html_ctx_t *ctx)
+{
+    pprof_out_t                   *o;
+    const pprof_render_options_t  *opts;
+
+    o = ctx->out;
+    opts = ctx->options;
+
+    if (opts->capture == NULL && opts->again == NULL
+        && opts->history == NULL)
+    {
+        return;
+    }
+
+    pprof_out_lit(o, "<p class=\"meta store\">");
+
+    if (opts->capture) {
+        pprof_out_lit(o, "<span><b>Capture:</b> <code>");
+        pprof_html_esc(o, opts->capture, strlen(opts->capture));
+        pprof_out_lit(o, "</code></span>");
+    }
+
+    if (opts->again) {
+        pprof_out_lit(o, "<a href=\"?");
+        pprof_html_esc(o, opts->again, strlen(opts->again));
+        pprof_out_str(o, ctx->rinfo ? "\">capture again</a>"
+                                    : "\">capture anew</a>");
+    }
+
+    if (opts->history) {
+        pprof_out_lit(o, "<a href=\"");
+        pprof_html_esc(o, opts->history, strlen(opts->history));
+        pprof_out_lit(o, "\">history</a>");
+    }
+
+    pprof_out_lit(o, "</p>\n");
+}
+
+
+int
+pprof_render_captures(const char *title, const pprof_capture_entry_t *entries,
+    size_t n, const pprof_render_options_t *options)
+{
+    char                          buf[PPROF_OUT_SIZE];
+    char                          num[64];
+    size_t                        i, j, len;
+    time_t                        t;
+    struct tm                     tm;
+    pprof_out_t                   out;
+    pprof_html_ctx_t              ctx;
+    const pprof_capture_entry_t  *e;
+
+    pprof_out_init(&out, options->write, options->data, buf, sizeof(buf));
+    pprof_html_init(&ctx, NULL, options, &out, NULL);
+
+    if (title == NULL || title[0] == '\0') {
+        title = "captures";
+    }
+
+    pprof_html_head(&ctx, title, strlen(title), NULL);
+    pprof_html_header(&ctx, title, strlen(title), -1);
+
+    pprof_out_lit(ctx.out, "<main>\n");
+
+    if (n == 0) {
+        pprof_out_lit(ctx.out, "<p class=\"note\">no stored captures "
+                      "yet</p>\n</main>\n");
+        pprof_html_foot(&ctx, 0);
+        return pprof_out_finish(&out, PPROF_OK, NULL);
+    }
+
+    pprof_out_lit(ctx.out, "<table class=\"top captures\">\n<thead><tr>"
+                  "<th>profile</th><th>arguments</th><th>captured</th>"
+                  "<th>took</th><th>size</th><th>capture</th>"
+                  "<th>views</th></tr></thead>\n<tbody>\n");
+
+    for (i = 0; i < n; i++) {
+        e = &entries[i];
+
+        pprof_out_lit(ctx.out, "<tr><td>");
+        pprof_html_esc(ctx.out, e->name, strlen(e->name));
+        pprof_out_lit(ctx.out, "</td><td>");
+
+        if (e->args[0]) {
+            pprof_html_esc(ctx.out, e->args, strlen(e->args));
+
+        } else {
+            pprof_out_lit(ctx.out, "&mdash;");
+        }
+
+        pprof_out_lit(ctx.out, "</td><td>");
+
+        t = (time_t) e->time;
+
+        if (gmtime_r(&t, &tm) != NULL) {
+            len = strftime(num, sizeof(num), "%Y-%m-%d %H:%M:%S UTC", &tm);
+            pprof_out_write(ctx.out, num, len);
+        }
+
+        pprof_out_lit(ctx.out, "</td><td>");
+
+        len = (e->duration_ms < 10000)
+              ? (size_t) snprintf(num, sizeof(num), "%lld ms",
+                                  (long long) e->duration_ms)
+              : (size_t) snprintf(num, sizeof(num), "%.1f s",
+                                  (double) e->duration_ms / 1000);
+        pprof_out_write(ctx.out, num, (len < sizeof(num) ? len : sizeof(num) - 1));
+
+        pprof_out_lit(ctx.out, "</td><td>");
+
+        len = pprof_format_value(num, sizeof(num), e->size,
+                                 pprof_cstr("bytes"));
+        pprof_out_write(ctx.out, num, (len < sizeof(num) ? len : sizeof(num) - 1));
+
+        pprof_out_lit(ctx.out, "</td><td><code>");
+        pprof_html_esc(ctx.out, e->id, strlen(e->id));
+        pprof_out_lit(ctx.out, "</code></td><td>");
+
+        pprof_html_capture_link(ctx.out, e, NULL, NULL,
+                                e->text ? "page" : "top");
+
+        if (!e->text) {
+            pprof_html_capture_link(ctx.out, e, PPROF_ARG_VIEW, "flame",
+                                    "flame graph");
+
+            if (strcmp(e->name, "goroutine") == 0) {
+                pprof_html_capture_link(ctx.out, e, PPROF_ARG_VIEW,
+                                        "goroutines", "goroutines");
+            }
+        }
+
+        pprof_html_capture_link(ctx.out, e, PPROF_ARG_FORMAT, "raw", "raw");
+
+        /* the previous capture of the same profile type, for a diff */
+
+        for (j = i + 1; j < n; j++) {
+            if (strcmp(entries[j].name, e->name) == 0
+                && entries[j].text == e->text && !e->text)
+            {
+                pprof_html_capture_link(ctx.out, e, PPROF_ARG_BASE,
+                                        entries[j].id, "diff with previous");
+                break;
+            }
+        }
+
+        pprof_out_lit(ctx.out, "</td></tr>\n");
+    }
+
+    pprof_out_lit(ctx.out, "</tbody>\n</table>\n</main>\n");
+
+    pprof_html_foot(&ctx, 0);
+
+    return pprof_out_finish(&out, PPROF_OK, NULL);
+}
+
+
+/* <a href="NAME?capture=ID&amp;ARG=VALUE">LABEL</a> */
+
+static void
+pprof_html_capture_link(pprof_out_t *o, const pprof_capture_entry_t *e,
+    const char *arg, const char *value, const char *label)
+{
+    pprof_out_lit(o, "<a href=\"");
+    pprof_html_url(o, e->name, strlen(e->name));
+    pprof_out_lit(o, "?" PPROF_ARG_CAPTURE "=");
+    pprof_html_url(o, e->id, strlen(e->id));
+
+    if (arg) {
+        pprof_out_lit(o, "&amp;");
+        pprof_out_str(o, arg);
+        pprof_out_lit(o, "=");
+        pprof_html_url(o, value, strlen(value));
+    }
+
+    pprof_out_lit(o, "\">");
+    pprof_out_str(o, label);
+    pprof_out_lit(o, "</a> ");
+}

@@ -592,9 +592,91 @@ test_text(void)
 }
 
 
+/* the capture store's line, and the history page */
+
+static void
+test_store(void)
+{
+    char                    *plain;
+    out_t                    out;
+    pprof_render_options_t   o;
+    pprof_capture_entry_t    e[3];
+
+    memset(&out, 0, sizeof(out_t));
+    memset(&o, 0, sizeof(pprof_render_options_t));
+    o.title = "heap";
+    o.query = "";
+    o.write = out_write;
+    o.data = &out;
+
+    ok(pprof_render_text_page("heap", "gone", 4, &o) == PPROF_OK,
+       "store: text page without the store");
+    plain = out.buf;
+
+    memset(&out, 0, sizeof(out_t));
+    o.again = "seconds=5&refresh=1";
+
+    ok(pprof_render_text_page("heap", "gone", 4, &o) == PPROF_OK
+       && strstr(out.buf, "href=\"?seconds=5&amp;refresh=1\">capture anew")
+          != NULL
+       && strstr(plain, "refresh") == NULL,
+       "store: a gone capture's page offers capture anew, escaped");
+    free(out.buf);
+    free(plain);
+
+    memset(e, 0, sizeof(e));
+    e[0].id = "00000000000000c3";
+    e[0].name = "heap";
+    e[0].args = "gc=1";
+    e[0].time = 1764627108;
+    e[0].duration_ms = 6;
+    e[0].size = 1027;
+    e[1].id = "00000000000000b2";
+    e[1].name = "goroutine";
+    e[1].args = evil;
+    e[1].duration_ms = 30100;
+    e[2].id = "00000000000000a1";
+    e[2].name = "heap";
+    e[2].args = "";
+
+    memset(&out, 0, sizeof(out_t));
+    o.again = NULL;
+
+    ok(pprof_render_captures("captures", e, 3, &o) == PPROF_OK && out.buf,
+       "store: history renders");
+    ok(out.buf && strstr(out.buf, "href=\"heap?capture=00000000000000c3\"")
+       && strstr(out.buf, "href=\"heap?capture=00000000000000c3&amp;"
+                          "format=raw\"")
+       && strstr(out.buf, "href=\"goroutine?capture=00000000000000b2&amp;"
+                          "view=goroutines\""),
+       "store: history links to views and raw");
+    ok(out.buf && strstr(out.buf, "capture=00000000000000c3&amp;"
+                                  "base=00000000000000a1")
+       && strstr(out.buf, "base=00000000000000b2") == NULL,
+       "store: a diff link only where an older capture of the type is");
+    ok(out.buf && strstr(out.buf, "<code>00000000000000c3</code>")
+          < strstr(out.buf, "<code>00000000000000b2</code>")
+       && strstr(out.buf, "<code>00000000000000b2</code>")
+          < strstr(out.buf, "<code>00000000000000a1</code>"),
+       "store: rows in the order given");
+    ok(out.buf && strstr(out.buf, "<script>") == NULL
+       && strstr(out.buf, "2025-12-01 22:11:48 UTC") != NULL
+       && strstr(out.buf, "30.1 s") != NULL,
+       "store: escaped, times in UTC, durations");
+    free(out.buf);
+
+    memset(&out, 0, sizeof(out_t));
+    ok(pprof_render_captures("captures", e, 0, &o) == PPROF_OK
+       && strstr(out.buf, "no stored captures yet") != NULL,
+       "store: an empty history says so");
+    free(out.buf);
+}
+
+
 int
 main(void)
 {
+    test_store();
     test_escape();
     test_top();
     test_flame();
