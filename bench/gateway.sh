@@ -376,7 +376,14 @@ load_before=$(cut -d' ' -f1 /proc/loadavg)
 cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 ticks0=$(cpu_ticks)
 clock0=$(date +%s.%N)
-times0=$(times | awk '{ for (i = 1; i <= NF; i++) { split($i, t, /[ms]/); s += 60 * t[1] + t[2] } } END { print s }')
+# cpu_times FILE: the user + sys seconds `times` wrote there: this shell's
+# and its waited-for children's (times must run in this shell, not in a
+# command substitution's subshell)
+cpu_times() {
+    awk '{ for (i = 1; i <= NF; i++) { split($i, t, /[ms]/); s += 60 * t[1] + t[2] } }
+        END { print s }' "$1"
+}
+times > "$run/times0"
 
 # ----------------------------------------- (1) HTML view vs a static file
 
@@ -587,7 +594,9 @@ fi
 stop_nginx upstream
 load_after=$(cut -d' ' -f1 /proc/loadavg)
 # every process this run started has been waited for: `times` holds them
-own_s=$(times | awk -v t0="$times0" '{ for (i = 1; i <= NF; i++) { split($i, t, /[ms]/); s += 60 * t[1] + t[2] } } END { print s - t0 }')
+times > "$run/times1"
+own_s=$(awk -v a="$(cpu_times "$run/times0")" -v b="$(cpu_times "$run/times1")" \
+    'BEGIN { print b - a }')
 others_pct=$(awk -v a="$ticks0" -v b="$(cpu_ticks)" -v own="$own_s" -v c0="$clock0" \
     -v c1="$(date +%s.%N)" -v n="$(nproc)" -v hz="$(getconf CLK_TCK)" 'BEGIN {
     o = (b - a) / hz - own; if (o < 0) o = 0; printf "%.0f", 100 * o / ((c1 - c0) * n) }')
