@@ -10,6 +10,10 @@
 
 #include "ngx_http_pprof.h"
 
+#if (NGX_LINUX && NGX_THREADS)
+#include <malloc.h>
+#endif
+
 
 static ngx_int_t ngx_http_pprof_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_pprof_postconfiguration(ngx_conf_t *cf);
@@ -565,6 +569,16 @@ store:
 static ngx_int_t
 ngx_http_pprof_init_process(ngx_cycle_t *cycle)
 {
+#if (NGX_LINUX && NGX_THREADS)
+    /*
+     * Profiles are decoded in pool threads, each of which glibc would give
+     * a malloc arena of its own that keeps what a render freed: a worker
+     * that rendered a 10 MB profile in several threads held hundreds of
+     * MB.  One arena for the worker: its threads seldom malloc at once.
+     */
+    (void) mallopt(M_ARENA_MAX, 1);
+#endif
+
     return ngx_http_pprof_token_init_process(cycle);
 }
 
