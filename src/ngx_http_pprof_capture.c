@@ -43,6 +43,8 @@ static ngx_int_t ngx_http_pprof_capture_send(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_http_pprof_job_t *job);
 static ngx_int_t ngx_http_pprof_capture_gone(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_uint_t status, const char *why);
+static ngx_int_t ngx_http_pprof_capture_output(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx, ngx_chain_t *out);
 static void ngx_http_pprof_capture_key(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
 static void ngx_http_pprof_capture_cleanup(void *data);
@@ -443,7 +445,6 @@ ngx_http_pprof_capture_send_file(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx)
 {
     u_char         *path;
-    ngx_int_t       rc;
     ngx_buf_t      *b;
     ngx_str_t       name;
     ngx_chain_t     out;
@@ -523,16 +524,7 @@ ngx_http_pprof_capture_send_file(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* our own response: the filters let it pass */
-    ctx->phase = NGX_HTTP_PPROF_PASS;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_pprof_capture_output(r, ctx, &out);
 }
 
 
@@ -607,7 +599,6 @@ static ngx_int_t
 ngx_http_pprof_capture_send(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     ngx_http_pprof_job_t *job)
 {
-    ngx_int_t                 rc;
     ngx_http_pprof_render_t  *rd;
 
     rd = &job->rd;
@@ -637,7 +628,18 @@ ngx_http_pprof_capture_send(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* our own response: the filters let it pass */
+    return ngx_http_pprof_capture_output(r, ctx, rd->out);
+}
+
+
+/* a response of ours, headers set: the filters let it pass */
+
+static ngx_int_t
+ngx_http_pprof_capture_output(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx, ngx_chain_t *out)
+{
+    ngx_int_t  rc;
+
     ctx->phase = NGX_HTTP_PPROF_PASS;
 
     rc = ngx_http_send_header(r);
@@ -646,7 +648,7 @@ ngx_http_pprof_capture_send(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         return rc;
     }
 
-    return ngx_http_output_filter(r, rd->out);
+    return ngx_http_output_filter(r, out);
 }
 
 
@@ -876,7 +878,6 @@ ngx_http_pprof_capture_history(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx)
 {
     size_t                      size;
-    ngx_int_t                   rc;
     ngx_uint_t                  i, n;
     ngx_chain_t                *out;
     pprof_capture_entry_t      *entries;
@@ -929,16 +930,7 @@ ngx_http_pprof_capture_history(ngx_http_request_t *r,
     ngx_http_pprof_reset_headers(r, NGX_HTTP_OK, "text/html; charset=utf-8",
                                  size, out);
 
-    /* our own response: the filters let it pass */
-    ctx->phase = NGX_HTTP_PPROF_PASS;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    return ngx_http_output_filter(r, out);
+    return ngx_http_pprof_capture_output(r, ctx, out);
 }
 
 

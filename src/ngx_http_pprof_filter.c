@@ -37,6 +37,8 @@ static ngx_int_t ngx_http_pprof_finish(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
 static ngx_int_t ngx_http_pprof_unhold(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_chain_t *in);
+static ngx_chain_t *ngx_http_pprof_memory(ngx_http_request_t *r,
+    u_char *data, size_t len, ngx_chain_t *next);
 static void ngx_http_pprof_rendered(ngx_http_pprof_job_t *job);
 static ngx_int_t ngx_http_pprof_answer(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_http_pprof_job_t *job);
@@ -434,7 +436,6 @@ ngx_http_pprof_answer(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 {
     ngx_http_pprof_render_t  *rd;
 
-    ngx_buf_t                *b;
     ngx_chain_t              *out;
 
     rd = &job->rd;
@@ -465,20 +466,13 @@ ngx_http_pprof_answer(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 
     /* raw, kept for the store: the bytes as they came */
 
-    b = ngx_calloc_buf(r->pool);
-    out = ngx_alloc_chain_link(r->pool);
-    if (b == NULL || out == NULL) {
+    out = ngx_http_pprof_memory(r, rd->data, rd->len, NULL);
+    if (out == NULL) {
         return NGX_ERROR;
     }
 
-    b->pos = rd->data;
-    b->last = rd->data + rd->len;
-    b->memory = (rd->len != 0);
-    b->last_buf = 1;
-    b->last_in_chain = 1;
-
-    out->buf = b;
-    out->next = NULL;
+    out->buf->last_buf = 1;
+    out->buf->last_in_chain = 1;
 
     r->headers_out.content_length_n = rd->len;
 
@@ -501,7 +495,6 @@ ngx_http_pprof_unhold(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     ngx_chain_t *in)
 {
     ngx_int_t     rc;
-    ngx_buf_t    *b;
     ngx_chain_t  *cl;
 
     ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
@@ -520,22 +513,40 @@ ngx_http_pprof_unhold(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         return rc;
     }
 
-    b = ngx_calloc_buf(r->pool);
-    cl = ngx_alloc_chain_link(r->pool);
-    if (b == NULL || cl == NULL) {
+    /* in the job's pool, which lives as long as the request */
+
+    cl = ngx_http_pprof_memory(r, ctx->body, ctx->body_len, in);
+    if (cl == NULL) {
         return NGX_ERROR;
     }
 
-    /* in the job's pool, which lives as long as the request */
+    return ngx_http_next_body_filter(r, cl);
+}
 
-    b->pos = ctx->body;
-    b->last = ctx->body + ctx->body_len;
-    b->memory = 1;
+
+/* bytes held in memory, as a link of an output chain */
+
+static ngx_chain_t *
+ngx_http_pprof_memory(ngx_http_request_t *r, u_char *data, size_t len,
+    ngx_chain_t *next)
+{
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    b = ngx_calloc_buf(r->pool);
+    cl = ngx_alloc_chain_link(r->pool);
+    if (b == NULL || cl == NULL) {
+        return NULL;
+    }
+
+    b->pos = data;
+    b->last = data + len;
+    b->memory = (len != 0);
 
     cl->buf = b;
-    cl->next = in;
+    cl->next = next;
 
-    return ngx_http_next_body_filter(r, cl);
+    return cl;
 }
 
 
