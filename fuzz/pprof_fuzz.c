@@ -2,8 +2,10 @@
 /*
  * libFuzzer target for the profile engine: every input is parsed (with a
  * small inflate bound), reported on every sample type and rendered in
- * every format to a writer that discards.  The malloc/free allocator lets
- * LeakSanitizer see anything the engine forgets to free.
+ * every format to a writer that discards, its pages as a stored capture's
+ * too; the same bytes, cut into strings, are a history page's entries.
+ * The malloc/free allocator lets LeakSanitizer see anything the engine
+ * forgets to free.
  */
 
 
@@ -48,6 +50,77 @@ pprof_fuzz_write(void *data, const char *buf, size_t len)
 }
 
 
+/*
+ * The history page of entries cut from the input: NUL-separated strings
+ * (id, name, args in turn, the last one unterminated is dropped), the
+ * numbers from the bytes themselves, hostile as files on disk may be.
+ */
+
+static void
+pprof_fuzz_captures(const uint8_t *data, size_t size)
+{
+    char                    *copy, *p, *end, *nul;
+    size_t                   n, k, i;
+    uint64_t                 v;
+    unsigned char            sum;
+    pprof_capture_entry_t    e[16];
+    pprof_render_options_t   o;
+
+    copy = malloc(size + 1);
+    if (copy == NULL) {
+        return;
+    }
+
+    memcpy(copy, data, size);
+    copy[size] = '\0';
+
+    memset(e, 0, sizeof(e));
+    p = copy;
+    end = copy + size;
+    n = 0;
+    k = 0;
+
+    while (p < end && n < sizeof(e) / sizeof(e[0])) {
+        nul = memchr(p, '\0', end - p);
+        if (nul == NULL) {
+            break;
+        }
+
+        if (k == 0) {
+            e[n].id = p;
+
+        } else if (k == 1) {
+            e[n].name = p;
+
+        } else {
+            e[n].args = p;
+
+            for (v = 0, i = 0; i < 8 && p + i < nul; i++) {
+                v = v << 8 | (unsigned char) p[i];
+            }
+
+            e[n].time = (int64_t) v;
+            e[n].duration_ms = (int64_t) (v >> 7) - (int64_t) (v & 0xffff);
+            e[n].size = (int64_t) (v * 2654435761u);
+            e[n].text = (int) (v & 1);
+            n++;
+        }
+
+        k = (k + 1) % 3;
+        p = nul + 1;
+    }
+
+    memset(&o, 0, sizeof(o));
+    o.title = "fuzz";
+    o.write = pprof_fuzz_write;
+    o.data = &sum;
+
+    (void) pprof_render_captures(n ? e[0].name : NULL, e, n, &o);
+
+    free(copy);
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -63,6 +136,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pprof_render_options_t   o;
     const pprof_info_t      *info;
     char                     index[32];
+
+    pprof_fuzz_captures(data, size);
 
     a.alloc = pprof_fuzz_alloc;
     a.free = pprof_fuzz_free;
@@ -101,6 +176,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             o.title = "fuzz";
             o.query = "seconds=1";
             o.search = "a";
+
+            /* every other sample type: as a stored capture's pages */
+            if (i & 1) {
+                o.capture = "0123456789abcdef";
+                o.again = "seconds=1&refresh=1";
+                o.history = "./?view=history";
+            }
+
             o.write = pprof_fuzz_write;
             o.data = &sum;
             o.allocator = &a;

@@ -218,13 +218,15 @@ typedef struct {
      * pages work under any location prefix. */
     const char              *query;
     const char              *search;      /* flame graph: regex to highlight */
-    /* a stored capture's ID (16 hex digits), shown in the header; its
-     * links carry it through query.  NULL: not a stored capture */
+    /* a stored capture's ID (16 hex digits) shown in the page's header
+     * line, or NULL; its links already carry it through query */
     const char              *capture;
-    /* the query of a "capture again" link ("refresh=1"); on a text page
-     * (a capture gone) "capture anew".  NULL: no link */
+    /* "capture again": the query of the link, e.g. "refresh=1"; NULL: no
+     * link.  Also shown on text pages (an error saying a capture is gone
+     * offers it as "capture anew") */
     const char              *again;
-    /* the history page, a relative href ("./?view=history"); NULL: none */
+    /* the location's history page, a relative href such as
+     * "./?view=history"; NULL: no link */
     const char              *history;
     pprof_write_pt           write;
     void                    *data;
@@ -244,7 +246,7 @@ int pprof_render_text_page(const char *title, const char *text, size_t len,
     const pprof_render_options_t *options);
 
 
-/* a stored capture, as the history page lists it */
+/* a stored capture, as the history page lists it; NULL strings are "" */
 typedef struct {
     const char              *id;           /* 16 lowercase hex digits */
     const char              *name;         /* profile name, "heap" */
@@ -256,8 +258,11 @@ typedef struct {
 } pprof_capture_entry_t;
 
 /*
- * The stored captures of a location, in the order given (newest first);
- * links are relative to the location's index ("heap?capture=ID").
+ * The stored captures of a location, newest first as given; links are
+ * relative to the location's index ("heap?capture=ID"): each view, the raw
+ * download and, for a profile with an older one of its name further down,
+ * a diff ("&base=OLDER_ID").  Of options only the writer applies: the page
+ * has no views' links and no capture store line.
  */
 int pprof_render_captures(const char *title,
     const pprof_capture_entry_t *entries, size_t n,

@@ -1,10 +1,12 @@
 
 /*
  * The HTML views of the engine: the top table, the flame graph (also as a
- * standalone file), goroutine stack groups and a text page.  Everything is
- * rendered on the server so that every view is readable with scripts off;
- * the little JavaScript there is only highlights flame graph frames as one
- * types a search.
+ * standalone file), goroutine stack groups, a text page and the capture
+ * store's history page; a stored capture's pages carry the store's line
+ * (its ID, "capture again", the history).  Everything is rendered on the
+ * server so that every view is readable with scripts off; the little
+ * JavaScript there is only highlights flame graph frames as one types a
+ * search.
  *
  * Links are relative and query-only ("?view=flame&zoom=...") so the pages
  * work under any location prefix behind any proxy.  Every link starts with
@@ -14,7 +16,8 @@
  * profile's header values come from the legend (pprof_legend.c), the
  * words of the links from the vocabulary (pprof_keyword.c).  Above the
  * report layer; only pprof_render() (pprof_render.c) calls in here, and
- * pprof_render_text_page() is this file's own entry.
+ * pprof_render_text_page() and pprof_render_captures() are this file's own
+ * entries.
  */
 
 
@@ -143,11 +146,14 @@ static void pprof_html_header(pprof_html_ctx_t *ctx, const char *title,
 static void pprof_html_nav(pprof_html_ctx_t *ctx, int current);
 static void pprof_html_meta(pprof_html_ctx_t *ctx);
 static void pprof_html_samples(pprof_html_ctx_t *ctx);
-static void pprof_html_foot(pprof_html_ctx_t *ctx, int script);
 static void pprof_html_store(pprof_html_ctx_t *ctx);
-static void pprof_html_capture_link(pprof_out_t *o,
-    const pprof_capture_entry_t *e, const char *arg, const char *value,
-    const char *label);
+static void pprof_html_foot(pprof_html_ctx_t *ctx, int script);
+static void pprof_html_capture(pprof_html_ctx_t *ctx,
+    const pprof_capture_entry_t *entries, size_t n, size_t i);
+static void pprof_html_capture_href(pprof_out_t *o,
+    const pprof_capture_entry_t *e, const char *arg, const char *value);
+static size_t pprof_html_capture_base(const pprof_capture_entry_t *entries,
+    size_t n, size_t i);
 static int pprof_html_top(pprof_html_ctx_t *ctx);
 static int pprof_html_flame(pprof_html_ctx_t *ctx);
 static int pprof_html_goroutines(pprof_html_ctx_t *ctx);
@@ -365,6 +371,70 @@ pprof_render_text_page(const char *title, const char *text, size_t len,
     pprof_html_esc(ctx.out, text, text ? len : 0);
     pprof_out_lit(ctx.out, "</pre>\n</main>\n");
 
+    pprof_html_foot(&ctx, 0);
+
+    return pprof_out_finish(&out, PPROF_OK, NULL);
+}
+
+
+/*
+ * The history page: a location's stored captures, a row each in the order
+ * given.  It views no profile, so it has neither the views' links nor the
+ * store's line: query, capture, again and history do not apply.
+ */
+
+int
+pprof_render_captures(const char *title,
+    const pprof_capture_entry_t *entries, size_t n,
+    const pprof_render_options_t *options)
+{
+    char              buf[PPROF_OUT_SIZE];
+    size_t            i, tlen;
+    pprof_out_t       out;
+    pprof_html_ctx_t  ctx;
+
+    pprof_out_init(&out, options->write, options->data, buf, sizeof(buf));
+    pprof_html_init(&ctx, NULL, options, &out, NULL);
+
+    ctx.opts.query = NULL;
+    ctx.opts.capture = NULL;
+    ctx.opts.again = NULL;
+    ctx.opts.history = NULL;
+
+    if (title == NULL || title[0] == '\0') {
+        title = "captures";
+    }
+
+    tlen = strlen(title);
+
+    pprof_html_head(&ctx, title, tlen, NULL);
+    pprof_html_header(&ctx, title, tlen, -1);
+
+    pprof_out_lit(ctx.out, "<main>\n");
+
+    if (n == 0) {
+        pprof_out_lit(ctx.out,
+                      "<p class=\"note\">no stored captures yet</p>\n");
+
+    } else {
+        pprof_out_lit(ctx.out,
+            "<table class=\"top\">\n<thead><tr>"
+            "<th scope=\"col\">profile</th>"
+            "<th scope=\"col\">arguments</th>"
+            "<th scope=\"col\">captured</th>"
+            "<th scope=\"col\">took</th>"
+            "<th scope=\"col\">size</th>"
+            "<th scope=\"col\">ID</th>"
+            "<th scope=\"col\">links</th></tr></thead>\n<tbody>\n");
+
+        for (i = 0; i < n && !out.failed; i++) {
+            pprof_html_capture(&ctx, entries, n, i);
+        }
+
+        pprof_out_lit(ctx.out, "</tbody>\n</table>\n");
+    }
+
+    pprof_out_lit(ctx.out, "</main>\n");
     pprof_html_foot(&ctx, 0);
 
     return pprof_out_finish(&out, PPROF_OK, NULL);
@@ -1319,6 +1389,57 @@ pprof_html_samples(pprof_html_ctx_t *ctx)
 }
 
 
+/*
+ * The capture store's line: the stored capture's ID, "capture again" (on
+ * a text page, which says a capture is gone: "capture anew") and the
+ * history.  Nothing when none is set, so pages outside the store are as
+ * they were.  The flamegraph format, a file to save and share, names its
+ * capture but links to neither.
+ */
+
+static void
+pprof_html_store(pprof_html_ctx_t *ctx)
+{
+    pprof_out_t                   *o;
+    const char                    *again, *history;
+    const pprof_render_options_t  *opts;
+
+    o = ctx->out;
+    opts = ctx->options;
+
+    again = ctx->standalone ? NULL : opts->again;
+    history = ctx->standalone ? NULL : opts->history;
+
+    if (opts->capture == NULL && again == NULL && history == NULL) {
+        return;
+    }
+
+    pprof_out_lit(o, "<p class=\"meta store\">");
+
+    if (opts->capture) {
+        pprof_out_lit(o, "<span><b>Capture:</b> <code>");
+        pprof_html_esc(o, opts->capture, strlen(opts->capture));
+        pprof_out_lit(o, "</code></span>");
+    }
+
+    if (again) {
+        pprof_out_lit(o, "<a href=\"?");
+        pprof_html_esc(o, again, strlen(again));
+        pprof_out_lit(o, "\" title=\"a new capture, not from the store\">");
+        pprof_out_str(o, ctx->text ? "capture anew" : "capture again");
+        pprof_out_lit(o, "</a>");
+    }
+
+    if (history) {
+        pprof_out_lit(o, "<a href=\"");
+        pprof_html_esc(o, history, strlen(history));
+        pprof_out_lit(o, "\" title=\"the stored captures\">history</a>");
+    }
+
+    pprof_out_lit(o, "</p>\n");
+}
+
+
 static void
 pprof_html_foot(pprof_html_ctx_t *ctx, int script)
 {
@@ -2132,6 +2253,169 @@ pprof_html_goroutines(pprof_html_ctx_t *ctx)
 }
 
 
+/* the history page */
+
+
+/* NULL strings of an entry are empty */
+#define pprof_html_nz(s)  ((s) ? (s) : "")
+
+
+/* a row: entries[i], its views, its raw bytes and a diff */
+
+static void
+pprof_html_capture(pprof_html_ctx_t *ctx,
+    const pprof_capture_entry_t *entries, size_t n, size_t i)
+{
+    char                          num[64];
+    size_t                        len, base;
+    pprof_out_t                  *o;
+    const char                   *name, *args, *id;
+    const pprof_capture_entry_t  *e;
+
+    o = ctx->out;
+    e = &entries[i];
+    name = pprof_html_nz(e->name);
+    args = pprof_html_nz(e->args);
+    id = pprof_html_nz(e->id);
+
+    pprof_out_lit(o, "<tr><td>");
+    pprof_html_esc(o, name, strlen(name));
+    pprof_out_lit(o, "</td><td>");
+
+    if (args[0]) {
+        pprof_html_esc(o, args, strlen(args));
+
+    } else {
+        pprof_out_lit(o, "\xe2\x80\x94");
+    }
+
+    pprof_out_lit(o, "</td><td>");
+
+    len = pprof_legend_utc(num, sizeof(num), e->time);
+
+    if (len) {
+        pprof_out_write(o, num, len);
+
+    } else {
+        pprof_out_printf(o, "%lld", (long long) e->time);
+    }
+
+    /* "6 ms", "30.1 s" */
+
+    if (e->duration_ms < 1000) {
+        pprof_out_printf(o, "</td><td>%lld ms", (long long) e->duration_ms);
+
+    } else {
+        pprof_out_printf(o, "</td><td>%.1f s",
+                         (double) e->duration_ms / 1000);
+    }
+
+    len = pprof_format_value(num, sizeof(num), e->size, pprof_cstr("bytes"));
+
+    pprof_out_lit(o, "</td><td>");
+    pprof_html_esc(o, num, len < sizeof(num) ? len : sizeof(num) - 1);
+    pprof_out_lit(o, "</td><td><code>");
+    pprof_html_esc(o, id, strlen(id));
+    pprof_out_lit(o, "</code></td><td>");
+
+    /* its default page; a profile's views; the bytes as captured */
+
+    pprof_html_capture_href(o, e, NULL, NULL);
+    pprof_out_lit(o, ">open</a>");
+
+    if (!e->text) {
+        pprof_out_lit(o, " \xc2\xb7 ");
+        pprof_html_capture_href(o, e, PPROF_ARG_VIEW,
+                                pprof_html_word(pprof_views,
+                                                PPROF_VIEW_FLAME));
+        pprof_out_lit(o, ">flame graph</a>");
+
+        if (strcmp(name, "goroutine") == 0) {
+            pprof_out_lit(o, " \xc2\xb7 ");
+            pprof_html_capture_href(o, e, PPROF_ARG_VIEW,
+                                    pprof_html_word(pprof_views,
+                                                    PPROF_VIEW_GOROUTINES));
+            pprof_out_lit(o, ">goroutines</a>");
+        }
+    }
+
+    pprof_out_lit(o, " \xc2\xb7 ");
+    pprof_html_capture_href(o, e, PPROF_ARG_FORMAT,
+                            pprof_html_word(pprof_formats, PPROF_FORMAT_RAW));
+    pprof_out_str(o, e->text ? ">raw</a>" : " download>raw</a>");
+
+    base = pprof_html_capture_base(entries, n, i);
+
+    if (base < n) {
+        pprof_out_lit(o, " \xc2\xb7 ");
+        pprof_html_capture_href(o, e, PPROF_ARG_BASE,
+                                pprof_html_nz(entries[base].id));
+        pprof_out_lit(o, ">diff with previous</a>");
+    }
+
+    pprof_out_lit(o, "</td></tr>\n");
+}
+
+
+/*
+ * <a href="NAME?capture=ID&amp;ARG=VALUE" (arg NULL: without it), relative
+ * to the location's index; NAME, ID and VALUE URL-encoded
+ */
+
+static void
+pprof_html_capture_href(pprof_out_t *o, const pprof_capture_entry_t *e,
+    const char *arg, const char *value)
+{
+    int          sep;
+    pprof_str_t  name;
+
+    sep = 0;
+    name = pprof_cstr(e->name);
+
+    pprof_out_lit(o, "<a href=\"");
+    pprof_html_url(o, name.data, name.len);
+    pprof_out_lit(o, "?");
+    pprof_html_param(o, &sep, PPROF_ARG_CAPTURE, pprof_cstr(e->id));
+
+    if (arg) {
+        pprof_html_param(o, &sep, arg, pprof_cstr(value));
+    }
+
+    pprof_out_lit(o, "\"");
+}
+
+
+/*
+ * What entries[i] diffs with: the next older capture of the same profile,
+ * whatever its arguments (heap and heap?gc=1 compare); n when there is
+ * none.  Text (debug=N) has no samples to subtract: never a diff.
+ */
+
+static size_t
+pprof_html_capture_base(const pprof_capture_entry_t *entries, size_t n,
+    size_t i)
+{
+    size_t       j;
+    const char  *name;
+
+    if (entries[i].text) {
+        return n;
+    }
+
+    name = pprof_html_nz(entries[i].name);
+
+    for (j = i + 1; j < n; j++) {
+        if (!entries[j].text
+            && strcmp(pprof_html_nz(entries[j].name), name) == 0)
+        {
+            return j;
+        }
+    }
+
+    return n;
+}
+
+
 /* helpers */
 
 
@@ -2152,190 +2436,3 @@ pprof_html_hash(const char *p, size_t len)
     return h;
 }
 
-
-
-/*
- * The capture store's line of a page: the stored capture's ID, "capture
- * again" (on a text page, which says a capture is gone: "capture anew")
- * and the history.  Nothing when the page is not the store's.
- */
-
-static void
-pprof_html_store(pprof_html_ctx_t *ctx)
-{
-    pprof_out_t                   *o;
-    const pprof_render_options_t  *opts;
-
-    o = ctx->out;
-    opts = ctx->options;
-
-    if (opts->capture == NULL && opts->again == NULL
-        && opts->history == NULL)
-    {
-        return;
-    }
-
-    pprof_out_lit(o, "<p class=\"meta store\">");
-
-    if (opts->capture) {
-        pprof_out_lit(o, "<span><b>Capture:</b> <code>");
-        pprof_html_esc(o, opts->capture, strlen(opts->capture));
-        pprof_out_lit(o, "</code></span>");
-    }
-
-    if (opts->again) {
-        pprof_out_lit(o, "<a href=\"?");
-        pprof_html_esc(o, opts->again, strlen(opts->again));
-        pprof_out_str(o, ctx->rinfo ? "\">capture again</a>"
-                                    : "\">capture anew</a>");
-    }
-
-    if (opts->history) {
-        pprof_out_lit(o, "<a href=\"");
-        pprof_html_esc(o, opts->history, strlen(opts->history));
-        pprof_out_lit(o, "\">history</a>");
-    }
-
-    pprof_out_lit(o, "</p>\n");
-}
-
-
-int
-pprof_render_captures(const char *title, const pprof_capture_entry_t *entries,
-    size_t n, const pprof_render_options_t *options)
-{
-    char                          buf[PPROF_OUT_SIZE];
-    char                          num[64];
-    size_t                        i, j, len;
-    time_t                        t;
-    struct tm                     tm;
-    pprof_out_t                   out;
-    pprof_html_ctx_t              ctx;
-    const pprof_capture_entry_t  *e;
-
-    pprof_out_init(&out, options->write, options->data, buf, sizeof(buf));
-    pprof_html_init(&ctx, NULL, options, &out, NULL);
-
-    if (title == NULL || title[0] == '\0') {
-        title = "captures";
-    }
-
-    pprof_html_head(&ctx, title, strlen(title), NULL);
-    pprof_html_header(&ctx, title, strlen(title), -1);
-
-    pprof_out_lit(ctx.out, "<main>\n");
-
-    if (n == 0) {
-        pprof_out_lit(ctx.out, "<p class=\"note\">no stored captures "
-                      "yet</p>\n</main>\n");
-        pprof_html_foot(&ctx, 0);
-        return pprof_out_finish(&out, PPROF_OK, NULL);
-    }
-
-    pprof_out_lit(ctx.out, "<table class=\"top captures\">\n<thead><tr>"
-                  "<th>profile</th><th>arguments</th><th>captured</th>"
-                  "<th>took</th><th>size</th><th>capture</th>"
-                  "<th>views</th></tr></thead>\n<tbody>\n");
-
-    for (i = 0; i < n; i++) {
-        e = &entries[i];
-
-        pprof_out_lit(ctx.out, "<tr><td>");
-        pprof_html_esc(ctx.out, e->name, strlen(e->name));
-        pprof_out_lit(ctx.out, "</td><td>");
-
-        if (e->args[0]) {
-            pprof_html_esc(ctx.out, e->args, strlen(e->args));
-
-        } else {
-            pprof_out_lit(ctx.out, "&mdash;");
-        }
-
-        pprof_out_lit(ctx.out, "</td><td>");
-
-        t = (time_t) e->time;
-
-        if (gmtime_r(&t, &tm) != NULL) {
-            len = strftime(num, sizeof(num), "%Y-%m-%d %H:%M:%S UTC", &tm);
-            pprof_out_write(ctx.out, num, len);
-        }
-
-        pprof_out_lit(ctx.out, "</td><td>");
-
-        len = (e->duration_ms < 10000)
-              ? (size_t) snprintf(num, sizeof(num), "%lld ms",
-                                  (long long) e->duration_ms)
-              : (size_t) snprintf(num, sizeof(num), "%.1f s",
-                                  (double) e->duration_ms / 1000);
-        pprof_out_write(ctx.out, num, (len < sizeof(num) ? len : sizeof(num) - 1));
-
-        pprof_out_lit(ctx.out, "</td><td>");
-
-        len = pprof_format_value(num, sizeof(num), e->size,
-                                 pprof_cstr("bytes"));
-        pprof_out_write(ctx.out, num, (len < sizeof(num) ? len : sizeof(num) - 1));
-
-        pprof_out_lit(ctx.out, "</td><td><code>");
-        pprof_html_esc(ctx.out, e->id, strlen(e->id));
-        pprof_out_lit(ctx.out, "</code></td><td>");
-
-        pprof_html_capture_link(ctx.out, e, NULL, NULL,
-                                e->text ? "page" : "top");
-
-        if (!e->text) {
-            pprof_html_capture_link(ctx.out, e, PPROF_ARG_VIEW, "flame",
-                                    "flame graph");
-
-            if (strcmp(e->name, "goroutine") == 0) {
-                pprof_html_capture_link(ctx.out, e, PPROF_ARG_VIEW,
-                                        "goroutines", "goroutines");
-            }
-        }
-
-        pprof_html_capture_link(ctx.out, e, PPROF_ARG_FORMAT, "raw", "raw");
-
-        /* the previous capture of the same profile type, for a diff */
-
-        for (j = i + 1; j < n; j++) {
-            if (strcmp(entries[j].name, e->name) == 0
-                && entries[j].text == e->text && !e->text)
-            {
-                pprof_html_capture_link(ctx.out, e, PPROF_ARG_BASE,
-                                        entries[j].id, "diff with previous");
-                break;
-            }
-        }
-
-        pprof_out_lit(ctx.out, "</td></tr>\n");
-    }
-
-    pprof_out_lit(ctx.out, "</tbody>\n</table>\n</main>\n");
-
-    pprof_html_foot(&ctx, 0);
-
-    return pprof_out_finish(&out, PPROF_OK, NULL);
-}
-
-
-/* <a href="NAME?capture=ID&amp;ARG=VALUE">LABEL</a> */
-
-static void
-pprof_html_capture_link(pprof_out_t *o, const pprof_capture_entry_t *e,
-    const char *arg, const char *value, const char *label)
-{
-    pprof_out_lit(o, "<a href=\"");
-    pprof_html_url(o, e->name, strlen(e->name));
-    pprof_out_lit(o, "?" PPROF_ARG_CAPTURE "=");
-    pprof_html_url(o, e->id, strlen(e->id));
-
-    if (arg) {
-        pprof_out_lit(o, "&amp;");
-        pprof_out_str(o, arg);
-        pprof_out_lit(o, "=");
-        pprof_html_url(o, value, strlen(value));
-    }
-
-    pprof_out_lit(o, "\">");
-    pprof_out_str(o, label);
-    pprof_out_lit(o, "</a> ");
-}

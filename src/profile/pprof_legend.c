@@ -3,8 +3,9 @@
  * The legend of a report: the profile's and the report's header values,
  * formatted once (time in UTC, duration, period, total in its unit and as
  * a share of the duration) for the text top and the HTML meta line to
- * print.  Part of the report layer: uses pprof_util.c, pprof_units.c,
- * pprof_proto.c and pprof_report.c, and is used by the renderers.
+ * print, and the UTC time of the history page's rows.  Part of the report
+ * layer: uses pprof_util.c, pprof_units.c, pprof_proto.c and
+ * pprof_report.c, and is used by the renderers.
  */
 
 
@@ -24,21 +25,38 @@
 #include "pprof_legend.h"
 
 
-/* "2006-01-02 15:04:05 UTC"; the nanoseconds when gmtime cannot tell */
-static void
-pprof_legend_time(char *buf, size_t size, int64_t nanos)
+/*
+ * Unix seconds as "2006-01-02 15:04:05 UTC", NUL-terminated, for the
+ * legend and the history page; 0 when gmtime cannot tell (out of range)
+ */
+size_t
+pprof_legend_utc(char *buf, size_t size, int64_t seconds)
 {
     time_t     t;
     struct tm  tm;
 
-    t = (time_t) (nanos / 1000000000);
+    t = (time_t) seconds;
+
+    if ((int64_t) t != seconds || gmtime_r(&t, &tm) == NULL) {
+        return 0;
+    }
+
+    return strftime(buf, size, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+
+/* the nanoseconds as such when gmtime cannot tell */
+static void
+pprof_legend_time(char *buf, size_t size, int64_t nanos)
+{
+    int64_t  t;
+
+    t = nanos / 1000000000;
     if (nanos < 0 && nanos % 1000000000) {
         t--;
     }
 
-    if (gmtime_r(&t, &tm) == NULL
-        || strftime(buf, size, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-    {
+    if (pprof_legend_utc(buf, size, t) == 0) {
         snprintf(buf, size, "%lld", (long long) nanos);
     }
 }

@@ -42,5 +42,9 @@ typedef struct {
 void pprof_report_legend(const pprof_report_t *report,
     pprof_legend_t *legend);
 
+/* Unix seconds as legend->time shows them, "2026-11-23 15:30:00 UTC",
+ * NUL-terminated; returns the length, 0 when out of gmtime's range */
+size_t pprof_legend_utc(char *buf, size_t size, int64_t seconds);
+
 
 #endif /* _PPROF_LEGEND_H_INCLUDED_ */

@@ -1,8 +1,10 @@
 
 /*
  * Unit tests of the HTML views (src/profile/pprof_html.c): escaping, links,
- * forms, every view on a small hand-made profile with hostile strings, and
- * the writer contract.  Prints TAP; exits non-zero on a failure.
+ * forms, every view on a small hand-made profile with hostile strings, the
+ * writer contract, the capture store's line (each page with it is the
+ * page without it plus that line) and the history page.  Prints TAP;
+ * exits non-zero on a failure.
  *
  *   cc -Isrc/profile t/engine/html_test.c src/profile/[a-z]*.c -lz
  *   ./a.out
@@ -141,6 +143,9 @@ pb_msg(pb_t *pb, int field, const pb_t *m)
 
 
 static const char  *evil = "evil<script>alert(\"x\")</script>&'";
+
+/* the capture store's fields render() sets; NULL: none */
+static const pprof_render_options_t  *store;
 
 
 /*
@@ -293,6 +298,12 @@ render(page_t *pg, int goroutine, int format, int view, const char *zoom,
     pg->o.write = out_write;
     pg->o.data = &pg->out;
     pg->o.allocator = &pg->allocator;
+
+    if (store) {
+        pg->o.capture = store->capture;
+        pg->o.again = store->again;
+        pg->o.history = store->history;
+    }
 
     rc = pprof_render(pg->report, &pg->o, &pg->err);
 
@@ -594,36 +605,223 @@ test_text(void)
 
 /* the capture store's line, and the history page */
 
-static void
-test_store(void)
-{
-    char                    *plain;
-    out_t                    out;
-    pprof_render_options_t   o;
-    pprof_capture_entry_t    e[3];
+/*
+ * out.buf without its store line, or NULL when it has none; the rest
+ * must be the page rendered without the store, byte for byte
+ */
 
-    memset(&out, 0, sizeof(out_t));
+static char *
+strip_store(const char *b)
+{
+    char        *r;
+    const char  *p, *e;
+
+    p = strstr(b, "<p class=\"meta store\">");
+    if (p == NULL) {
+        return NULL;
+    }
+
+    e = strstr(p, "</p>\n");
+    if (e == NULL) {
+        return NULL;
+    }
+
+    e += sizeof("</p>\n") - 1;
+
+    r = malloc(strlen(b) + 1);
+    if (r == NULL) {
+        abort();
+    }
+
+    memcpy(r, b, p - b);
+    strcpy(r + (p - b), e);
+
+    return r;
+}
+
+
+static void
+test_store_line(void)
+{
+    int                      i;
+    char                    *plain, *stripped;
+    page_t                   pg;
+    const char              *b, *name;
+    out_t                    out;
+    pprof_render_options_t   so, o;
+
+    static const struct {
+        const char  *name;
+        int          goroutine;
+        int          format;
+        int          view;
+    }  pages[] = {
+        { "top", 0, PPROF_FORMAT_HTML, PPROF_VIEW_TOP },
+        { "flame", 0, PPROF_FORMAT_HTML, PPROF_VIEW_FLAME },
+        { "goroutines", 1, PPROF_FORMAT_HTML, PPROF_VIEW_GOROUTINES },
+        { "flamegraph", 0, PPROF_FORMAT_FLAMEGRAPH, 0 }
+    };
+
+    memset(&so, 0, sizeof(pprof_render_options_t));
+    so.capture = "0123456789abcdef";
+    so.again = "seconds=30&refresh=1";
+    so.history = "./?view=history\"<x>";
+
+    for (i = 0; i < (int) (sizeof(pages) / sizeof(pages[0])); i++) {
+        name = pages[i].name;
+
+        store = NULL;
+        render(&pg, pages[i].goroutine, pages[i].format, pages[i].view,
+               NULL, NULL);
+        plain = pg.out.buf;
+        pg.out.buf = NULL;
+        done(&pg);
+
+        store = &so;
+        ok(render(&pg, pages[i].goroutine, pages[i].format, pages[i].view,
+                  NULL, NULL) == PPROF_OK && plain && pg.out.buf,
+           "store %s: renders", name);
+        b = pg.out.buf ? pg.out.buf : "";
+        common(&pg, name);
+
+        ok(strstr(plain, "meta store") == NULL
+           && strstr(plain, "refresh") == NULL
+           && strstr(plain, "0123456789abcdef") == NULL,
+           "store %s: unset, no store line", name);
+        ok(strstr(b, "<span><b>Capture:</b> <code>0123456789abcdef</code>"
+                     "</span>") != NULL,
+           "store %s: the capture ID", name);
+
+        if (pages[i].format == PPROF_FORMAT_FLAMEGRAPH) {
+            ok(strstr(b, "refresh") == NULL && strstr(b, "history") == NULL,
+               "store %s: a file to share links to neither again nor "
+               "history", name);
+
+        } else {
+            ok(strstr(b, "<a href=\"?seconds=30&amp;refresh=1\" title=\"a "
+                         "new capture, not from the store\">capture again"
+                         "</a>") != NULL,
+               "store %s: capture again, escaped", name);
+            ok(strstr(b, "<a href=\"./?view=history&quot;&lt;x&gt;\" "
+                         "title=\"the stored captures\">history</a>")
+               != NULL && strstr(b, "capture anew") == NULL,
+               "store %s: history, escaped", name);
+        }
+
+        stripped = strip_store(b);
+        ok(stripped && strcmp(stripped, plain) == 0,
+           "store %s: the rest of the page is the page without the store",
+           name);
+
+        free(stripped);
+        free(plain);
+        done(&pg);
+    }
+
+    store = NULL;
+
+    /* the text page: a capture gone offers "capture anew" */
+
     memset(&o, 0, sizeof(pprof_render_options_t));
     o.title = "heap";
     o.query = "";
     o.write = out_write;
-    o.data = &out;
 
-    ok(pprof_render_text_page("heap", "gone", 4, &o) == PPROF_OK,
-       "store: text page without the store");
+    memset(&out, 0, sizeof(out_t));
+    o.data = &out;
+    ok(pprof_render_text_page("404 capture gone", "gone", 4, &o) == PPROF_OK,
+       "store text: renders without the store");
     plain = out.buf;
 
     memset(&out, 0, sizeof(out_t));
     o.again = "seconds=5&refresh=1";
+    o.history = "./?view=history";
 
-    ok(pprof_render_text_page("heap", "gone", 4, &o) == PPROF_OK
-       && strstr(out.buf, "href=\"?seconds=5&amp;refresh=1\">capture anew")
+    ok(pprof_render_text_page("404 capture gone", "gone", 4, &o) == PPROF_OK
+       && out.buf
+       && strstr(out.buf, "href=\"?seconds=5&amp;refresh=1\" title=\"a new "
+                          "capture, not from the store\">capture anew</a>")
           != NULL
-       && strstr(plain, "refresh") == NULL,
-       "store: a gone capture's page offers capture anew, escaped");
+       && strstr(out.buf, "capture again") == NULL
+       && strstr(out.buf, "href=\"./?view=history\"") != NULL
+       && strstr(out.buf, "<code>") == NULL,
+       "store text: a gone capture's page offers capture anew, escaped");
+
+    stripped = out.buf ? strip_store(out.buf) : NULL;
+    ok(plain && strstr(plain, "refresh") == NULL && stripped
+       && strcmp(stripped, plain) == 0,
+       "store text: the rest of the page is the page without the store");
+    free(stripped);
+    free(out.buf);
+
+    /* a hostile ID, and the ID alone */
+
+    memset(&out, 0, sizeof(out_t));
+    o.again = NULL;
+    o.history = NULL;
+    o.capture = evil;
+
+    ok(pprof_render_text_page("heap", "x", 1, &o) == PPROF_OK && out.buf
+       && strstr(out.buf, "<code>evil&lt;script&gt;alert(&quot;x&quot;)"
+                          "&lt;/script&gt;&amp;&#39;</code>") != NULL
+       && strstr(out.buf, "<script>") == NULL
+       && strstr(out.buf, "<a href=\"?") == NULL
+       && strstr(out.buf, ">history<") == NULL,
+       "store text: the ID alone, escaped");
     free(out.buf);
     free(plain);
+}
 
+
+/* the row of the history whose ID cell is <code>ID</code>, "" if none */
+
+static char *
+history_row(const char *b, const char *id)
+{
+    char         cell[64], *r;
+    const char  *p, *s, *e;
+
+    snprintf(cell, sizeof(cell), "<code>%s</code>", id);
+
+    p = strstr(b, cell);
+    if (p == NULL) {
+        return strdup("");
+    }
+
+    for (s = p; s > b && strncmp(s, "<tr>", 4) != 0; s--) {
+        /* void */
+    }
+
+    e = strstr(p, "</tr>");
+    e = e ? e : p + strlen(p);
+
+    r = malloc(e - s + 1);
+    if (r == NULL) {
+        abort();
+    }
+
+    memcpy(r, s, e - s);
+    r[e - s] = '\0';
+
+    return r;
+}
+
+
+static void
+test_history(void)
+{
+    int                      rc;
+    char                    *row;
+    const char              *b;
+    out_t                    out;
+    pprof_render_options_t   o;
+    pprof_capture_entry_t    e[7];
+
+    memset(&o, 0, sizeof(pprof_render_options_t));
+    o.title = "captures";
+    o.write = out_write;
+
+    /* newest first, as the store gives them */
     memset(e, 0, sizeof(e));
     e[0].id = "00000000000000c3";
     e[0].name = "heap";
@@ -634,41 +832,157 @@ test_store(void)
     e[1].id = "00000000000000b2";
     e[1].name = "goroutine";
     e[1].args = evil;
+    e[1].time = 1764627000;
     e[1].duration_ms = 30100;
-    e[2].id = "00000000000000a1";
-    e[2].name = "heap";
-    e[2].args = "";
+    e[1].size = 1500000;
+    e[2].id = "00000000000000b1";
+    e[2].name = "goroutine";
+    e[2].args = "debug=2";
+    e[2].text = 1;
+    e[3].id = "00000000000000a1";
+    e[3].name = "heap";
+    e[3].args = "";
+    e[4].id = "00000000000000a0";
+    e[4].name = "goroutine";
+    e[4].args = NULL;
+    e[5].id = "\"'&<b>";
+    e[5].name = "\"><script>x</script>&";
+    e[5].args = "a&b=\"<i>\"";
+    e[6].id = "0000000000000099";
+    e[6].name = "goroutine";
+    e[6].args = "debug=1";
+    e[6].text = 1;
 
     memset(&out, 0, sizeof(out_t));
-    o.again = NULL;
+    o.data = &out;
+    o.query = "seconds=5";
+    o.capture = "0123456789abcdef";
+    o.again = "refresh=1";
+    o.history = "./?view=history";
 
-    ok(pprof_render_captures("captures", e, 3, &o) == PPROF_OK && out.buf,
-       "store: history renders");
-    ok(out.buf && strstr(out.buf, "href=\"heap?capture=00000000000000c3\"")
-       && strstr(out.buf, "href=\"heap?capture=00000000000000c3&amp;"
-                          "format=raw\"")
-       && strstr(out.buf, "href=\"goroutine?capture=00000000000000b2&amp;"
-                          "view=goroutines\""),
-       "store: history links to views and raw");
-    ok(out.buf && strstr(out.buf, "capture=00000000000000c3&amp;"
-                                  "base=00000000000000a1")
-       && strstr(out.buf, "base=00000000000000b2") == NULL,
-       "store: a diff link only where an older capture of the type is");
-    ok(out.buf && strstr(out.buf, "<code>00000000000000c3</code>")
-          < strstr(out.buf, "<code>00000000000000b2</code>")
-       && strstr(out.buf, "<code>00000000000000b2</code>")
-          < strstr(out.buf, "<code>00000000000000a1</code>"),
-       "store: rows in the order given");
-    ok(out.buf && strstr(out.buf, "<script>") == NULL
-       && strstr(out.buf, "2025-12-01 22:11:48 UTC") != NULL
-       && strstr(out.buf, "30.1 s") != NULL,
-       "store: escaped, times in UTC, durations");
+    rc = pprof_render_captures("captures", e, 7, &o);
+    b = out.buf ? out.buf : "";
+
+    ok(rc == PPROF_OK && out.buf, "history: renders");
+    ok(strncmp(b, "<!DOCTYPE html>\n<html lang=\"en\">", 32) == 0
+       && out.len > 16 && strcmp(b + out.len - 8, "</html>\n") == 0
+       && strlen(b) == out.len,
+       "history: a complete document");
+    ok(strstr(b, "<title>captures</title>") != NULL
+       && strstr(b, "<h1>captures</h1>") != NULL
+       && strstr(b, "<style>*{box-sizing:border-box}") != NULL,
+       "history: the pages' chrome");
+    ok(count(b, "<a ") == count(b, "</a>")
+       && count(b, "<tr>") == 8 && count(b, "</tr>") == 8,
+       "history: a row each, links closed");
+    ok(strstr(b, "<nav") == NULL && strstr(b, "meta store") == NULL
+       && strstr(b, "refresh") == NULL
+       && strstr(b, "0123456789abcdef") == NULL,
+       "history: no views' links, no store line");
+    ok(strstr(b, "href=\"/") == NULL && strstr(b, "href=\"http") == NULL,
+       "history: links are relative");
+    ok(strstr(b, "<code>00000000000000c3</code>")
+          < strstr(b, "<code>00000000000000b2</code>")
+       && strstr(b, "<code>00000000000000b2</code>")
+          < strstr(b, "<code>00000000000000b1</code>")
+       && strstr(b, "<code>00000000000000b1</code>")
+          < strstr(b, "<code>00000000000000a1</code>")
+       && strstr(b, "<code>00000000000000a1</code>")
+          < strstr(b, "<code>00000000000000a0</code>")
+       && strstr(b, "<code>00000000000000a0</code>")
+          < strstr(b, "<code>0000000000000099</code>"),
+       "history: rows in the order given");
+
+    row = history_row(b, "00000000000000c3");
+    ok(strstr(row, "<td>heap</td><td>gc=1</td>"
+                   "<td>2025-12-01 22:11:48 UTC</td><td>6 ms</td>"
+                   "<td>1kB</td>") != NULL,
+       "history: name, arguments, time in UTC, duration, size");
+    ok(strstr(row, "<a href=\"heap?capture=00000000000000c3\">open</a>")
+       && strstr(row, "<a href=\"heap?capture=00000000000000c3&amp;"
+                      "view=flame\">flame graph</a>")
+       && strstr(row, "<a href=\"heap?capture=00000000000000c3&amp;"
+                      "format=raw\" download>raw</a>")
+       && strstr(row, "view=goroutines") == NULL,
+       "history: a profile's page, flame graph and raw download");
+    ok(strstr(row, "<a href=\"heap?capture=00000000000000c3&amp;"
+                   "base=00000000000000a1\">diff with previous</a>") != NULL,
+       "history: a diff with the older heap, whatever its arguments");
+    free(row);
+
+    row = history_row(b, "00000000000000b2");
+    ok(strstr(row, "<td>30.1 s</td><td>1.43MB</td>") != NULL
+       && strstr(row, "<td>evil&lt;script&gt;alert(&quot;x&quot;)"
+                      "&lt;/script&gt;&amp;&#39;</td>") != NULL,
+       "history: long durations in seconds, arguments escaped");
+    ok(strstr(row, "href=\"goroutine?capture=00000000000000b2&amp;"
+                   "view=goroutines\">goroutines</a>")
+       && strstr(row, "href=\"goroutine?capture=00000000000000b2&amp;"
+                      "view=flame\"")
+       && strstr(row, "href=\"goroutine?capture=00000000000000b2\""),
+       "history: a goroutine profile links to the goroutines view too");
+    ok(strstr(row, "base=00000000000000a0\">diff with previous") != NULL,
+       "history: its diff skips the text capture between");
+    free(row);
+
+    row = history_row(b, "00000000000000b1");
+    ok(strstr(row, "<a href=\"goroutine?capture=00000000000000b1\">open"
+                   "</a>")
+       && strstr(row, "<a href=\"goroutine?capture=00000000000000b1&amp;"
+                      "format=raw\">raw</a>")
+       && count(row, "<a ") == 2,
+       "history: a text capture: its page and raw, no views, no diff");
+    free(row);
+
+    row = history_row(b, "00000000000000a1");
+    ok(strstr(row, "<td>heap</td><td>\xe2\x80\x94</td>") != NULL
+       && strstr(row, "<td>1970-01-01 00:00:00 UTC</td><td>0 ms</td>")
+          != NULL
+       && strstr(row, "base=") == NULL,
+       "history: no arguments is a dash; the oldest heap has no diff");
+    free(row);
+
+    row = history_row(b, "00000000000000a0");
+    ok(strstr(row, "<td>goroutine</td><td>\xe2\x80\x94</td>") != NULL
+       && strstr(row, "base=") == NULL,
+       "history: NULL arguments are none; the oldest goroutine, no diff");
+    free(row);
+
+    row = history_row(b, "0000000000000099");
+    ok(strstr(row, "base=") == NULL && count(row, "<a ") == 2,
+       "history: text captures never diff, not even with text");
+    free(row);
+
+    row = history_row(b, "&quot;&#39;&amp;&lt;b&gt;");
+    ok(strstr(row, "<td>&quot;&gt;&lt;script&gt;x&lt;/script&gt;&amp;</td>"
+                   "<td>a&amp;b=&quot;&lt;i&gt;&quot;</td>") != NULL
+       && strstr(row, "<a href=\"%22%3E%3Cscript%3Ex%3C%2Fscript%3E%26?"
+                      "capture=%22%27%26%3Cb%3E\">open</a>") != NULL,
+       "history: hostile names, arguments and IDs escaped, URL-encoded");
+    free(row);
+
+    ok(strstr(b, "<script>") == NULL && strstr(b, "<i>") == NULL
+       && strstr(b, "<b>\"") == NULL && strstr(b, "\"'") == NULL,
+       "history: nothing raw from the entries");
     free(out.buf);
 
+    /* none yet */
+
     memset(&out, 0, sizeof(out_t));
-    ok(pprof_render_captures("captures", e, 0, &o) == PPROF_OK
-       && strstr(out.buf, "no stored captures yet") != NULL,
-       "store: an empty history says so");
+    ok(pprof_render_captures(NULL, e, 0, &o) == PPROF_OK && out.buf
+       && strstr(out.buf, "<p class=\"note\">no stored captures yet</p>")
+       && strstr(out.buf, "<table") == NULL
+       && strstr(out.buf, "<title>captures</title>") != NULL
+       && strcmp(out.buf + out.len - 8, "</html>\n") == 0,
+       "history: an empty history says so");
+    free(out.buf);
+
+    /* the writer failing */
+
+    memset(&out, 0, sizeof(out_t));
+    out.fail_after = 1;
+    ok(pprof_render_captures("captures", e, 7, &o) == PPROF_ERROR,
+       "history: a failing writer fails the rendering");
     free(out.buf);
 }
 
@@ -676,13 +990,14 @@ test_store(void)
 int
 main(void)
 {
-    test_store();
     test_escape();
     test_top();
     test_flame();
     test_goroutines();
     test_writer();
     test_text();
+    test_store_line();
+    test_history();
 
     printf("1..%d\n", tests);
 
