@@ -40,15 +40,7 @@ STATIC_DEB_PACKAGES :=	dpkg-dev gcc make libc6-dev libssl-dev libpcre2-dev \
 .PHONY: static-test static-deps
 
 static-deps: | deps
-	@missing=""; \
-	for p in $(STATIC_DEB_PACKAGES); do \
-	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	    echo "installing:$$missing"; \
-	    apt-get update -q && DEBIAN_FRONTEND=noninteractive \
-	        apt-get install -y -q --no-install-recommends $$missing; \
-	fi
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(STATIC_DEB_PACKAGES)"
 
 # a deb-src entry only if there is none (deb822 or one-line style), and an
 # apt-get update only if the Sources index has not been fetched
