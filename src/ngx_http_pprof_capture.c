@@ -45,6 +45,7 @@ static ngx_int_t ngx_http_pprof_capture_gone(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_uint_t status, const char *why);
 static ngx_int_t ngx_http_pprof_capture_output(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_chain_t *out);
+static time_t ngx_http_pprof_capture_deadline(ngx_http_request_t *r);
 static void ngx_http_pprof_capture_key(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
 static void ngx_http_pprof_capture_cleanup(void *data);
@@ -180,20 +181,30 @@ ngx_http_pprof_capture_lookup(ngx_http_request_t *r,
 }
 
 
+/* when a capture started now must be over, whatever happens to it */
+
+static time_t
+ngx_http_pprof_capture_deadline(ngx_http_request_t *r)
+{
+    ngx_http_pprof_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
+
+    return ngx_time() + (time_t) ((plcf->upstream.connect_timeout
+                                   + plcf->upstream.read_timeout) / 1000)
+           + 1;
+}
+
+
 /* one capture of a key at a time: the others wait and get it */
 
 static ngx_int_t
 ngx_http_pprof_capture_lock(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
 {
     time_t                       deadline;
-    ngx_http_pprof_loc_conf_t   *plcf;
     ngx_http_pprof_key_state_t   st;
 
-    plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
-
-    deadline = ngx_time()
-               + (time_t) ((plcf->upstream.connect_timeout
-                            + plcf->upstream.read_timeout) / 1000) + 1;
+    deadline = ngx_http_pprof_capture_deadline(r);
 
     if (ngx_http_pprof_cache_lock(ctx->cache, ctx->capture.key, deadline,
                                   &st)
@@ -236,9 +247,7 @@ ngx_http_pprof_capture_queue(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
     ngx_memcpy(me.args, ctx->capture.args, sizeof(me.args));
 
     /* it holds the target until it is done, or could not take longer */
-    me.until = ngx_time()
-               + (time_t) ((plcf->upstream.connect_timeout
-                            + plcf->upstream.read_timeout) / 1000) + 1;
+    me.until = ngx_http_pprof_capture_deadline(r);
 
     /* net/http/pprof's defaults: 30 s of CPU profile, 1 s of trace */
     me.ends = ngx_time() + (q->seconds ? q->seconds
