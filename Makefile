@@ -75,7 +75,12 @@ test: all
 	$(MAKE) fuzz-short
 	$(MAKE) browser-test
 	$(MAKE) static-test
+	for t in $(TEST_TARGETS); do $(MAKE) $$t || exit 1; done
 	t/run.sh t/*.t
+
+# more test targets, appended by the files of mk/ (TEST_TARGETS += name);
+# they run after the ones above and before the nginx suites
+TEST_TARGETS :=
 
 # the suites that cross every path of the module, with nginx under
 # valgrind: memory errors and leaks fail them (slow: not in make test)
