@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# t/deploy/run.sh BUILD: deploy/ checked offline (make deploy-test).
+#
+#   1. the manifests as written (t/deploy/manifests.py files)
+#   2. as `kubectl kustomize` renders deploy/ and deploy/multi-target/
+#   3. `kubectl apply --dry-run=client -o yaml -k deploy/`, skipped with
+#      the reason when this kubectl cannot do it without a cluster
+#   4. deploy/Dockerfile: lint (t/deploy/dockerfile.py); `docker build`
+#      only when a Docker daemon answers (skipped otherwise)
+#   5. the ConfigMap's nginx.conf with the built module: nginx -t, then
+#      served by nginx as an unprivileged user (as in the pod) in front of
+#      the fake APIServer.  What differs from the pod is substituted: the
+#      module's path, the emptyDirs (/tmp, /var/cache/nginx) as
+#      directories of the run, the port, the APIServer's address (its name
+#      stays the one verified), and the projected token and ca.crt as the
+#      run's.
+#
+# Ends with "deploy: N passed, M failed, K skipped"; exit 1 if any failed.
+set -u
+
+cd "$(dirname "$0")/../.." || exit 1
+ROOT=$PWD
+BUILD=${1:-build}
+MODULE=$ROOT/$BUILD/ngx_http_pprof_module.so
+NGINX=${NGINX:-/usr/sbin/nginx}
+FAKE_APISERVER=$ROOT/$BUILD/fake-apiserver
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+
+ok()   { PASSED=$((PASSED + 1)); echo "ok $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "not ok $*"; }
+skip() { SKIPPED=$((SKIPPED + 1)); echo "skipped: $*"; }
+is()   { if [ "$1" = "$2" ]; then ok "$3"; else fail "$3: got '$1', want '$2'"; fi; }
+
+# the passed/failed counts of a checker's last line
+tally() {
+    local line p f
+    line=$(tail -1 "$1")
+    p=$(sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<< "$line")
+    f=$(sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' <<< "$line")
+    [ -n "$p" ] || { fail "$2: no summary line"; return; }
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+    grep '^not ok' "$1"
+    echo "$line ($2)"
+}
+
+for f in "$MODULE" "$FAKE_APISERVER"; do
+    [ -e "$f" ] || { echo "deploy: $f is missing (make)" >&2; exit 1; }
+done
+
+RUN_DIR=$(mktemp -d "$ROOT/$BUILD/deploy-test.XXXXXX") || exit 1
+chmod 755 "$RUN_DIR"
+FAKE_APISERVER_PID=
+NGINX_PID=
+cleanup() {
+    trap - EXIT INT TERM HUP
+    [ -n "$NGINX_PID" ] && kill -QUIT "$NGINX_PID" 2>/dev/null
+    [ -n "$FAKE_APISERVER_PID" ] && kill "$FAKE_APISERVER_PID" 2>/dev/null
+    wait 2>/dev/null
+    if [ "$FAILED" = 0 ]; then
+        rm -rf "$RUN_DIR"
+    else
+        echo "deploy: run directory kept: $RUN_DIR" >&2
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+
+# 1, 2: the files, then kustomize's renderings
+
+python3 t/deploy/manifests.py files deploy "$RUN_DIR/nginx.conf.orig" \
+    > "$RUN_DIR/files.out" 2>&1
+tally "$RUN_DIR/files.out" "the manifests"
+
+# kubectl must never reach a cluster (nor localhost:8080, its default):
+# a kubeconfig of its own, naming a server nobody listens on
+cat > "$RUN_DIR/kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: none
+  cluster: {server: "https://127.0.0.1:1"}
+contexts:
+- name: none
+  context: {cluster: none, user: none}
+users:
+- name: none
+  user: {token: offline-test}
+current-context: none
+EOF
+KUBECTL=(kubectl --kubeconfig="$RUN_DIR/kubeconfig" --request-timeout=5s)
+# kustomize v4 and later (kubectl 1.21 and later): directories in
+# resources:, inline patches.  Debian bookworm's kubectl is 1.20 (kustomize
+# 2.0.3), older than any cluster it may talk to by the version skew policy
+kver=$(kubectl version --client 2>/dev/null | sed -n 's/^Kustomize Version: v\([0-9]*\).*/\1/p')
+kname="kubectl $(kubectl version --client 2>/dev/null | grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' | head -1)"
+if [ -z "$kver" ] || [ "$kver" -lt 4 ]; then
+    kver=0
+    skip "kubectl kustomize: $kname has no kustomize v4 or later (kubectl 1.21 or later)"
+elif "${KUBECTL[@]}" kustomize deploy > "$RUN_DIR/base.yaml" 2> "$RUN_DIR/k.err" &&
+   "${KUBECTL[@]}" kustomize deploy/multi-target > "$RUN_DIR/multi.yaml" \
+       2>> "$RUN_DIR/k.err"
+then
+    ok "kubectl kustomize deploy/ and deploy/multi-target/"
+    python3 t/deploy/manifests.py rendered "$RUN_DIR/base.yaml" \
+        "$RUN_DIR/multi.yaml" > "$RUN_DIR/rendered.out" 2>&1
+    tally "$RUN_DIR/rendered.out" "kustomize's output"
+else
+    fail "kubectl kustomize: $(head -3 "$RUN_DIR/k.err")"
+fi
+
+
+# 3: the client-side dry run, where it works offline
+
+if [ "$kver" = 0 ]; then
+    skip "kubectl apply --dry-run=client -k deploy/: $kname has no kustomize v4 or later"
+elif "${KUBECTL[@]}" apply --dry-run=client -o yaml -k deploy \
+       > "$RUN_DIR/applied.yaml" 2> "$RUN_DIR/apply.err"
+then
+    python3 t/deploy/manifests.py applied "$RUN_DIR/applied.yaml" \
+        > "$RUN_DIR/applied.out" 2>&1
+    tally "$RUN_DIR/applied.out" "kubectl apply --dry-run=client"
+elif grep -qiE 'connection refused|was refused|unable to recognize|failed to download openapi|server API group list' \
+         "$RUN_DIR/apply.err"
+then
+    skip "kubectl apply --dry-run=client -k deploy/: $kname needs the APIServer's discovery even for a client dry run ($(grep -oiE 'unable to recognize|failed to download openapi|server API group list' "$RUN_DIR/apply.err" | head -1))"
+else
+    fail "kubectl apply --dry-run=client: $(head -3 "$RUN_DIR/apply.err")"
+fi
+
+
+# 4: the image recipe
+
+python3 t/deploy/dockerfile.py deploy/Dockerfile . > "$RUN_DIR/docker.out" 2>&1
+tally "$RUN_DIR/docker.out" "deploy/Dockerfile"
+
+if command -v docker >/dev/null 2>&1 && timeout 10 docker info >/dev/null 2>&1; then
+    if docker build -q -f deploy/Dockerfile -t ngx-http-pprof:deploy-test . \
+           > "$RUN_DIR/docker-build.log" 2>&1
+    then
+        ok "docker build -f deploy/Dockerfile"
+    else
+        fail "docker build: $(tail -3 "$RUN_DIR/docker-build.log")"
+    fi
+else
+    skip "docker build -f deploy/Dockerfile: no Docker daemon answers here"
+fi
+
+
+# 5: the ConfigMap's nginx.conf, served
+
+fake_apiserver_count() {
+    curl -s "http://127.0.0.1:$TEST_NGINX_APISERVER_CONTROL_PORT/count?${1:-}"
+}
+
+# shellcheck source=t/apiserver/start.sh
+. "$ROOT/t/apiserver/start.sh"
+fake_apiserver_start "$RUN_DIR" || { fail "fake-apiserver"; exit 1; }
+
+PORT=$(perl -MIO::Socket::INET -e \
+    'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1:0")
+         ->sockport')
+W=$RUN_DIR/pod
+mkdir -p "$W/tmp" "$W/cache" "$W/conf"
+
+# what runs the pod's nginx: a non-root uid, as the Deployment's
+# runAsUser; the emptyDirs are its, the rest is not writable to it
+RUN_AS=()
+if [ "$(id -u)" = 0 ]; then
+    chown 65534:65534 "$W/tmp" "$W/cache"
+    RUN_AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+
+CA=$TEST_NGINX_CERTS_DIR/ca.crt
+TOKEN=$TEST_NGINX_TOKEN_FILE
+sed -e "s|^load_module modules/ngx_http_pprof_module.so;|load_module $MODULE;|" \
+    -e "s| /tmp/| $W/tmp/|g" \
+    -e "s| /var/cache/nginx/| $W/cache/|g" \
+    -e "s|^\( *\)listen 8080;|\1listen 127.0.0.1:$PORT;|" \
+    -e "s|^\( *\)access_log /dev/stdout;|\1access_log $W/tmp/access.log;|" \
+    -e "s|^\( *\)pprof_pass https://kubernetes.default.svc;|\1pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT;\n\1pprof_ssl_name kubernetes.default.svc;|" \
+    -e "s|^http {|http {\n    pprof_token_file $TOKEN;\n    pprof_trusted_certificate $CA;|" \
+    "$RUN_DIR/nginx.conf.orig" > "$W/conf/nginx.conf"
+
+# every substitution took: none of the pod's paths is left
+left=$(grep -nE '(^| )(/tmp/|/var/cache/nginx|modules/)|listen 8080|kubernetes\.default\.svc;|/dev/stdout' \
+       "$W/conf/nginx.conf" | grep -v pprof_ssl_name)
+is "$left" "" "the test's nginx.conf: every pod path substituted"
+
+NGX=("${RUN_AS[@]}" "$NGINX" -p "$W" -e stderr -c "$W/conf/nginx.conf")
+if "${NGX[@]}" -t > "$RUN_DIR/nginx-t.log" 2>&1; then
+    ok "nginx -t: the ConfigMap's nginx.conf with the built module"
+else
+    fail "nginx -t: $(grep -v 'syntax is ok' "$RUN_DIR/nginx-t.log" | head -3)"
+    echo "deploy: $PASSED passed, $FAILED failed, $SKIPPED skipped"
+    exit 1
+fi
+
+"${NGX[@]}" -g 'daemon off;' > "$W/stdout.log" 2> "$W/stderr.log" &
+NGINX_PID=$!
+
+URL=http://127.0.0.1:$PORT
+up=
+for _ in $(seq 100); do
+    curl -fs -o /dev/null "$URL/healthz" && { up=1; break; }
+    kill -0 "$NGINX_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if [ -z "$up" ]; then
+    fail "nginx with the ConfigMap's nginx.conf: $(tail -3 "$W/stderr.log")"
+    echo "deploy: $PASSED passed, $FAILED failed, $SKIPPED skipped"
+    exit 1
+fi
+
+# the probes' location never reaches the APIServer
+curl -s -o "$W/healthz" -w '%{http_code}' "$URL/healthz" > "$W/code"
+is "$(cat "$W/code") $(cat "$W/healthz")" "200 ok" "probe /healthz: 200 ok"
+is "$(fake_apiserver_count)" "0" "probe /healthz: no APIServer request"
+
+# a profile through the pod's loopback, with the token, verified TLS
+curl -s -D "$W/h1" -o "$W/heap1" -w '%{http_code}' \
+    "$URL/debug/pprof/heap" > "$W/code"
+is "$(cat "$W/code")" "200" "GET /debug/pprof/heap from 127.0.0.1: 200"
+is "$(head -c2 "$W/heap1" | od -An -tx1 | tr -d ' ')" "1f8b" \
+    "GET /debug/pprof/heap: a gzip profile"
+is "$(fake_apiserver_count 'path=/debug/pprof/heap&auth=valid')" "1" \
+    "GET /debug/pprof/heap: one APIServer request, with the token"
+is "$(tr -d '\r' < "$W/h1" | sed -n 's/^X-Pprof-Cache: //Ip')" "MISS" \
+    "GET /debug/pprof/heap: captured (X-Pprof-Cache: MISS)"
+
+# the capture store on the emptyDir: the next request is a HIT
+curl -s -D "$W/h2" -o /dev/null "$URL/debug/pprof/heap?view=top&format=top"
+is "$(tr -d '\r' < "$W/h2" | sed -n 's/^X-Pprof-Cache: //Ip')" "HIT" \
+    "the capture store: a view of the same capture is a HIT"
+is "$(fake_apiserver_count 'path=/debug/pprof/heap')" "1" \
+    "the capture store: no second APIServer request"
+stored=$(find "$W/cache/pprof" -type f | wc -l)
+[ "$stored" -ge 1 ] && ok "the capture store: a file on the emptyDir" ||
+    fail "the capture store: no file in $W/cache/pprof"
+
+# only the pod's loopback address: another one (as a pod's IP) is denied
+curl -s -o /dev/null -w '%{http_code}' --interface 127.0.0.2 \
+    "$URL/debug/pprof/heap?refresh=1" > "$W/code"
+is "$(cat "$W/code")" "403" "from 127.0.0.2 (not the pod's loopback): 403"
+is "$(fake_apiserver_count)" "1" "from 127.0.0.2: no APIServer request"
+curl -s -o /dev/null -w '%{http_code}' "$URL/" > "$W/code"
+is "$(cat "$W/code")" "404" "GET /: 404"
+
+# the token is nowhere in what nginx wrote or answered
+tok=$(tr -d '[:space:]' < "$TOKEN")
+if grep -rqF "$tok" "$W" --exclude=nginx.conf; then
+    fail "the token appears in $(grep -rlF "$tok" "$W" --exclude=nginx.conf)"
+else
+    ok "the token appears in no log, response or stored file"
+fi
+
+# as the Deployment runs it: not root, nothing written outside the emptyDirs
+if [ ${#RUN_AS[@]} -gt 0 ]; then
+    user=$(ps -o user= -p "$NGINX_PID" | tr -d ' ')
+    is "$user" "nobody" "the master process runs unprivileged"
+    bad=$(find "$W" -mindepth 1 -newer "$W/conf/nginx.conf" -not -path "$W/tmp*" \
+          -not -path "$W/cache*" -not -name '*.log' -not -name code \
+          -not -name 'h[12]' -not -name 'heap1' -not -name healthz)
+    is "$bad" "" "nginx wrote only in the emptyDirs"
+else
+    skip "unprivileged run: not root, cannot change user"
+fi
+
+grep -E '\[(emerg|alert|crit)\]' "$W/stderr.log" && \
+    fail "nginx's error log has emerg/alert/crit lines" || \
+    ok "nginx's error log: no emerg, alert, crit"
+
+echo "deploy: $PASSED passed, $FAILED failed, $SKIPPED skipped"
+[ "$FAILED" = 0 ]
