@@ -237,12 +237,9 @@ typedef struct {
     ngx_str_t                  args;          /* upstream args, re-encoded */
     ngx_uint_t                 format;        /* PPROF_FORMAT_* */
     ngx_uint_t                 view;          /* PPROF_VIEW_* */
-    ngx_uint_t                 sort;          /* PPROF_SORT_* */
     ngx_uint_t                 nodecount;
-    char                      *sample;        /* NUL-terminated or NULL */
-    char                      *focus;
-    char                      *ignore;
-    char                      *zoom;
+    /* sort and the strings of pprof_report_args, NUL-terminated or NULL */
+    pprof_report_options_t     report;
     char                      *search;
     unsigned                   html:1;        /* pages, not text */
     unsigned                   renderable:1;  /* a protobuf profile */

@@ -294,10 +294,11 @@ static ngx_int_t
 ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     ngx_http_pprof_profile_t *profile)
 {
+    char                       *value_string;
     u_char                     *p;
     ngx_int_t                   rc, debug, n;
     ngx_str_t                   seconds, value;
-    ngx_uint_t                  gc;
+    ngx_uint_t                  gc, i;
     ngx_http_pprof_query_t     *q;
     const pprof_keyword_t      *kw;
     ngx_http_pprof_loc_conf_t  *plcf;
@@ -503,7 +504,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         q->view = kw->value;
     }
 
-    q->sort = PPROF_SORT_FLAT;
+    q->report.sort = PPROF_SORT_FLAT;
 
     rc = ngx_http_pprof_keyword(r, PPROF_ARG_SORT, pprof_sorts, &kw);
 
@@ -512,7 +513,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     }
 
     if (rc == NGX_OK) {
-        q->sort = kw->value;
+        q->report.sort = kw->value;
     }
 
     q->nodecount = (q->format == PPROF_FORMAT_HTML)
@@ -530,20 +531,30 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         q->nodecount = n;
     }
 
-    if (ngx_http_pprof_arg_string(r, PPROF_ARG_SAMPLE, &q->sample) != NGX_OK
-        || ngx_http_pprof_arg_string(r, PPROF_ARG_FOCUS, &q->focus) != NGX_OK
-        || ngx_http_pprof_arg_string(r, PPROF_ARG_IGNORE, &q->ignore)
-           != NGX_OK
-        || ngx_http_pprof_arg_string(r, PPROF_ARG_ZOOM, &q->zoom) != NGX_OK
-        || ngx_http_pprof_arg_string(r, PPROF_ARG_SEARCH, &q->search)
-           != NGX_OK)
+    for (i = 0; i < PPROF_RARG_N; i++) {
+        if (ngx_http_pprof_arg_string(r, (char *) pprof_report_args[i].name,
+                                      &value_string)
+            != NGX_OK)
+        {
+            goto long_arg;
+        }
+
+        pprof_report_arg(&q->report, i) = value_string;
+    }
+
+    if (ngx_http_pprof_arg_string(r, PPROF_ARG_SEARCH, &q->search)
+        != NGX_OK)
     {
-        return ngx_http_pprof_reason(r,
-                   "an argument is longer than %d bytes or holds a "
-                   "control character", NGX_HTTP_PPROF_ARG_MAX);
+        goto long_arg;
     }
 
     return NGX_OK;
+
+long_arg:
+
+    return ngx_http_pprof_reason(r,
+               "an argument is longer than %d bytes or holds a "
+               "control character", NGX_HTTP_PPROF_ARG_MAX);
 }
 
 

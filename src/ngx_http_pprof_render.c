@@ -120,11 +120,7 @@ ngx_http_pprof_render(ngx_http_pprof_render_t *rd)
         return NGX_ERROR;
     }
 
-    ropts->sample_type = q->sample;
-    ropts->focus = q->focus;
-    ropts->ignore = q->ignore;
-    ropts->sort = q->sort;
-    ropts->zoom = q->zoom;
+    *ropts = q->report;
 
     report = pprof_report(profile, ropts, &allocator, &err);
 

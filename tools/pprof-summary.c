@@ -91,14 +91,30 @@ pprof_cli_usage(const char *msg)
         fprintf(stderr, "pprof-summary: %s\n", msg);
     }
 
-    fprintf(stderr, "usage: pprof-summary [--sample-type NAME] [--format ");
+    size_t  i;
+
+    if (msg != NULL) {
+        fprintf(stderr, "pprof-summary: %s\n", msg);
+    }
+
+    fprintf(stderr, "usage: pprof-summary [--format ");
     pprof_cli_words(pprof_formats);
     fprintf(stderr, "]\n                     [--view ");
     pprof_cli_words(pprof_views);
     fprintf(stderr, "] [--sort ");
     pprof_cli_words(pprof_sorts);
-    fprintf(stderr, "]\n                     [--nodecount N] [--focus RE] "
-            "[--ignore RE] FILE|-\n");
+    fprintf(stderr, "]\n                     [--nodecount N]");
+
+    /* the report's options: --sample-type NAME, --focus RE, ... */
+    for (i = 0; i < PPROF_RARG_N; i++) {
+        fprintf(stderr, "%s [%s %s]",
+                (i % 3 == 2) ? "\n                    " : "",
+                pprof_report_args[i].flag,
+                i == PPROF_RARG_SAMPLE ? "NAME"
+                : i == PPROF_RARG_ZOOM ? "FUNC" : "RE");
+    }
+
+    fprintf(stderr, " FILE|-\n");
 
     exit(2);
 }
@@ -249,7 +265,7 @@ main(int argc, char **argv)
 {
     int                      i, rc, mapped, view;
     char                    *end, *eq;
-    size_t                   len, optlen;
+    size_t                   k, len, optlen;
     const char              *file, *opt, *val;
     unsigned char           *data;
     unsigned long long       n;
@@ -299,10 +315,16 @@ main(int argc, char **argv)
         }
 
 #define pprof_cli_is(name)                                                  \
-        (optlen == sizeof(name) - 1 && memcmp(opt, name, optlen) == 0)
+        (optlen == strlen(name) && memcmp(opt, name, optlen) == 0)
 
-        if (pprof_cli_is("--sample-type")) {
-            ro.sample_type = val;
+        for (k = 0; k < PPROF_RARG_N; k++) {
+            if (pprof_cli_is(pprof_report_args[k].flag)) {
+                break;
+            }
+        }
+
+        if (k < PPROF_RARG_N) {
+            pprof_report_arg(&ro, k) = val;
 
         } else if (pprof_cli_is("--format")) {
             o.format = pprof_cli_keyword(pprof_formats, "format", val);
@@ -322,12 +344,6 @@ main(int argc, char **argv)
             }
 
             o.nodecount = (size_t) n;
-
-        } else if (pprof_cli_is("--focus")) {
-            ro.focus = val;
-
-        } else if (pprof_cli_is("--ignore")) {
-            ro.ignore = val;
 
         } else {
             pprof_cli_usage("unknown option");

@@ -125,6 +125,34 @@ typedef struct {
 } pprof_function_row_t;
 
 
+/*
+ * The report's string options as arguments (pprof_keyword.c): the nginx
+ * handler reads each from the query by its name, the CLI from its flag,
+ * and the pages keep each in their links and forms.  An option added to
+ * pprof_report_options_t and to this table reaches them all.
+ */
+enum {
+    PPROF_RARG_ZOOM = 0,
+    PPROF_RARG_SAMPLE,
+    PPROF_RARG_FOCUS,
+    PPROF_RARG_IGNORE,
+    PPROF_RARG_N
+};
+
+typedef struct {
+    const char              *name;          /* PPROF_ARG_FOCUS */
+    const char              *flag;          /* the CLI's "--focus" */
+    size_t                   offset;        /* of its const char * field */
+} pprof_report_arg_t;
+
+/* indexed by PPROF_RARG_* */
+extern const pprof_report_arg_t  pprof_report_args[PPROF_RARG_N];
+
+/* the field of option i in *ro, a const char *: NULL or "" when unset */
+#define pprof_report_arg(ro, i)                                              \
+    (*(const char **) ((char *) (ro) + pprof_report_args[i].offset))
+
+
 /* public part of a report; options strings must outlive it */
 typedef struct {
     const pprof_profile_t         *profile;

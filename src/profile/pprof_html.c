@@ -64,13 +64,11 @@
 typedef struct {
     int                            format;      /* PPROF_FORMAT_* */
     int                            view;        /* PPROF_VIEW_* */
-    pprof_str_t                    zoom;
-    pprof_str_t                    sample;
+    /* the report's string options, by PPROF_RARG_* */
+    pprof_str_t                    arg[PPROF_RARG_N];
     int                            sort;
     int                            has_nodecount;
     size_t                         nodecount;
-    pprof_str_t                    focus;
-    pprof_str_t                    ignore;
     pprof_str_t                    search;
     /* from a debug=1/2 text page to the views: the binary profile */
     int                            no_debug;
@@ -79,9 +77,9 @@ typedef struct {
 
 /* fields a form shows, so that its hidden inputs leave them out */
 #define PPROF_HTML_F_NODECOUNT  0x01
-#define PPROF_HTML_F_FOCUS      0x02
-#define PPROF_HTML_F_IGNORE     0x04
-#define PPROF_HTML_F_SEARCH     0x08
+#define PPROF_HTML_F_SEARCH     0x02
+/* the report's option PPROF_RARG_* i */
+#define PPROF_HTML_F_ARG(i)     (0x100 << (i))
 
 
 typedef struct {
@@ -272,7 +270,7 @@ pprof_html_page(pprof_report_t *report, const pprof_render_options_t *options,
 
     if (view != PPROF_VIEW_FLAME) {
         /* zoom and search only mean something on the flame graph */
-        ctx.state.zoom.len = 0;
+        ctx.state.arg[PPROF_RARG_ZOOM].len = 0;
         ctx.state.search.len = 0;
     }
 
@@ -580,6 +578,7 @@ pprof_html_init(pprof_html_ctx_t *ctx, pprof_report_t *report,
     const pprof_render_options_t *options, pprof_out_t *out,
     pprof_error_t *err)
 {
+    size_t                         i;
     const pprof_report_options_t  *ro;
 
     memset(ctx, 0, sizeof(pprof_html_ctx_t));
@@ -618,11 +617,11 @@ pprof_html_init(pprof_html_ctx_t *ctx, pprof_report_t *report,
     ro = ctx->rinfo->options;
 
     if (ro) {
-        ctx->state.sample = pprof_cstr(ro->sample_type);
         ctx->state.sort = ro->sort;
-        ctx->state.focus = pprof_cstr(ro->focus);
-        ctx->state.ignore = pprof_cstr(ro->ignore);
-        ctx->state.zoom = pprof_cstr(ro->zoom);
+
+        for (i = 0; i < PPROF_RARG_N; i++) {
+            ctx->state.arg[i] = pprof_cstr(pprof_report_arg(ro, i));
+        }
     }
 }
 
@@ -801,6 +800,7 @@ static void
 pprof_html_href(pprof_html_ctx_t *ctx, const pprof_html_link_t *l)
 {
     int                sep;
+    size_t             i;
     const char        *q, *amp, *end;
     pprof_out_t       *o;
 
@@ -845,9 +845,6 @@ pprof_html_href(pprof_html_ctx_t *ctx, const pprof_html_link_t *l)
                      pprof_cstr(pprof_html_word(pprof_formats, l->format)));
     pprof_html_param(o, &sep, PPROF_ARG_VIEW,
                      pprof_cstr(pprof_html_word(pprof_views, l->view)));
-    pprof_html_param(o, &sep, PPROF_ARG_ZOOM, l->zoom);
-    pprof_html_param(o, &sep, PPROF_ARG_SAMPLE, l->sample);
-
     /* flat is the default: not written */
     if (l->sort == PPROF_SORT_CUM) {
         pprof_html_param(o, &sep, PPROF_ARG_SORT,
@@ -864,8 +861,10 @@ pprof_html_href(pprof_html_ctx_t *ctx, const pprof_html_link_t *l)
         sep = 1;
     }
 
-    pprof_html_param(o, &sep, PPROF_ARG_FOCUS, l->focus);
-    pprof_html_param(o, &sep, PPROF_ARG_IGNORE, l->ignore);
+    for (i = 0; i < PPROF_RARG_N; i++) {
+        pprof_html_param(o, &sep, pprof_report_args[i].name, l->arg[i]);
+    }
+
     pprof_html_param(o, &sep, PPROF_ARG_SEARCH, l->search);
 
     pprof_out_lit(o, "\"");
@@ -902,7 +901,7 @@ pprof_html_hidden(pprof_html_ctx_t *ctx, const pprof_html_link_t *l,
     unsigned shown)
 {
     char              *buf;
-    size_t             qlen;
+    size_t             i, qlen;
     const char        *q, *amp, *eq, *end;
     pprof_str_t        name, value;
     pprof_out_t       *o;
@@ -960,8 +959,11 @@ pprof_html_hidden(pprof_html_ctx_t *ctx, const pprof_html_link_t *l,
                        pprof_cstr(pprof_html_word(pprof_formats, l->format)));
     pprof_html_hidden1(o, PPROF_ARG_VIEW,
                        pprof_cstr(pprof_html_word(pprof_views, l->view)));
-    pprof_html_hidden1(o, PPROF_ARG_ZOOM, l->zoom);
-    pprof_html_hidden1(o, PPROF_ARG_SAMPLE, l->sample);
+    for (i = 0; i < PPROF_RARG_N; i++) {
+        if (!(shown & PPROF_HTML_F_ARG(i))) {
+            pprof_html_hidden1(o, pprof_report_args[i].name, l->arg[i]);
+        }
+    }
 
     if (l->sort == PPROF_SORT_CUM) {
         pprof_html_hidden1(o, PPROF_ARG_SORT,
@@ -973,14 +975,6 @@ pprof_html_hidden(pprof_html_ctx_t *ctx, const pprof_html_link_t *l,
                       PPROF_ARG_NODECOUNT "\" value=\"");
         pprof_out_uint(o, l->nodecount);
         pprof_out_lit(o, "\">");
-    }
-
-    if (!(shown & PPROF_HTML_F_FOCUS)) {
-        pprof_html_hidden1(o, PPROF_ARG_FOCUS, l->focus);
-    }
-
-    if (!(shown & PPROF_HTML_F_IGNORE)) {
-        pprof_html_hidden1(o, PPROF_ARG_IGNORE, l->ignore);
     }
 
     if (!(shown & PPROF_HTML_F_SEARCH)) {
@@ -1082,9 +1076,10 @@ pprof_html_head(pprof_html_ctx_t *ctx, const char *title, size_t title_len,
         pprof_out_str(o, what);
     }
 
-    if (ctx->state.zoom.len) {
+    if (ctx->state.arg[PPROF_RARG_ZOOM].len) {
         pprof_out_lit(o, " \xe2\x80\x93 ");
-        pprof_html_esc(o, ctx->state.zoom.data, ctx->state.zoom.len);
+        pprof_html_esc(o, ctx->state.arg[PPROF_RARG_ZOOM].data,
+                       ctx->state.arg[PPROF_RARG_ZOOM].len);
     }
 
     pprof_out_lit(o, "</title>\n<style>");
@@ -1216,7 +1211,7 @@ pprof_html_nav(pprof_html_ctx_t *ctx, int current)
         l.no_debug = ctx->text;
 
         if (views[i].view != PPROF_VIEW_FLAME) {
-            l.zoom.len = 0;
+            l.arg[PPROF_RARG_ZOOM].len = 0;
             l.search.len = 0;
         }
 
@@ -1236,7 +1231,7 @@ pprof_html_nav(pprof_html_ctx_t *ctx, int current)
         l.no_debug = ctx->text;
 
         if (formats[i].format != PPROF_FORMAT_FLAMEGRAPH) {
-            l.zoom.len = 0;
+            l.arg[PPROF_RARG_ZOOM].len = 0;
             l.search.len = 0;
         }
 
@@ -1374,7 +1369,7 @@ pprof_html_samples(pprof_html_ctx_t *ctx)
         }
 
         l = ctx->state;
-        l.sample = st->type;
+        l.arg[PPROF_RARG_SAMPLE] = st->type;
 
         pprof_out_lit(o, "<a ");
         pprof_html_href(ctx, &l);
@@ -1482,8 +1477,9 @@ pprof_html_top(pprof_html_ctx_t *ctx)
     /* the controls: a plain GET form, the state in hidden inputs */
     pprof_out_lit(o, "<form method=\"get\" role=\"search\">");
     pprof_html_hidden(ctx, &ctx->state,
-                      PPROF_HTML_F_NODECOUNT | PPROF_HTML_F_FOCUS
-                      | PPROF_HTML_F_IGNORE | PPROF_HTML_F_SEARCH);
+                      PPROF_HTML_F_NODECOUNT | PPROF_HTML_F_SEARCH
+                      | PPROF_HTML_F_ARG(PPROF_RARG_FOCUS)
+                      | PPROF_HTML_F_ARG(PPROF_RARG_IGNORE));
 
     pprof_out_lit(o, "<label>Rows <input type=\"number\" name=\""
                   PPROF_ARG_NODECOUNT "\" "
@@ -1493,13 +1489,15 @@ pprof_html_top(pprof_html_ctx_t *ctx)
                    "<label>Focus <input type=\"text\" name=\""
                    PPROF_ARG_FOCUS "\" "
                    "placeholder=\"regex\" value=\"");
-    pprof_html_esc(o, ctx->state.focus.data, ctx->state.focus.len);
+    pprof_html_esc(o, ctx->state.arg[PPROF_RARG_FOCUS].data,
+                   ctx->state.arg[PPROF_RARG_FOCUS].len);
     pprof_out_lit(o, "\" title=\"keep only samples with a function "
                    "matching this regex\"></label>\n"
                    "<label>Ignore <input type=\"text\" name=\""
                    PPROF_ARG_IGNORE "\" "
                    "placeholder=\"regex\" value=\"");
-    pprof_html_esc(o, ctx->state.ignore.data, ctx->state.ignore.len);
+    pprof_html_esc(o, ctx->state.arg[PPROF_RARG_IGNORE].data,
+                   ctx->state.arg[PPROF_RARG_IGNORE].len);
     pprof_out_lit(o, "\" title=\"drop samples with a function matching "
                    "this regex\"></label>\n"
                    "<button type=\"submit\">Apply</button></form>\n");
@@ -1581,7 +1579,7 @@ pprof_html_top(pprof_html_ctx_t *ctx)
         pprof_out_lit(o, "</td><td>");
         pprof_html_percent(ctx, row->cum, total);
         pprof_out_lit(o, "</td><td><a ");
-        l.zoom = row->name;
+        l.arg[PPROF_RARG_ZOOM] = row->name;
         pprof_html_href(ctx, &l);
         pprof_out_lit(o, ">");
         pprof_html_esc(o, row->name.data, row->name.len);
@@ -1656,12 +1654,13 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
 
     pprof_out_lit(o, "</form>\n");
 
-    if (ctx->state.zoom.len) {
+    if (ctx->state.arg[PPROF_RARG_ZOOM].len) {
         l = ctx->state;
-        l.zoom.len = 0;
+        l.arg[PPROF_RARG_ZOOM].len = 0;
 
         pprof_out_lit(o, "<p class=\"note\">Zoomed on <b>");
-        pprof_html_esc(o, ctx->state.zoom.data, ctx->state.zoom.len);
+        pprof_html_esc(o, ctx->state.arg[PPROF_RARG_ZOOM].data,
+                       ctx->state.arg[PPROF_RARG_ZOOM].len);
         pprof_out_lit(o, "</b>: ");
         pprof_html_value(ctx, rootcum);
         pprof_out_lit(o, " (");
@@ -1673,7 +1672,7 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
 
     if (rootcum <= 0) {
         pprof_out_lit(o, "<p class=\"note\">No samples");
-        if (ctx->state.zoom.len) {
+        if (ctx->state.arg[PPROF_RARG_ZOOM].len) {
             pprof_out_lit(o, " in this function");
         }
         pprof_out_lit(o, ".</p>\n");
@@ -1728,7 +1727,7 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
             pprof_html_percent(ctx, msum, total);
             pprof_out_lit(o, "</b> of total");
 
-            if (ctx->state.zoom.len) {
+            if (ctx->state.arg[PPROF_RARG_ZOOM].len) {
                 pprof_out_lit(o, ", ");
                 pprof_html_percent(ctx, msum, rootcum);
                 pprof_out_lit(o, " of the zoomed graph");
@@ -1826,13 +1825,13 @@ pprof_html_frame(pprof_html_ctx_t *ctx, const pprof_tree_node_t *node,
 
     if (root) {
         /* the root resets the zoom */
-        l.zoom.len = 0;
+        l.arg[PPROF_RARG_ZOOM].len = 0;
 
         if (name.len == 0) {
             name = pprof_cstr("all");
         }
 
-        if (ctx->state.zoom.len) {
+        if (ctx->state.arg[PPROF_RARG_ZOOM].len) {
             /* zoomed: "all" is only what passes through the function */
             name = pprof_cstr("all \xe2\x86\x91 reset zoom");
         }
@@ -1840,7 +1839,7 @@ pprof_html_frame(pprof_html_ctx_t *ctx, const pprof_tree_node_t *node,
         pprof_out_lit(o, "<a class=\"r");
 
     } else {
-        l.zoom = name;
+        l.arg[PPROF_RARG_ZOOM] = name;
 
         pprof_out_lit(o, "<a class=\"c");
         pprof_out_uint(o, pprof_html_hash(name.data, name.len)
@@ -2221,7 +2220,7 @@ pprof_html_goroutines(pprof_html_ctx_t *ctx)
             f = &g->frames[j];
 
             pprof_out_lit(o, "<li><a ");
-            l.zoom = f->function;
+            l.arg[PPROF_RARG_ZOOM] = f->function;
             pprof_html_href(ctx, &l);
             pprof_out_lit(o, ">");
             pprof_html_esc(o, f->function.data, f->function.len);

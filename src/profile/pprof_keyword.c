@@ -2,12 +2,15 @@
 /*
  * The query vocabulary: the words users type for format=, view= and
  * sort= and what they mean (pprof.h's pprof_formats, pprof_views,
- * pprof_sorts), looked up by name or by value and listed for messages.
+ * pprof_sorts), looked up by name or by value and listed for messages;
+ * the report's string options by argument name and CLI flag
+ * (pprof_report_args).
  * It uses only the output buffer.  The nginx handler, the CLI and the
  * pages' links all read these tables, so a word is spelled once.
  */
 
 
+#include <stddef.h>
 #include <string.h>
 
 #include "pprof_out.h"
@@ -40,6 +43,16 @@ const pprof_keyword_t  pprof_sorts[] = {
     { "flat", PPROF_SORT_FLAT, NULL },
     { "cum", PPROF_SORT_CUM, NULL },
     { NULL, 0, NULL }
+};
+
+
+const pprof_report_arg_t  pprof_report_args[PPROF_RARG_N] = {
+    { PPROF_ARG_ZOOM, "--zoom", offsetof(pprof_report_options_t, zoom) },
+    { PPROF_ARG_SAMPLE, "--sample-type",
+      offsetof(pprof_report_options_t, sample_type) },
+    { PPROF_ARG_FOCUS, "--focus", offsetof(pprof_report_options_t, focus) },
+    { PPROF_ARG_IGNORE, "--ignore",
+      offsetof(pprof_report_options_t, ignore) }
 };
 
 
