@@ -19,56 +19,16 @@
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
-ROOT=$PWD
 BUILD=${1:-build}
+# shellcheck source=t/sh/checks.sh
+. t/sh/checks.sh
+checks_start deploy
 MODULE=$ROOT/$BUILD/ngx_http_pprof_module.so
 NGINX=${NGINX:-/usr/sbin/nginx}
-FAKE_APISERVER=$ROOT/$BUILD/fake-apiserver
 
-PASSED=0
-FAILED=0
-SKIPPED=0
-
-ok()   { PASSED=$((PASSED + 1)); echo "ok $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "not ok $*"; }
-skip() { SKIPPED=$((SKIPPED + 1)); echo "skipped: $*"; }
-is()   { if [ "$1" = "$2" ]; then ok "$3"; else fail "$3: got '$1', want '$2'"; fi; }
-
-# the passed/failed counts of a checker's last line
-tally() {
-    local line p f
-    line=$(tail -1 "$1")
-    p=$(sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<< "$line")
-    f=$(sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' <<< "$line")
-    [ -n "$p" ] || { fail "$2: no summary line"; return; }
-    PASSED=$((PASSED + p))
-    FAILED=$((FAILED + f))
-    grep '^not ok' "$1"
-    echo "$line ($2)"
-}
-
-for f in "$MODULE" "$FAKE_APISERVER"; do
+for f in "$MODULE" "$ROOT/$BUILD/fake-apiserver"; do
     [ -e "$f" ] || { echo "deploy: $f is missing (make)" >&2; exit 1; }
 done
-
-RUN_DIR=$(mktemp -d "$ROOT/$BUILD/deploy-test.XXXXXX") || exit 1
-chmod 755 "$RUN_DIR"
-FAKE_APISERVER_PID=
-NGINX_PID=
-cleanup() {
-    trap - EXIT INT TERM HUP
-    [ -n "$NGINX_PID" ] && kill -QUIT "$NGINX_PID" 2>/dev/null
-    [ -n "$FAKE_APISERVER_PID" ] && kill "$FAKE_APISERVER_PID" 2>/dev/null
-    wait 2>/dev/null
-    if [ "$FAILED" = 0 ]; then
-        rm -rf "$RUN_DIR"
-    else
-        echo "deploy: run directory kept: $RUN_DIR" >&2
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
 
 
 # 1, 2: the files, then kustomize's renderings
@@ -154,17 +114,9 @@ fi
 
 # 5: the ConfigMap's nginx.conf, served
 
-fake_apiserver_count() {
-    curl -s "http://127.0.0.1:$TEST_NGINX_APISERVER_CONTROL_PORT/count?${1:-}"
-}
+checks_apiserver
 
-# shellcheck source=t/apiserver/start.sh
-. "$ROOT/t/apiserver/start.sh"
-fake_apiserver_start "$RUN_DIR" || { fail "fake-apiserver"; exit 1; }
-
-PORT=$(perl -MIO::Socket::INET -e \
-    'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1:0")
-         ->sockport')
+PORT=$(free_port)
 W=$RUN_DIR/pod
 mkdir -p "$W/tmp" "$W/cache" "$W/conf"
 
@@ -197,30 +149,17 @@ if "${NGX[@]}" -t > "$RUN_DIR/nginx-t.log" 2>&1; then
     ok "nginx -t: the ConfigMap's nginx.conf with the built module"
 else
     fail "nginx -t: $(grep -v 'syntax is ok' "$RUN_DIR/nginx-t.log" | head -3)"
-    echo "deploy: $PASSED passed, $FAILED failed, $SKIPPED skipped"
+    checks_done
     exit 1
 fi
-
-"${NGX[@]}" -g 'daemon off;' > "$W/stdout.log" 2> "$W/stderr.log" &
-NGINX_PID=$!
 
 URL=http://127.0.0.1:$PORT
-up=
-for _ in $(seq 100); do
-    curl -fs -o /dev/null "$URL/healthz" && { up=1; break; }
-    kill -0 "$NGINX_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$up" ]; then
-    fail "nginx with the ConfigMap's nginx.conf: $(tail -3 "$W/stderr.log")"
-    echo "deploy: $PASSED passed, $FAILED failed, $SKIPPED skipped"
-    exit 1
-fi
+nginx_serve "$URL/healthz" "${NGX[@]}" || { checks_done; exit 1; }
 
 # the probes' location never reaches the APIServer
 curl -s -o "$W/healthz" -w '%{http_code}' "$URL/healthz" > "$W/code"
 is "$(cat "$W/code") $(cat "$W/healthz")" "200 ok" "probe /healthz: 200 ok"
-is "$(fake_apiserver_count)" "0" "probe /healthz: no APIServer request"
+is "$(apiserver_count)" "0" "probe /healthz: no APIServer request"
 
 # a profile through the pod's loopback, with the token, verified TLS
 curl -s -D "$W/h1" -o "$W/heap1" -w '%{http_code}' \
@@ -228,7 +167,7 @@ curl -s -D "$W/h1" -o "$W/heap1" -w '%{http_code}' \
 is "$(cat "$W/code")" "200" "GET /debug/pprof/heap from 127.0.0.1: 200"
 is "$(head -c2 "$W/heap1" | od -An -tx1 | tr -d ' ')" "1f8b" \
     "GET /debug/pprof/heap: a gzip profile"
-is "$(fake_apiserver_count 'path=/debug/pprof/heap&auth=valid')" "1" \
+is "$(apiserver_count 'path=/debug/pprof/heap&auth=valid')" "1" \
     "GET /debug/pprof/heap: one APIServer request, with the token"
 is "$(tr -d '\r' < "$W/h1" | sed -n 's/^X-Pprof-Cache: //Ip')" "MISS" \
     "GET /debug/pprof/heap: captured (X-Pprof-Cache: MISS)"
@@ -237,7 +176,7 @@ is "$(tr -d '\r' < "$W/h1" | sed -n 's/^X-Pprof-Cache: //Ip')" "MISS" \
 curl -s -D "$W/h2" -o /dev/null "$URL/debug/pprof/heap?view=top&format=top"
 is "$(tr -d '\r' < "$W/h2" | sed -n 's/^X-Pprof-Cache: //Ip')" "HIT" \
     "the capture store: a view of the same capture is a HIT"
-is "$(fake_apiserver_count 'path=/debug/pprof/heap')" "1" \
+is "$(apiserver_count 'path=/debug/pprof/heap')" "1" \
     "the capture store: no second APIServer request"
 stored=$(find "$W/cache/pprof" -type f | wc -l)
 [ "$stored" -ge 1 ] && ok "the capture store: a file on the emptyDir" ||
@@ -247,14 +186,14 @@ stored=$(find "$W/cache/pprof" -type f | wc -l)
 curl -s -o /dev/null -w '%{http_code}' --interface 127.0.0.2 \
     "$URL/debug/pprof/heap?refresh=1" > "$W/code"
 is "$(cat "$W/code")" "403" "from 127.0.0.2 (not the pod's loopback): 403"
-is "$(fake_apiserver_count)" "1" "from 127.0.0.2: no APIServer request"
+is "$(apiserver_count)" "1" "from 127.0.0.2: no APIServer request"
 curl -s -o /dev/null -w '%{http_code}' "$URL/" > "$W/code"
 is "$(cat "$W/code")" "404" "GET /: 404"
 
 # the token is nowhere in what nginx wrote or answered
 tok=$(tr -d '[:space:]' < "$TOKEN")
-if grep -rqF "$tok" "$W" --exclude=nginx.conf; then
-    fail "the token appears in $(grep -rlF "$tok" "$W" --exclude=nginx.conf)"
+if grep -rqF "$tok" "$W" "$RUN_DIR/nginx-serve.log" --exclude=nginx.conf; then
+    fail "the token appears in $(grep -rlF "$tok" "$W" "$RUN_DIR/nginx-serve.log" --exclude=nginx.conf)"
 else
     ok "the token appears in no log, response or stored file"
 fi
@@ -271,9 +210,8 @@ else
     skip "unprivileged run: not root, cannot change user"
 fi
 
-grep -E '\[(emerg|alert|crit)\]' "$W/stderr.log" && \
+grep -E '\[(emerg|alert|crit)\]' "$RUN_DIR/nginx-serve.log" && \
     fail "nginx's error log has emerg/alert/crit lines" || \
     ok "nginx's error log: no emerg, alert, crit"
 
-echo "deploy: $PASSED passed, $FAILED failed, $SKIPPED skipped"
-[ "$FAILED" = 0 ]
+checks_done
