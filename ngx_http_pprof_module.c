@@ -341,6 +341,7 @@ ngx_http_pprof_create_loc_conf(ngx_conf_t *cf)
      *     conf->ssl_name = { 0, NULL };
      *     conf->token = NULL;
      *     conf->tls = NULL;
+     *     conf->target_parts = NULL;
      */
 
     conf->upstream.local = NGX_CONF_UNSET_PTR;
@@ -526,6 +527,7 @@ ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->host_header = prev->host_header;
         conf->prefix = prev->prefix;
         conf->target = prev->target;
+        conf->target_parts = prev->target_parts;
         conf->token = prev->token;
         conf->tls = prev->tls;
         conf->upstream.ssl = prev->upstream.ssl;
@@ -583,7 +585,7 @@ ngx_http_pprof_init_process(ngx_cycle_t *cycle)
 }
 
 
-/* pprof_pass https://host[:port][/prefix/] */
+/* pprof_pass https://host[:port][/prefix/], the prefix with variables */
 
 static char *
 ngx_http_pprof_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -612,6 +614,20 @@ ngx_http_pprof_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     add = 8;
+
+    /* only the path may name variables: the host is the APIServer's */
+
+    last = url->data + url->len;
+    p = ngx_strlchr(url->data + add, last, '/');
+
+    if (ngx_strlchr(url->data + add, p ? p : last, '$') != NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"pprof_pass\" host must be literal: variables "
+                           "may only be in the path, so that the token is "
+                           "sent to the configured APIServer alone, in "
+                           "\"%V\"", url);
+        return NGX_CONF_ERROR;
+    }
 
     ngx_memzero(&u, sizeof(ngx_url_t));
 
@@ -653,6 +669,12 @@ ngx_http_pprof_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "\"pprof_pass\" prefix \"%V\" must be a plain "
                                "path ending with \"/\"", &plcf->prefix);
+            return NGX_CONF_ERROR;
+        }
+
+        if (ngx_http_pprof_target_compile(cf, plcf, &plcf->prefix)
+            != NGX_CONF_OK)
+        {
             return NGX_CONF_ERROR;
         }
     }

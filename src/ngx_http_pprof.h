@@ -206,6 +206,8 @@ typedef struct {
     ngx_str_t                  host_header;   /* host[:port] */
     ngx_str_t                  prefix;        /* "/debug/pprof/" */
     ngx_str_t                  target;        /* name used in file names */
+    ngx_array_t               *target_parts;  /* prefix with variables
+                                                 (target.c); NULL: none */
 
     ngx_str_t                  token_file;
     ngx_http_pprof_token_t    *token;
@@ -270,6 +272,8 @@ typedef enum {
 typedef struct {
     ngx_http_request_t        *request;
     ngx_http_pprof_query_t     query;
+    ngx_str_t                  prefix;        /* upstream path, evaluated */
+    ngx_str_t                  target_label;  /* its variables' values */
     ngx_http_pprof_phase_e     phase;
 
     ngx_http_status_t          status;        /* upstream status line */
@@ -360,6 +364,12 @@ extern ngx_module_t  ngx_http_pprof_module;
 
 /* handler.c */
 ngx_int_t ngx_http_pprof_handler(ngx_http_request_t *r);
+
+/* target.c: pprof_pass with variables */
+char *ngx_http_pprof_target_compile(ngx_conf_t *cf,
+    ngx_http_pprof_loc_conf_t *plcf, ngx_str_t *path);
+ngx_int_t ngx_http_pprof_target_eval(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx);
 
 /* upstream.c */
 ngx_int_t ngx_http_pprof_upstream_start(ngx_http_request_t *r,

@@ -127,6 +127,7 @@ static ngx_int_t
 ngx_http_pprof_capture_lookup(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx)
 {
+    uint64_t                     target;
     ngx_http_pprof_query_t      *q;
     ngx_http_pprof_loc_conf_t   *plcf;
     ngx_http_pprof_key_state_t   st;
@@ -134,6 +135,8 @@ ngx_http_pprof_capture_lookup(ngx_http_request_t *r,
     q = &ctx->query;
 
     if (q->stored) {
+        target = ctx->capture.target;
+
         if (ngx_http_pprof_cache_get(ctx->cache, q->capture, &ctx->capture)
             != NGX_OK)
         {
@@ -146,6 +149,13 @@ ngx_http_pprof_capture_lookup(ngx_http_request_t *r,
         {
             return ngx_http_pprof_capture_gone(r, ctx, NGX_HTTP_NOT_FOUND,
                        "it is a capture of another profile");
+        }
+
+        /* another node's capture is not served as this one's */
+
+        if (ctx->capture.target != target) {
+            return ngx_http_pprof_capture_gone(r, ctx, NGX_HTTP_NOT_FOUND,
+                       "it is a capture of another target");
         }
 
         ctx->cache_status = NGX_HTTP_PPROF_CACHE_HIT;
@@ -796,8 +806,9 @@ ngx_http_pprof_capture_failed(ngx_http_request_t *r,
 
 
 /*
- * The key: the target (the upstream as configured and the prefix), the
- * name and the capture arguments as they are sent; the ID is new.
+ * The key: the target (the upstream as configured and the prefix, its
+ * variables evaluated: each node its own), the name and the capture
+ * arguments as they are sent; the ID is new.
  */
 
 static void
@@ -816,7 +827,7 @@ ngx_http_pprof_capture_key(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
     ngx_md5_init(&m);
     ngx_md5_update(&m, plcf->url.data, plcf->url.len);
     ngx_md5_update(&m, "|", 1);
-    ngx_md5_update(&m, plcf->prefix.data, plcf->prefix.len);
+    ngx_md5_update(&m, ctx->prefix.data, ctx->prefix.len);
     ngx_md5_final(md5, &m);
 
     ngx_memcpy(&c->target, md5, sizeof(uint64_t));

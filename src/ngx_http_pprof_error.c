@@ -80,6 +80,25 @@ ngx_http_pprof_upstream_reason(ngx_http_request_t *r,
         return NGX_HTTP_BAD_GATEWAY;
 
     case NGX_HTTP_FORBIDDEN:
+
+        /* a component reached through the APIServer's proxy */
+
+        if (ctx->prefix.len > 8
+            && ngx_strncmp(ctx->prefix.data, "/api/v1/", 8) == 0)
+        {
+            (void) ngx_http_pprof_reason(r, "the APIServer denied access "
+                                         "(403): %V; the ServiceAccount "
+                                         "needs a ClusterRole with "
+                                         "resources [\"%s\"] and verbs "
+                                         "[\"get\"]", &msg,
+                                         ngx_strlcasestrn(ctx->prefix.data,
+                                             ctx->prefix.data
+                                             + ctx->prefix.len,
+                                             (u_char *) "/pods/", 6 - 1)
+                                         ? "pods/proxy" : "nodes/proxy");
+            return NGX_HTTP_BAD_GATEWAY;
+        }
+
         (void) ngx_http_pprof_reason(r, "the APIServer denied access "
                                      "(403): %V; the ServiceAccount needs "
                                      "a ClusterRole with nonResourceURLs "

@@ -151,6 +151,18 @@ ngx_http_pprof_handler(ngx_http_request_t *r)
         return ngx_http_pprof_refuse(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
     }
 
+    /* a target named by variables: their values are checked first */
+
+    rc = ngx_http_pprof_target_eval(r, ctx);
+
+    if (rc == NGX_DECLINED) {
+        return ngx_http_pprof_refuse(r, NGX_HTTP_BAD_REQUEST);
+    }
+
+    if (rc != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     ctx->query.name = profile->name;
 
     rc = ngx_http_pprof_parse_args(r, ctx, profile);

@@ -103,7 +103,10 @@ ngx_http_pprof_add_header(ngx_http_request_t *r, char *key, ngx_str_t *value)
 }
 
 
-/* "kubernetes.default.svc-heap-20261123T153000Z.pb.gz" */
+/*
+ * "kubernetes.default.svc-heap-20261123T153000Z.pb.gz"; a target named by
+ * variables adds their values: "kubernetes.default.svc-node-1-heap-..."
+ */
 
 ngx_int_t
 ngx_http_pprof_set_filename(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
@@ -126,8 +129,8 @@ ngx_http_pprof_set_filename(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
                                  "application/octet-stream",
                                  r->headers_out.content_length_n, NULL);
 
-    len = sizeof("attachment; filename=\"-delta-YYYYmmddTHHMMSSZ.trace\"")
-          + plcf->target.len + ctx->query.name.len;
+    len = sizeof("attachment; filename=\"--delta-YYYYmmddTHHMMSSZ.trace\"")
+          + plcf->target.len + ctx->target_label.len + ctx->query.name.len;
 
     value.data = ngx_pnalloc(r->pool, len);
     if (value.data == NULL) {
@@ -136,9 +139,11 @@ ngx_http_pprof_set_filename(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
 
     ngx_gmtime(ngx_time(), &tm);
 
-    value.len = ngx_sprintf(value.data, "attachment; filename=\"%V-%V%s-"
+    value.len = ngx_sprintf(value.data, "attachment; filename=\"%V%s%V-%V%s-"
                             "%4d%02d%02dT%02d%02d%02dZ.%s\"",
-                            &plcf->target, &ctx->query.name,
+                            &plcf->target,
+                            ctx->target_label.len ? "-" : "",
+                            &ctx->target_label, &ctx->query.name,
                             ctx->query.delta ? "-delta" : "",
                             tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
                             tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec,

@@ -124,7 +124,7 @@ ngx_http_pprof_create_request(ngx_http_request_t *r)
         }
     }
 
-    len = post.len + plcf->prefix.len + ctx->query.name.len
+    len = post.len + ctx->prefix.len + ctx->query.name.len
           + 1 + ctx->query.args.len + sizeof(" HTTP/1.1" CRLF) - 1
           + sizeof("Host: ") - 1 + plcf->host_header.len + 2
           + sizeof("Authorization: Bearer ") - 1 + plcf->token->token.len + 2
@@ -144,7 +144,7 @@ ngx_http_pprof_create_request(ngx_http_request_t *r)
         b->last = ngx_copy(b->last, get.data, get.len);
     }
 
-    b->last = ngx_copy(b->last, plcf->prefix.data, plcf->prefix.len);
+    b->last = ngx_copy(b->last, ctx->prefix.data, ctx->prefix.len);
     b->last = ngx_copy(b->last, ctx->query.name.data, ctx->query.name.len);
 
     if (ctx->query.args.len) {
@@ -214,7 +214,7 @@ ngx_http_pprof_create_request(ngx_http_request_t *r)
 
     ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "pprof: upstream request \"%V%V?%V\"",
-                   &plcf->prefix, &ctx->query.name, &ctx->query.args);
+                   &ctx->prefix, &ctx->query.name, &ctx->query.args);
 
     return NGX_OK;
 }

@@ -470,3 +470,65 @@ func TestTLS(t *testing.T) {
 	}
 	waitFor(t, func() bool { return get("/handshake-errors?listener=main") == "1" })
 }
+
+// The APIServer's proxy to kubelets and pods: each target answers with
+// this process's runtime, counted under its own path; CPU profiles of two
+// targets run at the same time.
+func TestProxy(t *testing.T) {
+	e := newEnv(t)
+	e.s.cpuProfile = captureCPUProfile(100 * time.Millisecond)
+	good := []struct{ path, kind string }{
+		{"/api/v1/nodes/node-1/proxy/debug/pprof/heap", "node"},
+		{"/api/v1/nodes/ip-10-0-0-1.ec2.internal/proxy/debug/pprof/goroutine", "node"},
+		{"/api/v1/namespaces/kube-system/pods/etcd-0:2381/proxy/debug/pprof/heap", "pod"},
+		{"/api/v1/namespaces/default/pods/web.app-1/proxy/debug/pprof/allocs", "pod"},
+		{"/api/v1/namespaces/default/pods/https:web:6060/proxy/debug/pprof/heap", "pod"},
+	}
+	for _, g := range good {
+		r := e.get(g.path)
+		if r.code != 200 || !isGzip(r.body) || r.hdr.Get("X-Fake-Proxy") != g.kind {
+			t.Errorf("%s: %d %q %q", g.path, r.code, r.hdr.Get("X-Fake-Proxy"), r.body)
+		}
+		if n := e.count("?path=" + g.path); n != "1" {
+			t.Errorf("%s: counted %s times", g.path, n)
+		}
+	}
+	if r := e.get("/api/v1/nodes/node-1/proxy/debug/pprof/"); r.code != 200 || !bytes.Contains(r.body, []byte("heap?debug=1")) {
+		t.Errorf("node index: %d", r.code)
+	}
+	if r := e.get("/api/v1/nodes/node-1/proxy/debug/pprof/goroutine?debug=1"); r.code != 200 || !bytes.HasPrefix(r.body, []byte("goroutine profile:")) {
+		t.Errorf("node goroutine debug=1: %d", r.code)
+	}
+	for _, bad := range []string{
+		"/api/v1/nodes/Node-1/proxy/debug/pprof/heap",
+		"/api/v1/nodes/-node/proxy/debug/pprof/heap",
+		"/api/v1/nodes/a..b/proxy/debug/pprof/heap",
+		"/api/v1/nodes/" + strings.Repeat("a", 254) + "/proxy/debug/pprof/heap",
+		"/api/v1/nodes/node-1/debug/pprof/heap",
+		"/api/v1/nodes/node-1/proxy/api/v1/secrets",
+		"/api/v1/namespaces/default/pods/web:0/proxy/debug/pprof/heap",
+		"/api/v1/namespaces/default/pods/web:65536/proxy/debug/pprof/heap",
+		"/api/v1/namespaces/default/pods/web:80:80/proxy/debug/pprof/heap",
+		"/api/v1/namespaces/Default/pods/web/proxy/debug/pprof/heap",
+		"/api/v1/namespaces/default/services/web/proxy/debug/pprof/heap",
+	} {
+		if r := e.get(bad); r.code != 404 || r.hdr.Get("X-Fake-Proxy") != "" {
+			t.Errorf("%s: %d, want 404", bad, r.code)
+		}
+	}
+	// two targets' CPU profiles at once, both complete
+	start := time.Now()
+	done := make(chan resp, 2)
+	for _, p := range []string{"/api/v1/nodes/a/proxy/debug/pprof/profile?seconds=1",
+		"/api/v1/nodes/b/proxy/debug/pprof/profile?seconds=1"} {
+		go func(p string) { done <- e.get(p) }(p)
+	}
+	for i := 0; i < 2; i++ {
+		if r := <-done; r.code != 200 || !isGzip(r.body) {
+			t.Errorf("concurrent CPU profile: %d %s", r.code, r.body)
+		}
+	}
+	if d := time.Since(start); d < time.Second || d >= 2*time.Second {
+		t.Errorf("two 1 s CPU profiles of two targets took %v: not at once", d)
+	}
+}

@@ -143,6 +143,7 @@ func (s *apiserver) serve(listener string, w http.ResponseWriter, r *http.Reques
 			"Forbidden", true)
 	case strings.HasPrefix(path, "/faults/"):
 		s.fault(w, r, path)
+	case strings.HasPrefix(path, "/api/v1/") && s.proxy(w, r, path):
 	default:
 		s.route(w, r, path)
 	}
