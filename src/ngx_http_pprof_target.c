@@ -362,8 +362,7 @@ ngx_http_pprof_target_check(ngx_str_t *value, ngx_uint_t port, ngx_int_t *bad)
         if (*p == '.') {
             if (p == label || p + 1 == last) {
                 *bad = *p;
-                return "has an empty label (\"..\", or a \".\" at the start "
-                       "or end)";
+                return "has an empty label: \"..\", or \".\" first or last";
             }
 
             if (p - label > NGX_HTTP_PPROF_LABEL_MAX) {

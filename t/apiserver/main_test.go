@@ -516,6 +516,12 @@ func TestProxy(t *testing.T) {
 			t.Errorf("%s: %d, want 404", bad, r.code)
 		}
 	}
+	if r := e.get("/api/v1/nodes/forbidden/proxy/debug/pprof/heap"); r.code != 403 || !bytes.Contains(r.body, []byte(`cannot get resource \"nodes/proxy\"`)) {
+		t.Errorf("forbidden node: %d %s", r.code, r.body)
+	}
+	if r := e.get("/api/v1/namespaces/default/pods/forbidden:80/proxy/debug/pprof/heap"); r.code != 403 || !bytes.Contains(r.body, []byte(`cannot get resource \"pods/proxy\"`)) {
+		t.Errorf("forbidden pod: %d %s", r.code, r.body)
+	}
 	// two targets' CPU profiles at once, both complete
 	start := time.Now()
 	done := make(chan resp, 2)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -18,7 +19,9 @@ import (
 // net/http/pprof handlers, except that a CPU profile ("profile") waits
 // seconds= and then answers the real CPU profile captured at startup, so
 // that two targets can be CPU-profiled at the same time as two processes
-// can (one Go runtime runs one CPU profile at a time).
+// can (one Go runtime runs one CPU profile at a time). A node or pod
+// named "forbidden" gets the 403 of a ServiceAccount without the
+// nodes/proxy (pods/proxy) rule.
 
 var (
 	dns1123Subdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
@@ -65,6 +68,13 @@ func (s *apiserver) proxy(w http.ResponseWriter, r *http.Request, path string) b
 	kind, inner, ok := proxyTarget(path)
 	if !ok {
 		return false
+	}
+	// RBAC without nodes/proxy or pods/proxy, as the APIServer words it
+	if strings.Contains(path, "/forbidden/") || strings.Contains(path, "/pods/forbidden") {
+		writeStatus(w, http.StatusForbidden,
+			fmt.Sprintf("%ss %q is forbidden: User %q cannot get resource \"%ss/proxy\" in API group \"\"", kind, "forbidden", saUser, kind),
+			"Forbidden", true)
+		return true
 	}
 	if !strings.HasPrefix(inner, "/debug/pprof") {
 		writeStatus(w, http.StatusNotFound, "the server could not find the requested resource", "NotFound", true)
