@@ -75,6 +75,8 @@ cat <<MSG
     $URL                   the profiler's index (the APIServer's own page)
     ${URL}heap               open in a browser: top table, flame graph
     ${URL}goroutine          goroutines grouped by stack
+    http://127.0.0.1:$PORT/nodes/node-1/debug/pprof/heap   a kubelet, via the APIServer's proxy
+    http://127.0.0.1:$PORT/pods/default/web-0:6060/debug/pprof/heap   a pod
     go tool pprof -top ${URL}heap
     curl -o heap.pb.gz ${URL}heap?format=raw
     http://127.0.0.1:$PORT/forbidden/debug/pprof/heap   an RBAC denial, explained
