@@ -32,6 +32,8 @@ typedef struct ngx_http_pprof_job_s  ngx_http_pprof_job_t;
 
 
 #define NGX_HTTP_PPROF_CAPTURE_ID_LEN  16     /* lowercase hex: 64 bits */
+/* as clients see it: "REPLICA-" (a Kubernetes name) before the hex */
+#define NGX_HTTP_PPROF_CAPTURE_ID_MAX  (253 + 1 + NGX_HTTP_PPROF_CAPTURE_ID_LEN)
 #define NGX_HTTP_PPROF_NAME_LEN        16
 #define NGX_HTTP_PPROF_ARGS_LEN        40
 #define NGX_HTTP_PPROF_HISTORY_MAX     200
@@ -116,6 +118,7 @@ typedef struct {
     time_t                     inactive;
     ngx_shm_zone_t            *shm_zone;
     ngx_str_t                  name;
+    ngx_str_t                  replica;       /* in its IDs; "": none */
 } ngx_http_pprof_cache_t;
 
 
@@ -254,6 +257,8 @@ typedef struct {
     unsigned                   serial:1;      /* one at a time a target */
     unsigned                   stored:1;      /* capture=ID was given */
     uint64_t                   capture;       /* its ID */
+    ngx_str_t                  capture_arg;   /* the ID as given */
+    ngx_str_t                  replica;       /* the ID's replica, if any */
     time_t                     seconds;       /* a capture's, rounded up */
 } ngx_http_pprof_query_t;
 
@@ -370,6 +375,8 @@ char *ngx_http_pprof_target_compile(ngx_conf_t *cf,
     ngx_http_pprof_loc_conf_t *plcf, ngx_str_t *path);
 ngx_int_t ngx_http_pprof_target_eval(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
+const char *ngx_http_pprof_target_check(ngx_str_t *value, ngx_uint_t port,
+    ngx_int_t *bad);
 
 /* upstream.c */
 ngx_int_t ngx_http_pprof_upstream_start(ngx_http_request_t *r,
@@ -452,6 +459,10 @@ ngx_int_t ngx_http_pprof_capture_path(ngx_http_pprof_cache_t *cache,
     uint64_t id, u_char *buf, ngx_uint_t tmp);
 ngx_int_t ngx_http_pprof_capture_id_parse(u_char *p, size_t len,
     uint64_t *id);
+ngx_int_t ngx_http_pprof_capture_id_split(u_char *p, size_t len,
+    ngx_str_t *replica, uint64_t *id);
+u_char *ngx_http_pprof_capture_id(ngx_http_pprof_cache_t *cache, u_char *buf,
+    uint64_t id);
 void ngx_http_pprof_capture_header(ngx_http_pprof_file_header_t *h,
     ngx_http_pprof_capture_t *c);
 ngx_int_t ngx_http_pprof_capture_header_check(

@@ -51,7 +51,10 @@ static void ngx_http_pprof_cache_evict_locked(ngx_http_pprof_cache_t *cache,
 static uint32_t ngx_http_pprof_cache_crc(ngx_http_pprof_file_header_t *h);
 
 
-/* pprof_cache_path PATH keys_zone=NAME:SIZE [max_size=SIZE] [inactive=TIME] */
+/*
+ * pprof_cache_path PATH keys_zone=NAME:SIZE [max_size=SIZE] [inactive=TIME]
+ *     [replica=NAME|$hostname]
+ */
 
 char *
 ngx_http_pprof_cache_path(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -59,8 +62,9 @@ ngx_http_pprof_cache_path(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     u_char                  *p;
     ssize_t                  size;
     ngx_str_t                s, name, *value;
-    ngx_int_t                max_size;
+    ngx_int_t                max_size, bad;
     ngx_uint_t               i;
+    const char              *why;
     ngx_path_t              *path;
     ngx_http_pprof_cache_t  *cache, **cachep;
     ngx_http_pprof_main_conf_t *pmcf = conf;
@@ -136,6 +140,35 @@ ngx_http_pprof_cache_path(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             max_size = ngx_parse_offset(&s);
             if (max_size < 0) {
                 goto invalid;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "replica=", 8) == 0) {
+
+            cache->replica.len = value[i].len - 8;
+            cache->replica.data = value[i].data + 8;
+
+            /* the host's name, as $hostname would give it at run time */
+
+            if (cache->replica.len == sizeof("$hostname") - 1
+                && ngx_strncmp(cache->replica.data, "$hostname",
+                               sizeof("$hostname") - 1)
+                   == 0)
+            {
+                cache->replica = cf->cycle->hostname;
+            }
+
+            why = ngx_http_pprof_target_check(&cache->replica, 0, &bad);
+
+            if (why) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"%V\" replica \"%V\" must be a "
+                                   "Kubernetes name (lowercase letters, "
+                                   "digits, \"-\" and \".\"): it %s",
+                                   &cmd->name, &cache->replica, why);
+                return NGX_CONF_ERROR;
             }
 
             continue;
@@ -1036,6 +1069,58 @@ ngx_http_pprof_capture_path(ngx_http_pprof_cache_t *cache, uint64_t id,
                        tmp ? ".tmp" : "");
 
     return NGX_OK;
+}
+
+
+/*
+ * A capture's ID as clients see it (capture=, X-Pprof-Capture, links):
+ * 16 lowercase hex digits, after "NAME-" with replica=NAME, so that a
+ * router in front of several replicas sends it to the one that has it.
+ * Files are named by the hex digits alone.  Returns the end.
+ */
+
+u_char *
+ngx_http_pprof_capture_id(ngx_http_pprof_cache_t *cache, u_char *buf,
+    uint64_t id)
+{
+    if (cache->replica.len) {
+        buf = ngx_sprintf(buf, "%V-", &cache->replica);
+    }
+
+    return ngx_sprintf(buf, "%016xL", id);
+}
+
+
+/* what a client gives: "HEX", or "NAME-HEX" (replica: NAME, else empty) */
+
+ngx_int_t
+ngx_http_pprof_capture_id_split(u_char *p, size_t len, ngx_str_t *replica,
+    uint64_t *id)
+{
+    size_t     n;
+    ngx_int_t  bad;
+
+    replica->data = p;
+    replica->len = 0;
+
+    if (len > NGX_HTTP_PPROF_CAPTURE_ID_LEN + 1) {
+        n = len - NGX_HTTP_PPROF_CAPTURE_ID_LEN;
+
+        if (p[n - 1] != '-') {
+            return NGX_ERROR;
+        }
+
+        replica->len = n - 1;
+
+        if (ngx_http_pprof_target_check(replica, 0, &bad) != NULL) {
+            return NGX_ERROR;
+        }
+
+        p += n;
+        len -= n;
+    }
+
+    return ngx_http_pprof_capture_id_parse(p, len, id);
 }
 
 

@@ -48,6 +48,8 @@ static ngx_int_t ngx_http_pprof_capture_output(ngx_http_request_t *r,
 static time_t ngx_http_pprof_capture_deadline(ngx_http_request_t *r);
 static void ngx_http_pprof_capture_key(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
+static ngx_int_t ngx_http_pprof_capture_id_string(ngx_http_request_t *r,
+    ngx_http_pprof_cache_t *cache, uint64_t id, ngx_str_t *s);
 static void ngx_http_pprof_capture_cleanup(void *data);
 static ngx_int_t ngx_http_pprof_capture_status_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
@@ -127,6 +129,7 @@ static ngx_int_t
 ngx_http_pprof_capture_lookup(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx)
 {
+    u_char                      *why;
     uint64_t                     target;
     ngx_http_pprof_query_t      *q;
     ngx_http_pprof_loc_conf_t   *plcf;
@@ -136,6 +139,30 @@ ngx_http_pprof_capture_lookup(ngx_http_request_t *r,
 
     if (q->stored) {
         target = ctx->capture.target;
+
+        /* another replica's: a router sends capture= to its replica */
+
+        if (q->replica.len
+            && (q->replica.len != ctx->cache->replica.len
+                || ngx_strncmp(q->replica.data, ctx->cache->replica.data,
+                               q->replica.len)
+                   != 0))
+        {
+            why = ngx_pnalloc(r->pool, q->replica.len
+                                       + ctx->cache->replica.len
+                                       + sizeof("it was made by the replica "
+                                                "\"\", this is \"\""));
+            if (why == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            (void) ngx_sprintf(why, "it was made by the replica \"%V\", "
+                               "this is \"%V\"%Z", &q->replica,
+                               &ctx->cache->replica);
+
+            return ngx_http_pprof_capture_gone(r, ctx, NGX_HTTP_NOT_FOUND,
+                                               (char *) why);
+        }
 
         if (ngx_http_pprof_cache_get(ctx->cache, q->capture, &ctx->capture)
             != NGX_OK)
@@ -557,27 +584,33 @@ ngx_http_pprof_capture_links(ngx_http_request_t *r,
     ngx_http_pprof_render_t *rd, uint64_t id)
 {
     u_char                  *p;
+    ngx_str_t                id_str;
+    ngx_http_pprof_ctx_t    *ctx;
     ngx_http_pprof_query_t  *q;
 
+    ctx = ngx_http_get_module_ctx(r, ngx_http_pprof_module);
     q = rd->query;
 
-    p = ngx_pnalloc(r->pool, sizeof("capture=") - 1
-                             + NGX_HTTP_PPROF_CAPTURE_ID_LEN);
+    if (ngx_http_pprof_capture_id_string(r, ctx->cache, id, &id_str)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    rd->capture = (char *) id_str.data;
+
+    p = ngx_pnalloc(r->pool, sizeof("capture=") - 1 + id_str.len);
     if (p == NULL) {
         return NGX_ERROR;
     }
 
     rd->links.data = p;
-    rd->links.len = ngx_sprintf(p, "capture=%016xL", id) - p;
+    rd->links.len = ngx_sprintf(p, "capture=%V", &id_str) - p;
 
-    p = ngx_pnalloc(r->pool, NGX_HTTP_PPROF_CAPTURE_ID_LEN + 1
-                             + q->args.len + sizeof("&refresh=1"));
+    p = ngx_pnalloc(r->pool, q->args.len + sizeof("&refresh=1"));
     if (p == NULL) {
         return NGX_ERROR;
     }
-
-    rd->capture = (char *) p;
-    p = ngx_sprintf(p, "%016xL%Z", id);
 
     rd->again = (char *) p;
 
@@ -677,7 +710,20 @@ static ngx_int_t
 ngx_http_pprof_capture_gone(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     ngx_uint_t status, const char *why)
 {
-    u_char  *p;
+    u_char     *p;
+    ngx_str_t   id;
+
+    /* the ID as the client gave it, or the one that was found */
+
+    if (ctx->query.stored) {
+        id = ctx->query.capture_arg;
+
+    } else if (ngx_http_pprof_capture_id_string(r, ctx->cache,
+                                                ctx->capture.node.key, &id)
+               != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     /* the page offers a new capture with the same arguments */
 
@@ -694,12 +740,10 @@ ngx_http_pprof_capture_gone(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 
     (void) ngx_sprintf(p, "refresh=1%Z");
 
-    (void) ngx_http_pprof_reason(r, "capture %016xL of %V is not in the "
+    (void) ngx_http_pprof_reason(r, "capture %V of %V is not in the "
                                  "store: %s; capture anew with "
-                                 "%V?refresh=1",
-                                 ctx->query.stored ? ctx->query.capture
-                                                   : ctx->capture.node.key,
-                                 &ctx->query.name, why, &ctx->query.name);
+                                 "%V?refresh=1", &id, &ctx->query.name, why,
+                                 &ctx->query.name);
 
     return ngx_http_pprof_refuse(r, status);
 }
@@ -728,15 +772,35 @@ ngx_http_pprof_capture_headers(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    value.data = ngx_pnalloc(r->pool, NGX_HTTP_PPROF_CAPTURE_ID_LEN);
-    if (value.data == NULL) {
+    if (ngx_http_pprof_capture_id_string(r, ctx->cache,
+                                         ctx->capture.node.key, &value)
+        != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
-    value.len = ngx_sprintf(value.data, "%016xL", ctx->capture.node.key)
-                - value.data;
-
     return ngx_http_pprof_add_header(r, "X-Pprof-Capture", &value);
+}
+
+
+/* the ID as clients see it, NUL-terminated, from the request's pool */
+
+static ngx_int_t
+ngx_http_pprof_capture_id_string(ngx_http_request_t *r,
+    ngx_http_pprof_cache_t *cache, uint64_t id, ngx_str_t *s)
+{
+    u_char  *p;
+
+    s->data = ngx_pnalloc(r->pool, NGX_HTTP_PPROF_CAPTURE_ID_MAX + 1);
+    if (s->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_http_pprof_capture_id(cache, s->data, id);
+    *p = '\0';
+    s->len = p - s->data;
+
+    return NGX_OK;
 }
 
 
@@ -902,9 +966,8 @@ ngx_http_pprof_capture_history(ngx_http_request_t *r,
     ngx_chain_t                *out;
     pprof_capture_entry_t      *entries;
     ngx_http_pprof_capture_t   *list;
+    ngx_str_t                   id;
     ngx_http_pprof_loc_conf_t  *plcf;
-    u_char                      ids[NGX_HTTP_PPROF_HISTORY_MAX]
-                                   [NGX_HTTP_PPROF_CAPTURE_ID_LEN + 1];
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
 
@@ -930,9 +993,14 @@ ngx_http_pprof_capture_history(ngx_http_request_t *r,
                                   NGX_HTTP_PPROF_HISTORY_MAX);
 
     for (i = 0; i < n; i++) {
-        (void) ngx_sprintf(ids[i], "%016xL%Z", list[i].node.key);
+        if (ngx_http_pprof_capture_id_string(r, ctx->cache,
+                                             list[i].node.key, &id)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
 
-        entries[i].id = (char *) ids[i];
+        entries[i].id = (char *) id.data;
         entries[i].name = (char *) list[i].name;
         entries[i].args = (char *) list[i].args;
         entries[i].time = list[i].time;
@@ -1000,6 +1068,7 @@ static ngx_int_t
 ngx_http_pprof_capture_id_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
+    ngx_str_t              id;
     ngx_http_pprof_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_pprof_module);
@@ -1011,13 +1080,15 @@ ngx_http_pprof_capture_id_variable(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    v->data = ngx_pnalloc(r->pool, NGX_HTTP_PPROF_CAPTURE_ID_LEN);
-    if (v->data == NULL) {
+    if (ngx_http_pprof_capture_id_string(r, ctx->cache,
+                                         ctx->capture.node.key, &id)
+        != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
-    v->len = ngx_sprintf(v->data, "%016xL", ctx->capture.node.key)
-             - v->data;
+    v->data = id.data;
+    v->len = id.len;
     v->valid = 1;
     v->no_cacheable = 0;
     v->not_found = 0;

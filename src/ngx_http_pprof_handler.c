@@ -329,17 +329,19 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         == NGX_OK)
     {
         if (!q->store
-            || ngx_http_pprof_capture_id_parse(value.data, value.len,
-                                               &q->capture)
+            || ngx_http_pprof_capture_id_split(value.data, value.len,
+                                               &q->replica, &q->capture)
                != NGX_OK)
         {
             return ngx_http_pprof_reason(r,
                        "\"capture\" must be the ID of a stored capture of "
-                       "a profile: %d lowercase hex digits",
+                       "a profile: %d lowercase hex digits, after the "
+                       "replica's name and \"-\" where it has one",
                        NGX_HTTP_PPROF_CAPTURE_ID_LEN);
         }
 
         q->stored = 1;
+        q->capture_arg = value;
     }
 
     if (ngx_http_pprof_arg(r, "refresh", &value) == NGX_OK) {

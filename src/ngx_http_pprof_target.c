@@ -28,8 +28,6 @@ typedef struct {
 
 static ngx_int_t ngx_http_pprof_target_add(ngx_conf_t *cf, ngx_array_t *a,
     u_char *start, u_char *end, ngx_int_t index);
-static const char *ngx_http_pprof_target_check(ngx_str_t *value,
-    ngx_uint_t port, ngx_int_t *bad);
 
 
 /*
@@ -298,10 +296,11 @@ ngx_http_pprof_target_eval(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
 /*
  * NULL: the value is a DNS-1123 subdomain, as Kubernetes names nodes,
  * pods and namespaces (or, port: 1..65535, no leading zero); otherwise
- * what is wrong with it, and *bad the byte that is.
+ * what is wrong with it, and *bad the byte that is (-1: none).  Replica
+ * names (cache.c) are checked the same way.
  */
 
-static const char *
+const char *
 ngx_http_pprof_target_check(ngx_str_t *value, ngx_uint_t port, ngx_int_t *bad)
 {
     u_char      *p, *last, *label;
