@@ -3,7 +3,8 @@
 # the router of conf/replicas.conf (map $arg_capture to one upstream per
 # replica, "hash $uri consistent" over all of them otherwise) sends every
 # capture=ID to the replica that has it.  Here: two replica nginx on
-# loopback, started by this file, behind the block's nginx as the router.
+# loopback (pprof-gateway-0 and -1), started by this file, behind the
+# block's nginx as the router, configured by conf/replicas.conf itself.
 # Each replica reaches the fake APIServer under its own path, so its
 # counter says which replica captured.
 #
@@ -78,7 +79,6 @@ sub start_replica {
     wait_until(5, sub { (http_req($port, "GET /debug/pprof/cmdline HTTP/1.0\r\n\r\n"))[0] == 200 })
         or die "replica $name does not answer on $port\n";
     $Replica{$name} = { port => $port, dir => $dir };
-    $ENV{'TEST_NGINX_' . uc($name) . '_PORT'} = $port;
 }
 
 sub stop_replicas {
@@ -93,36 +93,26 @@ sub stop_replicas {
     %Replica = ();
 }
 
-start_replica($_) for qw(r1 r2);
+start_replica($_) for qw(pprof-gateway-0 pprof-gateway-1);
 END { stop_replicas() }
 
-# the router: conf/replicas.conf on loopback
-our $RouterHttp = <<'_EOC_';
-    upstream pprof_any {
-        hash $uri consistent;
-        server 127.0.0.1:$TEST_NGINX_R1_PORT;
-        server 127.0.0.1:$TEST_NGINX_R2_PORT;
+# the router: conf/replicas.conf itself, its replicas' addresses replaced
+# by the loopback ones; its upstream{} blocks and map go in http{}, its
+# location in the block's server{} (and an X-Replica-Addr header)
+our ($RouterHttp, $RouterLocation);
+{
+    my $conf = slurp('conf/replicas.conf');
+    for my $i (0, 1) {
+        my $port = $Replica{"pprof-gateway-$i"}{port};
+        $conf =~ s/pprof-gateway-$i\.pprof-gateway-headless:8080/127.0.0.1:$port/g;
     }
-    upstream pprof_r1 {
-        server 127.0.0.1:$TEST_NGINX_R1_PORT;
-    }
-    upstream pprof_r2 {
-        server 127.0.0.1:$TEST_NGINX_R2_PORT;
-    }
-    map $arg_capture $pprof_replica {
-        default                  pprof_any;
-        "~^r1-[0-9a-f]{16}$"     pprof_r1;
-        "~^r2-[0-9a-f]{16}$"     pprof_r2;
-    }
-_EOC_
-
-our $RouterLocation = <<'_EOC_';
-    location /debug/pprof/ {
-        proxy_pass http://$pprof_replica;
-        proxy_buffering off;
-        add_header X-Replica-Addr $upstream_addr always;
-    }
-_EOC_
+    ($RouterHttp) = $conf =~ /^http \{\n(.*?)^    server \{/ms
+        or die "conf/replicas.conf: no http{} before server{}\n";
+    ($RouterLocation) = $conf =~ /^(        location \/ \{\n.*?^        \}\n)/ms
+        or die "conf/replicas.conf: no location /\n";
+    # the test scaffold has its own "location /"
+    $RouterLocation =~ s/^        location \/ \{\n/        location \/debug\/pprof\/ {\n        add_header X-Replica-Addr \$upstream_addr always;\n/m;
+}
 
 add_block_preprocessor(sub {
     my $block = shift;
@@ -170,13 +160,13 @@ sub t_links {
         my $m = get("/debug/pprof/$name");
         Test::More::is($m->{status}, 200, "$t: $name - 200") or next;
         Test::More::is($m->{cache}, 'MISS', "$t: $name - captured");
-        my ($rep) = ($m->{id} // '') =~ /\A(r[12])-[0-9a-f]{16}\z/;
+        my ($rep) = ($m->{id} // '') =~ /\A(pprof-gateway-[01])-[0-9a-f]{16}\z/;
         Test::More::ok($rep, "$t: $name - the ID names its replica ($m->{id})") or next;
         $seen{$rep}++;
         Test::More::is($m->{addr}, "127.0.0.1:$Replica{$rep}{port}",
                        "$t: $name - it came from $rep");
         my $id = $m->{id};
-        my %before = (r1 => made_by('r1'), r2 => made_by('r2'));
+        my %before = map { ($_ => made_by($_)) } keys %Replica;
 
         # its page, and every link of it that names the capture
         my $page = get("/debug/pprof/$name?capture=$id&view=top", $Html);
@@ -196,17 +186,19 @@ sub t_links {
         }
         my $raw = get("/debug/pprof/$name?capture=$id&format=raw");
         Test::More::is("$raw->{status} " . ($raw->{cache} // ''), '200 HIT', "$t: $name raw by ID");
-        Test::More::is(made_by('r1'), $before{r1}, "$t: $name - r1 asked the APIServer nothing more");
-        Test::More::is(made_by('r2'), $before{r2}, "$t: $name - r2 asked the APIServer nothing more");
+        for my $x (sort keys %Replica) {
+            Test::More::is(made_by($x), $before{$x}, "$t: $name - $x asked the APIServer nothing more");
+        }
     }
-    Test::More::diag("captures by replica: " . join ' ', map { "$_=" . ($seen{$_} // 0) } qw(r1 r2));
+    Test::More::diag("captures by replica: " . join ' ', map { "$_=" . ($seen{$_} // 0) } sort keys %Replica);
 }
 
 sub t_each {
     my $t = 'a capture on each replica';
     ctl('/reset');
-    for my $rep (qw(r1 r2)) {
-        my $other = $rep eq 'r1' ? 'r2' : 'r1';
+    my ($r0, $r1) = sort keys %Replica;
+    for my $rep ($r0, $r1) {
+        my $other = $rep eq $r0 ? $r1 : $r0;
         # made at the replica itself, whatever the router's hash says
         my $m = get_via($Replica{$rep}{port}, '/debug/pprof/heap?gc=1');
         Test::More::like($m->{id} // '', qr/\A\Q$rep\E-[0-9a-f]{16}\z/, "$t: $rep's ID") or next;
@@ -235,9 +227,9 @@ sub t_each {
     }
 
     # the history of a replica names its own IDs
-    my $h = get_via($Replica{r1}{port}, '/debug/pprof/?view=history', $Html);
-    my @ids = $h->{body} =~ /capture=(r[12]-[0-9a-f]{16})/g;
-    Test::More::ok(@ids && !(grep { !/\Ar1-/ } @ids), "$t: r1's history links r1 IDs only")
+    my $h = get_via($Replica{$r0}{port}, '/debug/pprof/?view=history', $Html);
+    my @ids = $h->{body} =~ /capture=([a-z0-9.-]+-[0-9a-f]{16})/g;
+    Test::More::ok(@ids && !(grep { !/\A\Q$r0\E-/ } @ids), "$t: $r0's history links $r0 IDs only")
         or Test::More::diag(join ' ', @ids);
 }
 
@@ -245,10 +237,12 @@ sub t_hostile {
     my $t = 'hostile capture= at the router';
     ctl('/reset');
     my %addrs = map { ("127.0.0.1:$Replica{$_}{port}" => 1) } keys %Replica;
-    for my $v ('evil.example-0123456789abcdef', 'r1-0123456789ABCDEF',
-               'r1-0123456789abcdef0', 'r1.evil-0123456789abcdef', 'r1--0123456789abcdef',
-               '-0123456789abcdef', 'R1-0123456789abcdef', 'r1%2d0123456789abcdef',
-               '..-0123456789abcdef', 'r1-0123456789abcdef%0d%0aX:y', 'r3-0123456789abcdef')
+    my $g = 'pprof-gateway-0';
+    for my $v ('evil.example-0123456789abcdef', "$g-0123456789ABCDEF",
+               "$g-0123456789abcdef0", "$g.evil-0123456789abcdef", "$g--0123456789abcdef",
+               '-0123456789abcdef', 'Pprof-gateway-0-0123456789abcdef', "$g%2d0123456789abcdef",
+               '..-0123456789abcdef', "$g-0123456789abcdef%0d%0aX:y", 'pprof-gateway-2-0123456789abcdef',
+               "$g-0123456789abcdef&capture=x", "x$g-0123456789abcdef")
     {
         my $r = get("/debug/pprof/heap?capture=$v");
         Test::More::ok($r->{status} == 400 || $r->{status} == 404,
