@@ -62,20 +62,8 @@ add_block_preprocessor(sub {
 # ---------------------------------------------------------------------
 # helpers
 
-sub get {
-    my ($path, $headers) = @_;
-    my ($status, $head, $body) = nginx_get($path, $headers);
-    return { status => $status, head => $head, body => $body,
-             cache => header_value($head, 'X-Pprof-Cache'),
-             id => header_value($head, 'X-Pprof-Capture') };
-}
-
-sub count {
-    my ($filter) = @_;
-    my $n = ctl("/count?$filter");
-    $n =~ s/\s+//g;
-    return $n;
-}
+sub get { pprof_get(@_) }
+sub count { upstream_count(@_) }
 
 sub req { "GET $_[0] HTTP/1.0\r\nHost: localhost\r\n\r\n" }
 

@@ -125,23 +125,17 @@ add_block_preprocessor(sub {
 # ---------------------------------------------------------------------
 # helpers
 
+# pprof_get, and which replica the router chose (X-Replica-Addr)
 sub get_via {
     my ($port, $path, $headers) = @_;
-    my ($status, $head, $body) = http_req($port,
-        "GET $path HTTP/1.0\r\nHost: localhost\r\n" . ($headers // '') . "\r\n");
-    return { status => $status, head => $head, body => $body,
-             cache => header_value($head, 'X-Pprof-Cache'),
-             id => header_value($head, 'X-Pprof-Capture'),
-             addr => header_value($head, 'X-Replica-Addr') };
+    my $r = pprof_get($path, $headers, $port);
+    $r->{addr} = header_value($r->{head}, 'X-Replica-Addr');
+    return $r;
 }
 
-sub get { get_via(server_port_for_client(), @_) }
+sub get { get_via(undef, @_) }
 
-sub count {
-    my $n = ctl("/count?$_[0]");
-    $n =~ s/\s+//g;
-    return $n;
-}
+sub count { upstream_count(@_) }
 
 # requests replica $name made to the APIServer
 sub made_by { count("prefix=/api/v1/nodes/via-$_[0]/") }

@@ -378,8 +378,29 @@ sub cache_tmp_files {
     return @f;
 }
 
+# a GET through nginx (or to another $port): { status, head, body, cache
+# (X-Pprof-Cache), id (X-Pprof-Capture) }
+sub pprof_get {
+    my ($path, $headers, $port) = @_;
+    my ($status, $head, $body) = http_req($port // main::server_port_for_client(),
+        "GET $path HTTP/1.0\r\nHost: localhost\r\n" . ($headers // '') . "\r\n");
+    return { status => $status, head => $head, body => $body,
+             cache => header_value($head, 'X-Pprof-Cache'),
+             id => header_value($head, 'X-Pprof-Capture') };
+}
+
+# how many requests the fake APIServer recorded matching $filter (the
+# arguments of its /count)
+sub upstream_count {
+    my ($filter) = @_;
+    my $n = ctl("/count?$filter");
+    $n =~ s/\s+//g;
+    return $n;
+}
+
 push @EXPORT, qw(header_value hrefs http_parallel probe_during master_pid
-                 worker_pids nginx_reload cache_files cache_tmp_files);
+                 worker_pids nginx_reload cache_files cache_tmp_files
+                 pprof_get upstream_count);
 
 # keep_error_logs(): each block's error.log is copied, before the next
 # block starts (and at the end), to $TEST_NGINX_RUN_DIR/error-logs/
