@@ -304,6 +304,7 @@ sub t_host {
                      "$t: the Host is the configured APIServer's");
     Test::More::like($r->{body}, qr{^authorization: valid$}m, "$t: the token went there");
     Test::More::is(index($r->{body}, $Token), -1, "$t: the token is not in the answer");
+    Test::More::is(index(error_log_since(0), $Token), -1, "$t: nor in the log (debug level)");
     my $e = get('/echo/heap?node=evil.example%3a443');
     Test::More::is($e->{status}, 400, "$t: a host in the value - 400");
     Test::More::is(count('prefix=/faults/echo/'), 1, "$t: only the valid one reached the APIServer");
@@ -318,6 +319,31 @@ sub t_forbidden {
     my $p = get('/pods/default/forbidden:80/debug/pprof/heap');
     Test::More::like($p->{body}, qr/resources \["pods\/proxy"\]/, "$t: pods/proxy for a pod")
         or Test::More::diag($p->{body});
+}
+
+sub t_blocks {
+    my $t = 'upstream{}, map, reload';
+    ctl('/reset');
+    my $a = get('/up/n5/heap');
+    Test::More::is("$a->{status} " . ($a->{cache} // ''), '200 MISS', "$t: through an upstream{} block")
+        or Test::More::diag($a->{body});
+    Test::More::is(count('path=' . node_path('n5', 'heap')), 1, "$t: upstream{} - the node's path");
+    my $m = get('/mapped/heap?target=kubelet-b');
+    Test::More::is("$m->{status} " . ($m->{cache} // ''), '200 MISS', "$t: a map's value")
+        or Test::More::diag($m->{body});
+    Test::More::is(count('path=' . node_path('node-b', 'heap')), 1, "$t: map - its node's path");
+    my $u = get('/mapped/heap?target=other');
+    Test::More::is($u->{status}, 400, "$t: a map's empty default - 400");
+    Test::More::like($u->{body}, qr/\Athe value of "\$mapped_node" must be a Kubernetes name[^\n]*: it is empty\n\z/,
+                     "$t: a map's empty default - says so");
+
+    Test::More::ok(nginx_reload(10), "$t: nginx -s reload");
+    my $a2 = get('/up/n5/heap?format=top');
+    Test::More::is("$a2->{cache} $a2->{id}", "HIT $a->{id}", "$t: after the reload, the node's capture");
+    my $m2 = get("/mapped/heap?target=kubelet-b&capture=$m->{id}&format=top");
+    Test::More::is("$m2->{status} " . ($m2->{cache} // ''), '200 HIT', "$t: after the reload, by ID");
+    Test::More::is(count('prefix=/api/v1/nodes/'), 2, "$t: two requests reached the nodes in all");
+    Test::More::is(index(error_log_since(0), $Token), -1, "$t: the token is in no log line (debug level)");
 }
 
 run_tests();
@@ -507,3 +533,37 @@ GET /x/heap
 --- must_die
 --- error_log eval
 qr/\[emerg\] .*"pprof_pass" prefix "\/api\/v1\/nodes\/\$arg_node" must be a plain path ending with "\/"/
+
+
+
+=== TEST 14: an upstream{} block as the host, a map's value as the node, and a reload keeps the targets' captures
+--- http_config
+    pprof_cache_path $TEST_NGINX_CACHE_DIR keys_zone=pprof:1m;
+    upstream apiserver {
+        server 127.0.0.1:$TEST_NGINX_APISERVER_PORT;
+        keepalive 4;
+    }
+    map $arg_target $mapped_node {
+        default     "";
+        kubelet-b   node-b;
+    }
+--- config
+    pprof_trusted_certificate $TEST_NGINX_CERTS_DIR/ca.crt;
+    pprof_token_file $TEST_NGINX_TOKEN_FILE;
+    pprof_cache pprof;
+    location ~ ^/up/(?<unode>[^/]+)/ {
+        pprof_ssl_name 127.0.0.1;
+        pprof_pass https://apiserver/api/v1/nodes/$unode/proxy/debug/pprof/;
+    }
+    location /mapped/ {
+        pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT/api/v1/nodes/$mapped_node/proxy/debug/pprof/;
+    }
+--- init
+::t_blocks()
+--- request
+GET /up/n5/heap?format=top
+--- response_body_like: Type: inuse_space
+--- no_error_log
+[alert]
+[error]
+exited on signal
