@@ -22,7 +22,7 @@
 typedef struct {
     ngx_str_t                  text;          /* literal; or the name */
     ngx_int_t                  index;         /* NGX_ERROR: literal */
-    unsigned                   port:1;        /* a variable after ':' */
+    unsigned                   port:1;        /* a variable in ":$v/" */
 } ngx_http_pprof_target_part_t;
 
 
@@ -40,10 +40,12 @@ char *
 ngx_http_pprof_target_compile(ngx_conf_t *cf, ngx_http_pprof_loc_conf_t *plcf,
     ngx_str_t *path)
 {
-    u_char       *p, *last, *start, *name;
-    ngx_str_t     var;
-    ngx_int_t     index;
-    ngx_array_t  *parts;
+    u_char                        *p, *last, *start, *name;
+    ngx_str_t                      var;
+    ngx_int_t                      index;
+    ngx_uint_t                     i;
+    ngx_array_t                   *parts;
+    ngx_http_pprof_target_part_t  *part;
 
     last = path->data + path->len;
 
@@ -141,6 +143,22 @@ ngx_http_pprof_target_compile(ngx_conf_t *cf, ngx_http_pprof_loc_conf_t *plcf,
         return NGX_CONF_ERROR;
     }
 
+    /*
+     * "$pod:$port/", "https:$pod:$port/": a variable between a literal
+     * ":" and a literal "/" is a port
+     */
+
+    part = parts->elts;
+
+    for (i = 1; i + 1 < parts->nelts; i++) {
+        part[i].port = (part[i].index != NGX_ERROR
+                        && part[i - 1].index == NGX_ERROR
+                        && part[i - 1].text.data[part[i - 1].text.len - 1]
+                           == ':'
+                        && part[i + 1].index == NGX_ERROR
+                        && part[i + 1].text.data[0] == '/');
+    }
+
     plcf->target_parts = parts;
 
     return NGX_CONF_OK;
@@ -151,14 +169,11 @@ static ngx_int_t
 ngx_http_pprof_target_add(ngx_conf_t *cf, ngx_array_t *a, u_char *start,
     u_char *end, ngx_int_t index)
 {
-    ngx_http_pprof_target_part_t  *part, *prev;
+    ngx_http_pprof_target_part_t  *part;
 
     if (start == end) {
         return NGX_OK;
     }
-
-    prev = a->nelts ? (ngx_http_pprof_target_part_t *) a->elts + a->nelts - 1
-                    : NULL;
 
     part = ngx_array_push(a);
     if (part == NULL) {
@@ -168,11 +183,7 @@ ngx_http_pprof_target_add(ngx_conf_t *cf, ngx_array_t *a, u_char *start,
     part->text.data = start;
     part->text.len = end - start;
     part->index = index;
-
-    /* "$pod:$port": a variable right after a literal ':' is a port */
-
-    part->port = (index != NGX_ERROR && prev && prev->index == NGX_ERROR
-                  && prev->text.data[prev->text.len - 1] == ':');
+    part->port = 0;
 
     return NGX_OK;
 }

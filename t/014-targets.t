@@ -52,6 +52,9 @@ our $Locations = <<'_EOC_';
     location /byargpod/ {
         pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT/api/v1/namespaces/default/pods/$arg_pod:$arg_port/proxy/debug/pprof/;
     }
+    location /byarghttps/ {
+        pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT/api/v1/namespaces/default/pods/https:$arg_pod:$arg_port/proxy/debug/pprof/;
+    }
     location /echo/ {
         pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT/faults/echo/api/v1/nodes/$arg_node/proxy/debug/pprof/;
         pprof_cache off;
@@ -117,7 +120,9 @@ sub t_reach {
                 '/api/v1/namespaces/default/pods/web.app-1:65535/proxy/debug/pprof/mutex'],
                ['/byarg/block?node=n2', node_path('n2', 'block')],
                ['/byargpod/threadcreate?pod=p&port=1',
-                '/api/v1/namespaces/default/pods/p:1/proxy/debug/pprof/threadcreate'])
+                '/api/v1/namespaces/default/pods/p:1/proxy/debug/pprof/threadcreate'],
+               ['/byarghttps/heap?pod=web-0&port=6443',
+                '/api/v1/namespaces/default/pods/https:web-0:6443/proxy/debug/pprof/heap'])
     {
         my ($uri, $up) = @$x;
         my $r = get($uri);
@@ -126,7 +131,7 @@ sub t_reach {
         Test::More::is($r->{cache}, 'MISS', "$t: $uri - a capture");
         Test::More::is(count("path=$up"), 1, "$t: $uri - one request to $up");
     }
-    Test::More::is(count(''), 8, "$t: nothing else reached the APIServer");
+    Test::More::is(count(''), 9, "$t: nothing else reached the APIServer");
 
     # the views work the same on a proxied target's profile
     my $top = get('/nodes/node-1/debug/pprof/heap?format=top');
@@ -246,6 +251,9 @@ sub t_injection {
         ['/byargpod/heap?pod=p', 'arg_port'],
         ['/byargpod/heap?pod=p:80&port=80', 'arg_pod'],
         ['/byargpod/heap?pod=https:p&port=80', 'arg_pod'],
+        ['/byarghttps/heap?pod=p&port=0', 'arg_port'],
+        ['/byarghttps/heap?pod=80&port=p', 'arg_port'],
+        ['/byarghttps/heap?pod=p:1&port=1', 'arg_pod'],
         # via the path: what nginx decoded, matched by a loose regex
         ['/loose/a/b/debug/pprof/heap', 'lnode'],
         ['/loose/a%2fb/debug/pprof/heap', 'lnode'],
