@@ -18,7 +18,8 @@ CC ?=			cc
 DEB_PACKAGES :=		nginx nginx-dev libssl-dev zlib1g-dev libpcre2-dev \
 			golang-go golang-github-google-pprof-dev clang \
 			libclang-rt-14-dev openssl curl time perl \
-			libio-socket-ssl-perl valgrind libdeflate-dev
+			libio-socket-ssl-perl valgrind libdeflate-dev \
+			libcurl4-openssl-dev
 
 # the engine's files: the list nginx's config reads too
 include src/profile/sources

@@ -29,11 +29,15 @@ FUZZ_FLAGS :=		-g -O1 -fno-omit-frame-pointer \
 
 .PHONY: engine-test fuzz fuzz-short
 
-$(BUILD)/pprof-summary: tools/pprof-summary.c $(ENGINE_ALL_SRCS) \
+# the CLI alone fetches URLs: libcurl (libcurl4-openssl-dev) is its own
+CLI_SRCS :=		tools/pprof-summary.c tools/pprof_fetch.c
+CLI_LIBS :=		-lcurl
+
+$(BUILD)/pprof-summary: $(CLI_SRCS) tools/pprof_fetch.h $(ENGINE_ALL_SRCS) \
 		$(ENGINE_HDRS) | deps
 	@mkdir -p $(BUILD)
-	$(CC) $(ENGINE_CFLAGS) -o $@ tools/pprof-summary.c $(ENGINE_ALL_SRCS) \
-	    $(ENGINE_LIBS)
+	$(CC) $(ENGINE_CFLAGS) -o $@ $(CLI_SRCS) $(ENGINE_ALL_SRCS) \
+	    $(ENGINE_LIBS) $(CLI_LIBS)
 
 # every t/engine/*.c is a program of its own, built plain and sanitized
 ENGINE_TESTS :=		$(patsubst t/engine/%.c,%,$(ENGINE_TEST_SRCS))

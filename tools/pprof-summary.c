@@ -6,6 +6,13 @@
  *                 [--sort SORT] [--nodecount N] [--focus RE] [--ignore RE]
  *                 FILE|-
  *
+ *   pprof-summary [those options] [--token-file F] [--cacert F]
+ *                 [--seconds N] [--timeout N] [--output FILE] [-v]
+ *                 https://HOST/debug/pprof/NAME | /debug/pprof/NAME
+ *
+ * fetches the profile as `kubectl get --raw` does (tools/pprof_fetch.c),
+ * then renders it as a file would be, or saves it raw with --output.
+ *
  * FORMAT, VIEW and SORT are the words of the query vocabulary (pprof.h's
  * pprof_formats, pprof_views, pprof_sorts), so the CLI and the gateway
  * take the same ones.  --format raw copies the profile unchanged.
@@ -31,6 +38,7 @@
 #define PPROF_CLI_HUGE  (1 << 20)
 
 #include "../src/profile/pprof.h"
+#include "pprof_fetch.h"
 
 
 static void *
@@ -115,6 +123,7 @@ pprof_cli_usage(const char *msg)
     }
 
     fprintf(stderr, " FILE|-\n");
+    pprof_fetch_usage();
 
     exit(2);
 }
@@ -266,7 +275,7 @@ main(int argc, char **argv)
     int                      i, rc, mapped, view;
     char                    *end, *eq;
     size_t                   k, len, optlen;
-    const char              *file, *opt, *val;
+    const char              *file, *opt, *val, *msg;
     unsigned char           *data;
     unsigned long long       n;
     pprof_error_t            err;
@@ -274,14 +283,17 @@ main(int argc, char **argv)
     pprof_report_t          *report;
     pprof_profile_t         *profile;
     pprof_allocator_t        allocator;
+    pprof_fetch_t            fetch;
     pprof_report_options_t   ro;
     pprof_render_options_t   o;
 
     memset(&ro, 0, sizeof(pprof_report_options_t));
     memset(&o, 0, sizeof(pprof_render_options_t));
+    memset(&fetch, 0, sizeof(pprof_fetch_t));
     o.format = PPROF_FORMAT_TOP;
     view = PPROF_VIEW_TOP;
     file = NULL;
+    mapped = 0;
 
     for (i = 1; i < argc; i++) {
         opt = argv[i];
@@ -297,6 +309,11 @@ main(int argc, char **argv)
 
         if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
             pprof_cli_usage(NULL);
+        }
+
+        if (strcmp(opt, "-v") == 0 || strcmp(opt, "--verbose") == 0) {
+            fetch.verbose = 1;
+            continue;
         }
 
         /* --opt value and --opt=value */
@@ -345,6 +362,13 @@ main(int argc, char **argv)
 
             o.nodecount = (size_t) n;
 
+        } else if ((msg = pprof_fetch_option(&fetch, opt, optlen, val))
+                   != NULL)
+        {
+            if (*msg != '\0') {
+                pprof_cli_usage(msg);
+            }
+
         } else {
             pprof_cli_usage("unknown option");
         }
@@ -354,7 +378,13 @@ main(int argc, char **argv)
         pprof_cli_usage("no profile given");
     }
 
-    data = pprof_cli_map(file, &len, &mapped);
+    /* https://HOST/debug/pprof/NAME: fetched (tools/pprof_fetch.c) */
+    data = pprof_fetch_is_url(file) ? pprof_fetch(file, &fetch, &len)
+                                    : pprof_cli_map(file, &len, &mapped);
+
+    if (data == NULL && pprof_fetch_is_url(file)) {
+        return 1;
+    }
 
     if (data == NULL) {
         data = pprof_cli_read(file, &len);
@@ -363,8 +393,9 @@ main(int argc, char **argv)
         }
     }
 
-    if (o.format == PPROF_FORMAT_RAW) {
-        rc = pprof_cli_copy(data, len);
+    if (o.format == PPROF_FORMAT_RAW || fetch.output != NULL) {
+        rc = fetch.output ? pprof_fetch_save(&fetch, data, len)
+                          : pprof_cli_copy(data, len);
 
         if (mapped) {
             munmap(data, len);
