@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """dockerfile.py DOCKERFILE CONTEXT: the image recipe takes nothing but
 Debian bookworm packages and files of the build context.
 
@@ -21,19 +21,7 @@ import shlex
 import subprocess
 import sys
 
-PASSED = 0
-FAILED = 0
-
-
-def check(cond, name, why=""):
-    global PASSED, FAILED
-    if cond:
-        PASSED += 1
-        print("ok " + name)
-    else:
-        FAILED += 1
-        print("not ok " + name + (": " + why if why else ""))
-    return cond
+from tally import check, done
 
 
 def instructions(path):
@@ -174,8 +162,7 @@ def main():
         for s in [w for r in copies for w in shlex.split(r)[:-1]]:
             check(s in keep, ".dockerignore: keeps " + s)
 
-    print("dockerfile: %d passed, %d failed" % (PASSED, FAILED))
-    sys.exit(1 if FAILED else 0)
+    done("dockerfile")
 
 
 main()

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Offline checks of deploy/: the manifests as written, and as kustomize
 renders them.
 
@@ -24,23 +24,11 @@ import sys
 
 import yaml
 
-PASSED = 0
-FAILED = 0
+from tally import check, done
 
 TOKEN_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 KINDS = ["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding",
          "ConfigMap", "Deployment", "Service"]
-
-
-def check(cond, name, why=""):
-    global PASSED, FAILED
-    if cond:
-        PASSED += 1
-        print("ok " + name)
-    else:
-        FAILED += 1
-        print("not ok " + name + (": " + why if why else ""))
-    return cond
 
 
 def get(obj, *path):
@@ -351,8 +339,7 @@ def main():
         applied(sys.argv[2])
     else:
         sys.exit(__doc__)
-    print("manifests: %d passed, %d failed" % (PASSED, FAILED))
-    sys.exit(1 if FAILED else 0)
+    done("manifests")
 
 
 main()

@@ -107,10 +107,11 @@ W=$RUN_DIR/nginx
 mkdir -p "$W"
 # nginx's own prefix (/usr/share/nginx: modules/ is /usr/lib/nginx/modules),
 # everything it writes in the run directory
-cat > "$W/nginx.conf" <<EOF
-include $ENABLED;
-pid $W/nginx.pid;
-error_log $W/error.log info;
+# conf FILE FIRST-LINE: a gateway config that gets the module by FIRST-LINE
+conf() {
+    cat > "$1" <<EOF
+$2
+pid $1.pid;
 events {}
 http {
     access_log $W/access.log;
@@ -129,6 +130,9 @@ http {
     }
 }
 EOF
+}
+
+conf "$W/nginx.conf" "include $ENABLED;"
 NGX=("$NGINX" -e "$W/error.log" -c "$W/nginx.conf")
 if "${NGX[@]}" -t > "$RUN_DIR/nginx-t.log" 2>&1; then
     ok "nginx -t: the installed module (modules-enabled) and pprof_pass"
@@ -153,21 +157,7 @@ fi
 
 # 4: the other suites' way, and the system's nginx.conf
 
-cat > "$W/by-path.conf" <<EOF
-load_module $ROOT/$BUILD/ngx_http_pprof_module.so;
-pid $W/by-path.pid;
-events {}
-http {
-    server {
-        listen 127.0.0.1:$PORT;
-        location /debug/pprof/ {
-            pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT;
-            pprof_token_file $TEST_NGINX_TOKEN_FILE;
-            pprof_trusted_certificate $TEST_NGINX_CERTS_DIR/ca.crt;
-        }
-    }
-}
-EOF
+conf "$W/by-path.conf" "load_module $ROOT/$BUILD/ngx_http_pprof_module.so;"
 if [ -e "$ROOT/$BUILD/ngx_http_pprof_module.so" ]; then
     "$NGINX" -e "$W/error.log" -c "$W/by-path.conf" -t > "$RUN_DIR/by-path.log" 2>&1 &&
         ok "installed, nginx -t still loads build/ngx_http_pprof_module.so by path" ||

@@ -25,6 +25,8 @@ BUILD=${1:-build}
 checks_start deploy
 MODULE=$ROOT/$BUILD/ngx_http_pprof_module.so
 NGINX=${NGINX:-/usr/sbin/nginx}
+# Debian's, with python3-yaml (mk/deploy.mk installs it)
+PYTHON=${PYTHON:-/usr/bin/python3}
 
 for f in "$MODULE" "$ROOT/$BUILD/fake-apiserver"; do
     [ -e "$f" ] || { echo "deploy: $f is missing (make)" >&2; exit 1; }
@@ -33,7 +35,7 @@ done
 
 # 1, 2: the files, then kustomize's renderings
 
-python3 t/deploy/manifests.py files deploy "$RUN_DIR/nginx.conf.orig" \
+$PYTHON -B t/deploy/manifests.py files deploy "$RUN_DIR/nginx.conf.orig" \
     > "$RUN_DIR/files.out" 2>&1
 tally "$RUN_DIR/files.out" "the manifests"
 
@@ -67,7 +69,7 @@ elif "${KUBECTL[@]}" kustomize deploy > "$RUN_DIR/base.yaml" 2> "$RUN_DIR/k.err"
        2>> "$RUN_DIR/k.err"
 then
     ok "kubectl kustomize deploy/ and deploy/multi-target/"
-    python3 t/deploy/manifests.py rendered "$RUN_DIR/base.yaml" \
+    $PYTHON -B t/deploy/manifests.py rendered "$RUN_DIR/base.yaml" \
         "$RUN_DIR/multi.yaml" > "$RUN_DIR/rendered.out" 2>&1
     tally "$RUN_DIR/rendered.out" "kustomize's output"
 else
@@ -82,7 +84,7 @@ if [ "$kver" = 0 ]; then
 elif "${KUBECTL[@]}" apply --dry-run=client -o yaml -k deploy \
        > "$RUN_DIR/applied.yaml" 2> "$RUN_DIR/apply.err"
 then
-    python3 t/deploy/manifests.py applied "$RUN_DIR/applied.yaml" \
+    $PYTHON -B t/deploy/manifests.py applied "$RUN_DIR/applied.yaml" \
         > "$RUN_DIR/applied.out" 2>&1
     tally "$RUN_DIR/applied.out" "kubectl apply --dry-run=client"
 elif grep -qiE 'connection refused|was refused|unable to recognize|failed to download openapi|server API group list' \
@@ -96,7 +98,7 @@ fi
 
 # 4: the image recipe
 
-python3 t/deploy/dockerfile.py deploy/Dockerfile . > "$RUN_DIR/docker.out" 2>&1
+$PYTHON -B t/deploy/dockerfile.py deploy/Dockerfile . > "$RUN_DIR/docker.out" 2>&1
 tally "$RUN_DIR/docker.out" "deploy/Dockerfile"
 
 if command -v docker >/dev/null 2>&1 && timeout 10 docker info >/dev/null 2>&1; then
