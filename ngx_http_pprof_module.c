@@ -160,6 +160,34 @@ static ngx_command_t  ngx_http_pprof_commands[] = {
       offsetof(ngx_http_pprof_loc_conf_t, capture_queue),
       NULL },
 
+    { ngx_string("pprof_allow"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_pprof_allow,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("pprof_allow_unauthenticated"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_pprof_loc_conf_t, allow_unauthenticated),
+      NULL },
+
+    { ngx_string("pprof_link_secret"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_pprof_link_secret,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("pprof_link_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_pprof_loc_conf_t, link_ttl),
+      NULL },
+
     { ngx_string("pprof_thread_pool"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_pprof_thread_pool,
@@ -205,6 +233,10 @@ ngx_module_t  ngx_http_pprof_module = {
 static ngx_int_t
 ngx_http_pprof_preconfiguration(ngx_conf_t *cf)
 {
+    if (ngx_http_pprof_handler_add_variables(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     return ngx_http_pprof_capture_add_variables(cf);
 }
 
@@ -235,6 +267,10 @@ ngx_http_pprof_postconfiguration(ngx_conf_t *cf)
         }
     }
 
+    if (ngx_http_pprof_access_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     return ngx_http_pprof_filter_init(cf);
 }
 
@@ -251,6 +287,13 @@ ngx_http_pprof_create_main_conf(ngx_conf_t *cf)
 
     if (ngx_array_init(&pmcf->tokens, cf->pool, 2,
                        sizeof(ngx_http_pprof_token_t *))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    if (ngx_array_init(&pmcf->passes, cf->pool, 2,
+                       sizeof(ngx_http_pprof_access_t *))
         != NGX_OK)
     {
         return NULL;
@@ -342,6 +385,7 @@ ngx_http_pprof_create_loc_conf(ngx_conf_t *cf)
      *     conf->token = NULL;
      *     conf->tls = NULL;
      *     conf->target_parts = NULL;
+     *     conf->access = NULL;
      */
 
     conf->upstream.local = NGX_CONF_UNSET_PTR;
@@ -386,6 +430,11 @@ ngx_http_pprof_create_loc_conf(ngx_conf_t *cf)
     conf->cache_zone = NGX_CONF_UNSET_PTR;
     conf->cache_valid = NGX_CONF_UNSET;
     conf->capture_queue = NGX_CONF_UNSET_UINT;
+
+    conf->allow = NGX_CONF_UNSET_UINT;
+    conf->allow_unauthenticated = NGX_CONF_UNSET;
+    conf->link_secret = NGX_CONF_UNSET_PTR;
+    conf->link_ttl = NGX_CONF_UNSET;
 
     return conf;
 }
@@ -487,6 +536,19 @@ ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_sec_value(conf->cache_valid, prev->cache_valid, 60);
     ngx_conf_merge_uint_value(conf->capture_queue, prev->capture_queue, 8);
 
+    /* every profile; the access check at start reads the rest */
+    ngx_conf_merge_uint_value(conf->allow, prev->allow, (ngx_uint_t) -1);
+    ngx_conf_merge_value(conf->allow_unauthenticated,
+                         prev->allow_unauthenticated, 0);
+    ngx_conf_merge_ptr_value(conf->link_secret, prev->link_secret, NULL);
+    ngx_conf_merge_sec_value(conf->link_ttl, prev->link_ttl, 7200);
+
+    if (conf->link_ttl <= 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"pprof_link_ttl\" must be at least 1s");
+        return NGX_CONF_ERROR;
+    }
+
     ngx_conf_merge_str_value(conf->token_file, prev->token_file,
                              NGX_HTTP_PPROF_DEFAULT_TOKEN_FILE);
 
@@ -530,6 +592,7 @@ ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->target_parts = prev->target_parts;
         conf->token = prev->token;
         conf->tls = prev->tls;
+        conf->access = prev->access;
         conf->upstream.ssl = prev->upstream.ssl;
         conf->upstream.ssl_name = prev->upstream.ssl_name;
         conf->upstream.ssl_server_name = prev->upstream.ssl_server_name;
@@ -548,7 +611,7 @@ ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_OK;
     }
 
-    conf->token = ngx_http_pprof_token_add(cf, &conf->token_file);
+    conf->token = ngx_http_pprof_token_add(cf, &conf->token_file, "token");
     if (conf->token == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -692,6 +755,12 @@ ngx_http_pprof_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     if (clcf->name.len && clcf->name.data[clcf->name.len - 1] == '/') {
         clcf->auto_redirect = 1;
+    }
+
+    /* who may look here is checked once the configuration is complete */
+
+    if (ngx_http_pprof_access_add(cf, plcf) != NGX_OK) {
+        return NGX_CONF_ERROR;
     }
 
     return NGX_CONF_OK;

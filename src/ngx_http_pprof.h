@@ -14,6 +14,7 @@
 #include <ngx_http.h>
 
 #include "profile/pprof.h"
+#include "ngx_http_pprof_link.h"
 
 
 #define NGX_HTTP_PPROF_DEFAULT_TOKEN_FILE                                     \
@@ -149,10 +150,15 @@ typedef enum {
 } ngx_http_pprof_cache_status_e;
 
 
-/* a ServiceAccount token file, shared by the locations naming it */
+/*
+ * A ServiceAccount token file, shared by the locations naming it; the
+ * file of a share links' secret is read the same way (what: "link
+ * secret").  An inline secret is one too, without a path or a timer.
+ */
 typedef struct {
     ngx_str_t                  path;
     ngx_str_t                  token;         /* empty: none usable */
+    const char                *what;          /* "token", "link secret" */
     ngx_msec_t                 refresh;
     ngx_event_t                timer;
     ngx_log_t                 *log;
@@ -187,11 +193,26 @@ typedef struct {
 
 typedef struct {
     ngx_array_t                tokens;        /* ngx_http_pprof_token_t * */
+    ngx_array_t                passes;        /* ngx_http_pprof_access_t * */
     ngx_array_t                upstreams;     /* ..._upstream_srv_conf_t * */
     ngx_array_t                caches;        /* ngx_http_pprof_cache_t * */
     ngx_array_t                cache_zones;   /* ngx_shm_zone_t *, named */
     ngx_msec_t                 token_refresh;
 } ngx_http_pprof_main_conf_t;
+
+
+/*
+ * A pprof_pass location, as the access check at start sees it: where it
+ * is configured, and its level's configurations of every module, merged
+ * by the time postconfiguration reads them (access.c).
+ */
+typedef struct {
+    void                     **loc_conf;
+    void                     **srv_conf;
+    ngx_str_t                  file;
+    ngx_uint_t                 line;
+    unsigned                   links_only:1;  /* no other access control */
+} ngx_http_pprof_access_t;
 
 
 typedef struct {
@@ -233,6 +254,13 @@ typedef struct {
     ngx_shm_zone_t            *cache_zone;    /* pprof_cache; NULL: off */
     time_t                     cache_valid;
     ngx_uint_t                 capture_queue;
+
+    /* who may look (access.c) */
+    ngx_uint_t                 allow;         /* pprof_allow: profile bits */
+    ngx_flag_t                 allow_unauthenticated;
+    ngx_http_pprof_token_t    *link_secret;   /* NULL: no share links */
+    time_t                     link_ttl;
+    ngx_http_pprof_access_t   *access;        /* of the pprof_pass location */
 } ngx_http_pprof_loc_conf_t;
 
 
@@ -306,6 +334,10 @@ typedef struct {
     ngx_event_get_peer_pt      peer_get;
     ngx_event_free_peer_pt     peer_free;
 
+    /* share links (access.c) */
+    ngx_str_t                  link;          /* the token that let it in */
+    ngx_str_t                  share;         /* the link offered, or "" */
+
     unsigned                   text:1;        /* upstream body is text */
     char                      *again;         /* the error page offers */
     unsigned                   logged:1;      /* the reason is in the log */
@@ -329,9 +361,11 @@ typedef struct {
     ngx_str_t                  links;         /* kept in every link */
     char                      *capture;       /* its ID: a stored one */
     char                      *again;         /* "capture again" query */
+    char                      *share;         /* its share link, or NULL */
     ngx_pool_t                *pool;
     unsigned                   text:1;        /* debug=N text: a page */
     unsigned                   release:1;     /* data: freed once parsed */
+    unsigned                   shared:1;      /* seen through a share link */
 
     /* out: 0 and the output, or an error status and its reason */
     ngx_uint_t                 status;
@@ -369,6 +403,16 @@ extern ngx_module_t  ngx_http_pprof_module;
 
 /* handler.c */
 ngx_int_t ngx_http_pprof_handler(ngx_http_request_t *r);
+ngx_http_pprof_ctx_t *ngx_http_pprof_ctx_get(ngx_http_request_t *r);
+char *ngx_http_pprof_allow(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_pprof_handler_add_variables(ngx_conf_t *cf);
+
+/* access.c: who may look */
+char *ngx_http_pprof_link_secret(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_pprof_access_add(ngx_conf_t *cf,
+    ngx_http_pprof_loc_conf_t *plcf);
+ngx_int_t ngx_http_pprof_access_init(ngx_conf_t *cf);
 
 /* target.c: pprof_pass with variables */
 char *ngx_http_pprof_target_compile(ngx_conf_t *cf,
@@ -432,6 +476,8 @@ ngx_int_t ngx_http_pprof_capture_add_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_pprof_capture_new_id(uint64_t *id);
 ngx_int_t ngx_http_pprof_capture_links(ngx_http_request_t *r,
     ngx_http_pprof_render_t *rd, uint64_t id);
+ngx_int_t ngx_http_pprof_capture_share(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx, uint64_t id);
 
 /* cache.c: the store */
 char *ngx_http_pprof_cache_path(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -472,7 +518,7 @@ void ngx_http_pprof_capture_from_header(ngx_http_pprof_capture_t *c,
 
 /* token.c */
 ngx_http_pprof_token_t *ngx_http_pprof_token_add(ngx_conf_t *cf,
-    ngx_str_t *path);
+    ngx_str_t *path, const char *what);
 ngx_int_t ngx_http_pprof_token_init_process(ngx_cycle_t *cycle);
 void ngx_http_pprof_token_recheck(ngx_http_pprof_token_t *token);
 

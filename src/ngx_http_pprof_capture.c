@@ -55,6 +55,8 @@ static ngx_int_t ngx_http_pprof_capture_status_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_pprof_capture_id_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_pprof_upstream_status_variable(
+    ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
 
 
 static ngx_str_t  ngx_http_pprof_cache_statuses[] = {
@@ -75,6 +77,10 @@ static ngx_http_variable_t  ngx_http_pprof_capture_vars[] = {
 
     { ngx_string("pprof_capture"), NULL,
       ngx_http_pprof_capture_id_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("pprof_upstream_status"), NULL,
+      ngx_http_pprof_upstream_status_variable, 0,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
@@ -576,7 +582,9 @@ ngx_http_pprof_capture_send_file(ngx_http_request_t *r,
 
 /*
  * The page of a stored capture: every link leads to it (capture=ID), and
- * "capture again" to a new one with the same arguments.
+ * "capture again" to a new one with the same arguments; where links are
+ * signed, "share link" to a link for others.  Seen through a share link,
+ * every link keeps it, and there is nothing to capture or to share.
  */
 
 ngx_int_t
@@ -599,13 +607,25 @@ ngx_http_pprof_capture_links(ngx_http_request_t *r,
 
     rd->capture = (char *) id_str.data;
 
-    p = ngx_pnalloc(r->pool, sizeof("capture=") - 1 + id_str.len);
+    p = ngx_pnalloc(r->pool, sizeof("capture=&link=") - 1 + id_str.len
+                             + ctx->link.len);
     if (p == NULL) {
         return NGX_ERROR;
     }
 
     rd->links.data = p;
-    rd->links.len = ngx_sprintf(p, "capture=%V", &id_str) - p;
+    p = ngx_sprintf(p, "capture=%V", &id_str);
+
+    if (ctx->link.len) {
+        p = ngx_sprintf(p, "&link=%V", &ctx->link);
+    }
+
+    rd->links.len = p - rd->links.data;
+
+    if (ctx->link.len) {
+        rd->shared = 1;
+        return NGX_OK;
+    }
 
     p = ngx_pnalloc(r->pool, q->args.len + sizeof("&refresh=1"));
     if (p == NULL) {
@@ -619,6 +639,86 @@ ngx_http_pprof_capture_links(ngx_http_request_t *r,
     }
 
     (void) ngx_sprintf(p, "refresh=1%Z");
+
+    if (ngx_http_pprof_capture_share(r, ctx, id) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ctx->share.len) {
+        rd->share = ngx_pnalloc(r->pool, ctx->share.len + 1);
+        if (rd->share == NULL) {
+            return NGX_ERROR;
+        }
+
+        (void) ngx_cpystrn((u_char *) rd->share, ctx->share.data,
+                           ctx->share.len + 1);
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * ctx->share: a share link to capture id, the request's path and the
+ * query "capture=ID&link=TOKEN", made once a request; "" where links are
+ * not signed, for a request let in by a link, or while the secret file
+ * holds none.
+ */
+
+ngx_int_t
+ngx_http_pprof_capture_share(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
+    uint64_t id)
+{
+    u_char                     *p;
+    size_t                      n;
+    ngx_str_t                  *key, id_str;
+    ngx_http_pprof_loc_conf_t  *plcf;
+    u_char                      token[NGX_HTTP_PPROF_LINK_MAX];
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
+
+    if (ctx->share.len || ctx->link.len || plcf->link_secret == NULL) {
+        return NGX_OK;
+    }
+
+    key = &plcf->link_secret->token;
+
+    if (key->len == 0) {
+        return NGX_OK;
+    }
+
+    n = ngx_http_pprof_link_sign(key->data, key->len, plcf->location.data,
+                                 plcf->location.len, id,
+                                 (int64_t) (ngx_time() + plcf->link_ttl),
+                                 token);
+    if (n == 0) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "pprof: a share link could not be signed");
+        return NGX_OK;
+    }
+
+    if (ngx_http_pprof_capture_id_string(r, ctx->cache, id, &id_str)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    /* the path as the client may send it again: escaped */
+
+    p = ngx_pnalloc(r->pool, r->uri.len
+                             + 2 * ngx_escape_uri(NULL, r->uri.data,
+                                                  r->uri.len,
+                                                  NGX_ESCAPE_URI)
+                             + sizeof("?capture=&link=") - 1
+                             + id_str.len + n);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx->share.data = p;
+    p = (u_char *) ngx_escape_uri(p, r->uri.data, r->uri.len, NGX_ESCAPE_URI);
+    p = ngx_sprintf(p, "?capture=%V&link=%*s", &id_str, n, token);
+    ctx->share.len = p - ctx->share.data;
 
     return NGX_OK;
 }
@@ -725,7 +825,16 @@ ngx_http_pprof_capture_gone(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* the page offers a new capture with the same arguments */
+    /* the page offers a new capture with the same arguments: not to a link */
+
+    if (ctx->link.len) {
+        (void) ngx_http_pprof_reason(r, "capture %V of %V is not in the "
+                                     "store: %s; the share link leads "
+                                     "nowhere now", &id, &ctx->query.name,
+                                     why);
+
+        return ngx_http_pprof_refuse(r, status);
+    }
 
     p = ngx_pnalloc(r->pool, ctx->query.args.len + sizeof("&refresh=1"));
     if (p == NULL) {
@@ -779,7 +888,23 @@ ngx_http_pprof_capture_headers(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    return ngx_http_pprof_add_header(r, "X-Pprof-Capture", &value);
+    if (ngx_http_pprof_add_header(r, "X-Pprof-Capture", &value) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    /* scripts get the link the page offers (made here for raw ones) */
+
+    if (ngx_http_pprof_capture_share(r, ctx, ctx->capture.node.key)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (ctx->share.len == 0) {
+        return NGX_OK;
+    }
+
+    return ngx_http_pprof_add_header(r, "X-Pprof-Share-Link", &ctx->share);
 }
 
 
@@ -1089,6 +1214,35 @@ ngx_http_pprof_capture_id_variable(ngx_http_request_t *r,
 
     v->data = id.data;
     v->len = id.len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/* $pprof_upstream_status: what the APIServer answered; none from the store */
+
+static ngx_int_t
+ngx_http_pprof_upstream_status_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_pprof_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_pprof_module);
+
+    if (ctx == NULL || ctx->upstream_status == 0) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
+    if (v->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->len = ngx_sprintf(v->data, "%ui", ctx->upstream_status) - v->data;
     v->valid = 1;
     v->no_cacheable = 0;
     v->not_found = 0;

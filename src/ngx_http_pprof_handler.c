@@ -92,7 +92,16 @@ static ngx_int_t ngx_http_pprof_number(ngx_str_t *value, ngx_uint_t max,
 static ngx_int_t ngx_http_pprof_keyword(ngx_http_request_t *r, char *name,
     const pprof_keyword_t *table, const pprof_keyword_t **kw);
 static ngx_int_t ngx_http_pprof_not_found(ngx_http_request_t *r);
+static ngx_int_t ngx_http_pprof_not_allowed(ngx_http_request_t *r,
+    ngx_http_pprof_profile_t *profile);
+static ngx_int_t ngx_http_pprof_names(ngx_pool_t *pool, ngx_uint_t mask,
+    ngx_str_t *names);
 static ngx_uint_t ngx_http_pprof_accepts_html(ngx_http_request_t *r);
+static ngx_int_t ngx_http_pprof_profile_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+
+
+static ngx_str_t  ngx_http_pprof_profile_var = ngx_string("pprof_profile");
 
 
 ngx_int_t
@@ -104,20 +113,24 @@ ngx_http_pprof_handler(ngx_http_request_t *r)
     ngx_http_pprof_profile_t   *profile;
     ngx_http_pprof_loc_conf_t  *plcf;
 
-    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_pprof_ctx_t));
+    /* made by the access phase already when a share link let it in */
+
+    ctx = ngx_http_pprof_ctx_get(r);
     if (ctx == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ctx->request = r;
-    ctx->query.html = ngx_http_pprof_accepts_html(r);
-
-    ngx_http_set_ctx(r, ctx, ngx_http_pprof_module);
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
 
     profile = ngx_http_pprof_route(r);
 
     if (profile == NULL) {
         return ngx_http_pprof_not_found(r);
+    }
+
+    if (!(plcf->allow & ((ngx_uint_t) 1 << (profile - ngx_http_pprof_profiles))))
+    {
+        return ngx_http_pprof_not_allowed(r, profile);
     }
 
     if (!(r->method & NGX_HTTP_GET)
@@ -179,8 +192,6 @@ ngx_http_pprof_handler(ngx_http_request_t *r)
         return ngx_http_pprof_capture_history(r, ctx);
     }
 
-    plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
-
     if (plcf->cache_zone && ctx->query.store) {
         return ngx_http_pprof_capture_handler(r, ctx);
     }
@@ -192,6 +203,33 @@ ngx_http_pprof_handler(ngx_http_request_t *r)
     }
 
     return ngx_http_pprof_upstream_start(r, ctx);
+}
+
+
+/* the request's context, made on first use */
+
+ngx_http_pprof_ctx_t *
+ngx_http_pprof_ctx_get(ngx_http_request_t *r)
+{
+    ngx_http_pprof_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_pprof_module);
+
+    if (ctx) {
+        return ctx;
+    }
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_pprof_ctx_t));
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    ctx->request = r;
+    ctx->query.html = ngx_http_pprof_accepts_html(r);
+
+    ngx_http_set_ctx(r, ctx, ngx_http_pprof_module);
+
+    return ctx;
 }
 
 
@@ -266,39 +304,178 @@ ngx_http_pprof_route(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_pprof_not_found(ngx_http_request_t *r)
 {
-    u_char                    *p, *start;
-    size_t                     len;
-    ngx_http_pprof_profile_t  *profile;
+    ngx_str_t  names;
 
-    static ngx_str_t  intro = ngx_string("not a profile this gateway "
-                                         "serves: the names are ");
-    static ngx_str_t  outro = ngx_string("and the index");
-
-    len = intro.len + outro.len;
-
-    for (profile = ngx_http_pprof_profiles; profile->name.data; profile++) {
-        len += profile->name.len + sizeof(", ") - 1;
-    }
-
-    start = ngx_pnalloc(r->pool, len);
-    if (start == NULL) {
+    if (ngx_http_pprof_names(r->pool, (ngx_uint_t) -1, &names) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    p = ngx_cpymem(start, intro.data, intro.len);
+    (void) ngx_http_pprof_reason(r, "not a profile this gateway serves: "
+                                 "the names are %V", &names);
 
-    for (profile = ngx_http_pprof_profiles; profile->name.data; profile++) {
-        if (profile->name.len) {
-            p = ngx_cpymem(p, profile->name.data, profile->name.len);
+    return ngx_http_pprof_refuse(r, NGX_HTTP_NOT_FOUND);
+}
+
+
+/* "allocs, block, ..., trace, and the index": the names of mask's bits */
+
+static ngx_int_t
+ngx_http_pprof_names(ngx_pool_t *pool, ngx_uint_t mask, ngx_str_t *names)
+{
+    u_char                    *p;
+    size_t                     len;
+    ngx_http_pprof_profile_t  *pr;
+
+    static ngx_str_t  outro = ngx_string("and the index");
+
+    len = outro.len;
+
+    for (pr = ngx_http_pprof_profiles; pr->name.data; pr++) {
+        len += pr->name.len + sizeof(", ") - 1;
+    }
+
+    p = ngx_pnalloc(pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    names->data = p;
+
+    for (pr = ngx_http_pprof_profiles + 1; pr->name.data; pr++) {
+        if (mask & ((ngx_uint_t) 1 << (pr - ngx_http_pprof_profiles))) {
+            p = ngx_cpymem(p, pr->name.data, pr->name.len);
             *p++ = ','; *p++ = ' ';
         }
     }
 
     p = ngx_cpymem(p, outro.data, outro.len);
 
-    (void) ngx_http_pprof_reason(r, "%*s", (size_t) (p - start), start);
+    names->len = p - names->data;
 
-    return ngx_http_pprof_refuse(r, NGX_HTTP_NOT_FOUND);
+    return NGX_OK;
+}
+
+
+/* "... this location serves heap, goroutine and the index (pprof_allow)" */
+
+static ngx_int_t
+ngx_http_pprof_not_allowed(ngx_http_request_t *r,
+    ngx_http_pprof_profile_t *profile)
+{
+    ngx_str_t                   names;
+    ngx_http_pprof_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
+
+    if (ngx_http_pprof_names(r->pool, plcf->allow, &names) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    (void) ngx_http_pprof_reason(r, "the %V profile is not served here: "
+                                 "this location serves %V (pprof_allow)",
+                                 &profile->name, &names);
+
+    return ngx_http_pprof_refuse(r, NGX_HTTP_FORBIDDEN);
+}
+
+
+/* pprof_allow NAME ...: the profiles a location serves (and the index) */
+
+char *
+ngx_http_pprof_allow(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_pprof_loc_conf_t *plcf = conf;
+
+    ngx_str_t                 *value, names;
+    ngx_uint_t                 i;
+    ngx_http_pprof_profile_t  *pr;
+
+    if (plcf->allow != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    plcf->allow = 1;     /* the index */
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        for (pr = ngx_http_pprof_profiles + 1; pr->name.data; pr++) {
+            if (pr->name.len == value[i].len
+                && ngx_strncmp(pr->name.data, value[i].data, value[i].len)
+                   == 0)
+            {
+                break;
+            }
+        }
+
+        if (pr->name.data == NULL) {
+            if (ngx_http_pprof_names(cf->pool, (ngx_uint_t) -1, &names)
+                != NGX_OK)
+            {
+                return NGX_CONF_ERROR;
+            }
+
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"pprof_allow\": \"%V\" is not a profile: "
+                               "the names are %V", &value[i], &names);
+            return NGX_CONF_ERROR;
+        }
+
+        plcf->allow |= (ngx_uint_t) 1 << (pr - ngx_http_pprof_profiles);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+ngx_int_t
+ngx_http_pprof_handler_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var;
+
+    var = ngx_http_add_variable(cf, &ngx_http_pprof_profile_var,
+                                NGX_HTTP_VAR_NOCACHEABLE);
+    if (var == NULL) {
+        return NGX_ERROR;
+    }
+
+    var->get_handler = ngx_http_pprof_profile_variable;
+
+    return NGX_OK;
+}
+
+
+/*
+ * $pprof_profile: the profile a request names, known before the content
+ * handler runs (limit_req and limit_conn key on it in the preaccess
+ * phase); not found outside pprof_pass locations and for what is not a
+ * profile, "" for the index.
+ */
+
+static ngx_int_t
+ngx_http_pprof_profile_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_pprof_profile_t   *profile;
+    ngx_http_pprof_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
+
+    profile = (plcf->upstream.upstream) ? ngx_http_pprof_route(r) : NULL;
+
+    if (profile == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->len = profile->name.len;
+    v->data = profile->name.data;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
 }
 
 

@@ -68,7 +68,9 @@ ngx_http_pprof_render(ngx_http_pprof_render_t *rd)
     opts.view = q->view;
     opts.capture = rd->capture;
     opts.again = rd->again;
-    opts.history = rd->capture ? "./?view=history" : NULL;
+    opts.share = rd->share;
+    /* a share link opens one capture: not the others */
+    opts.history = (rd->capture && !rd->shared) ? "./?view=history" : NULL;
     opts.nodecount = q->nodecount;
     opts.title = (char *) title;
     opts.search = q->search;

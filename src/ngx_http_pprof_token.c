@@ -3,7 +3,9 @@
  * The ServiceAccount token: read from its file, re-read when the kubelet
  * rotates it.  Bound tokens expire (about hourly), so every worker checks
  * the file on a timer and never on a request's path.  The token itself is
- * never logged, at any level: messages name the file only.
+ * never logged, at any level: messages name the file only.  The secret
+ * of share links (pprof_link_secret file:PATH) is read the same way, so
+ * a rewritten secret file is noticed without a reload.
  */
 
 
@@ -19,7 +21,7 @@ static void ngx_http_pprof_token_set(ngx_http_pprof_token_t *token,
 
 
 ngx_http_pprof_token_t *
-ngx_http_pprof_token_add(ngx_conf_t *cf, ngx_str_t *name)
+ngx_http_pprof_token_add(ngx_conf_t *cf, ngx_str_t *name, const char *what)
 {
     ngx_str_t                    full, *path;
     ngx_uint_t                   i;
@@ -53,6 +55,8 @@ ngx_http_pprof_token_add(ngx_conf_t *cf, ngx_str_t *name)
     if (token == NULL) {
         return NULL;
     }
+
+    token->what = what;
 
     /* ngx_open_file() wants a C string */
 
@@ -227,7 +231,7 @@ ngx_http_pprof_token_read(ngx_http_pprof_token_t *token, ngx_log_t *log,
     }
 
     if (n > NGX_HTTP_PPROF_TOKEN_MAX) {
-        problem = "is too large for a token";
+        problem = "is too large";
         goto failed;
     }
 
@@ -245,7 +249,8 @@ ngx_http_pprof_token_read(ngx_http_pprof_token_t *token, ngx_log_t *log,
 
     if (token->error) {
         ngx_log_error(NGX_LOG_NOTICE, log, 0,
-                      "pprof: token file \"%V\" read", &token->path);
+                      "pprof: %s file \"%V\" read", token->what,
+                      &token->path);
         token->error = 0;
     }
 
@@ -257,9 +262,10 @@ failed:
 
     if (!token->error) {
         ngx_log_error(level, log, err,
-                      "pprof: token file \"%V\" %s: requests will be "
-                      "refused until it holds a token", &token->path,
-                      problem);
+                      "pprof: %s file \"%V\" %s: %s will be refused "
+                      "until it holds one", token->what, &token->path,
+                      problem, (token->what[0] == 't') ? "requests"
+                                                       : "share links");
     }
 
     token->error = 1;
@@ -284,8 +290,9 @@ ngx_http_pprof_token_set(ngx_http_pprof_token_t *token, ngx_log_t *log,
         return;
     }
 
-    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, log, 0,
-                   "pprof: token file \"%V\" changed", &token->path);
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, log, 0,
+                   "pprof: %s file \"%V\" changed", token->what,
+                   &token->path);
 
     p = NULL;
 

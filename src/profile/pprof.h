@@ -256,6 +256,10 @@ typedef struct {
     /* the location's history page, a relative href such as
      * "./?view=history"; NULL: no link */
     const char              *history;
+    /* "share link": a link to this capture for others, a path with its
+     * query ("/debug/pprof/heap?capture=ID&link=TOKEN", already
+     * URL-encoded); NULL: no link */
+    const char              *share;
     pprof_write_pt           write;
     void                    *data;
     const pprof_allocator_t *allocator;   /* scratch memory */

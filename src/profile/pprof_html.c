@@ -1386,9 +1386,9 @@ pprof_html_samples(pprof_html_ctx_t *ctx)
 
 /*
  * The capture store's line: the stored capture's ID, "capture again" (on
- * a text page, which says a capture is gone: "capture anew") and the
- * history.  Nothing when none is set, so pages outside the store are as
- * they were.  The flamegraph format, a file to save and share, names its
+ * a text page, which says a capture is gone: "capture anew"), the
+ * history and "share link".  Nothing when none is set, so pages outside
+ * the store are as they were.  The flamegraph format, a file to save and share, names its
  * capture but links to neither.
  */
 
@@ -1396,7 +1396,7 @@ static void
 pprof_html_store(pprof_html_ctx_t *ctx)
 {
     pprof_out_t                   *o;
-    const char                    *again, *history;
+    const char                    *again, *history, *share;
     const pprof_render_options_t  *opts;
 
     o = ctx->out;
@@ -1404,8 +1404,11 @@ pprof_html_store(pprof_html_ctx_t *ctx)
 
     again = ctx->standalone ? NULL : opts->again;
     history = ctx->standalone ? NULL : opts->history;
+    share = ctx->standalone ? NULL : opts->share;
 
-    if (opts->capture == NULL && again == NULL && history == NULL) {
+    if (opts->capture == NULL && again == NULL && history == NULL
+        && share == NULL)
+    {
         return;
     }
 
@@ -1429,6 +1432,13 @@ pprof_html_store(pprof_html_ctx_t *ctx)
         pprof_out_lit(o, "<a href=\"");
         pprof_html_esc(o, history, strlen(history));
         pprof_out_lit(o, "\" title=\"the stored captures\">history</a>");
+    }
+
+    if (share) {
+        pprof_out_lit(o, "<a class=\"share\" href=\"");
+        pprof_html_esc(o, share, strlen(share));
+        pprof_out_lit(o, "\" title=\"a link to this capture for others, "
+                      "valid for a while\">share link</a>");
     }
 
     pprof_out_lit(o, "</p>\n");

@@ -116,6 +116,19 @@ sub error_log_since {
 
 sub error_log_size { -s (main::server_root() . '/logs/error.log') || 0 }
 
+# what nginx wrote to stderr when it started for this block: the
+# configuration's warnings go there (the error log is not open yet)
+sub nginx_stderr {
+    my $f = "$Test::Nginx::Util::LogDir/nginx.stderr";
+    return -f $f ? slurp($f) : '';
+}
+
+# "nginx -t" on this block's configuration: (exit status, its output)
+sub nginx_config_test {
+    my $out = `$Test::Nginx::Util::NginxBinary -t -p @{[main::server_root()]}/ -c $Test::Nginx::Util::ConfFile 2>&1`;
+    return ($? >> 8, $out);
+}
+
 # raw gzip bodies are shown as "GZIP\n" (--- response_body_filters)
 sub gz { $_[0] =~ /\A\x1f\x8b/ ? "GZIP\n" : $_[0] }
 
@@ -132,6 +145,7 @@ main::add_block_preprocessor(sub {
         proxy_pass http://127.0.0.1:$TEST_NGINX_APISERVER_CONTROL_PORT/;
     }
     location /live/ {
+        pprof_allow_unauthenticated on;
         pprof_trusted_certificate $TEST_NGINX_CERTS_DIR/ca.crt;
         pprof_token_file $TEST_NGINX_TOKEN_FILE;
         pprof_ssl_verify on;
@@ -156,7 +170,8 @@ main::add_response_body_check(sub {
 });
 
 our @EXPORT = qw(slurp spew http_req nginx_get ctl wait_until
-                 error_log_since error_log_size gz $Token %After);
+                 error_log_since error_log_size nginx_stderr
+                 nginx_config_test gz $Token %After);
 
 # ---------------------------------------------------------------------
 # Helpers of the capture store suites (t/012-cache.t, t/013-capture-queue.t)
