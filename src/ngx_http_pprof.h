@@ -429,6 +429,8 @@ ngx_int_t ngx_http_pprof_upstream_start(ngx_http_request_t *r,
 /* filter.c: what reaches the client */
 ngx_int_t ngx_http_pprof_filter_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_pprof_refuse(ngx_http_request_t *r, ngx_uint_t status);
+ngx_int_t ngx_http_pprof_output(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx, ngx_chain_t *out);
 ngx_int_t ngx_http_pprof_filter_fail(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_uint_t status);
 
@@ -444,6 +446,8 @@ ngx_int_t ngx_http_pprof_render_page(ngx_pool_t *pool, char *title,
 ngx_int_t ngx_http_pprof_render_history(ngx_pool_t *pool,
     pprof_capture_entry_t *h, ngx_uint_t n, ngx_chain_t **out,
     size_t *size);
+ngx_int_t ngx_http_pprof_render_index(ngx_pool_t *pool, char *title,
+    pprof_index_t *index, char *history, ngx_chain_t **out, size_t *size);
 
 /* error.c: a reason into a status, a page or a line, and a log line */
 ngx_int_t ngx_http_pprof_reason(ngx_http_request_t *r, const char *fmt,

@@ -43,8 +43,6 @@ static ngx_int_t ngx_http_pprof_capture_send(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_http_pprof_job_t *job);
 static ngx_int_t ngx_http_pprof_capture_gone(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, ngx_uint_t status, const char *why);
-static ngx_int_t ngx_http_pprof_capture_output(ngx_http_request_t *r,
-    ngx_http_pprof_ctx_t *ctx, ngx_chain_t *out);
 static time_t ngx_http_pprof_capture_deadline(ngx_http_request_t *r);
 static void ngx_http_pprof_capture_key(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
@@ -576,7 +574,7 @@ ngx_http_pprof_capture_send_file(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_pprof_capture_output(r, ctx, &out);
+    return ngx_http_pprof_output(r, ctx, &out);
 }
 
 
@@ -780,27 +778,7 @@ ngx_http_pprof_capture_send(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_pprof_capture_output(r, ctx, rd->out);
-}
-
-
-/* a response of ours, headers set: the filters let it pass */
-
-static ngx_int_t
-ngx_http_pprof_capture_output(ngx_http_request_t *r,
-    ngx_http_pprof_ctx_t *ctx, ngx_chain_t *out)
-{
-    ngx_int_t  rc;
-
-    ctx->phase = NGX_HTTP_PPROF_PASS;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    return ngx_http_output_filter(r, out);
+    return ngx_http_pprof_output(r, ctx, rd->out);
 }
 
 
@@ -1143,7 +1121,7 @@ ngx_http_pprof_capture_history(ngx_http_request_t *r,
     ngx_http_pprof_reset_headers(r, NGX_HTTP_OK, "text/html; charset=utf-8",
                                  size, out);
 
-    return ngx_http_pprof_capture_output(r, ctx, out);
+    return ngx_http_pprof_output(r, ctx, out);
 }
 
 

@@ -79,6 +79,29 @@ ngx_http_pprof_refuse(ngx_http_request_t *r, ngx_uint_t status)
 }
 
 
+/*
+ * A response the handler or the store made, headers set (the history, a
+ * stored capture, the index): the filters let it pass.
+ */
+
+ngx_int_t
+ngx_http_pprof_output(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
+    ngx_chain_t *out)
+{
+    ngx_int_t  rc;
+
+    ctx->phase = NGX_HTTP_PPROF_PASS;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    return ngx_http_output_filter(r, out);
+}
+
+
 static ngx_int_t
 ngx_http_pprof_header_filter(ngx_http_request_t *r)
 {

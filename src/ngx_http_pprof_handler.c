@@ -21,6 +21,7 @@
 #define NGX_HTTP_PPROF_DOWNLOAD   0x80   /* binary: a file to save */
 #define NGX_HTTP_PPROF_GOROUTINES 0x100  /* the goroutines view first */
 #define NGX_HTTP_PPROF_STORE      0x200  /* kept by the capture store */
+#define NGX_HTTP_PPROF_INDEX      0x400  /* browsers get our own page */
 
 #define NGX_HTTP_PPROF_HTML_NODECOUNT  100
 #define NGX_HTTP_PPROF_ARG_MAX         1024
@@ -28,55 +29,87 @@
 
 
 typedef struct {
-    ngx_str_t                  name;
+    ngx_str_t                  name;          /* NUL-terminated too */
     ngx_uint_t                 flags;
+    char                      *description;   /* for the index */
 } ngx_http_pprof_profile_t;
 
 
-/* net/http/pprof's endpoints; nothing else is ever forwarded */
+/*
+ * net/http/pprof's endpoints; nothing else is ever forwarded.  The
+ * descriptions are its index's (Go 1.19), symbol's its doc comment's.
+ */
 
 static ngx_http_pprof_profile_t  ngx_http_pprof_profiles[] = {
 
-    { ngx_string(""), 0 },
+    { ngx_string(""), NGX_HTTP_PPROF_INDEX, NULL },
 
     { ngx_string("allocs"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
-      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE },
+      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE,
+      "A sampling of all past memory allocations" },
 
     { ngx_string("block"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
-      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE },
+      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE,
+      "Stack traces that led to blocking on synchronization primitives" },
 
-    { ngx_string("cmdline"), 0 },
+    { ngx_string("cmdline"), 0,
+      "The command line invocation of the current program" },
 
     { ngx_string("goroutine"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
       |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_GOROUTINES
-      |NGX_HTTP_PPROF_STORE },
+      |NGX_HTTP_PPROF_STORE,
+      "Stack traces of all current goroutines" },
 
     { ngx_string("heap"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
-      |NGX_HTTP_PPROF_GC|NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE },
+      |NGX_HTTP_PPROF_GC|NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE,
+      "A sampling of memory allocations of live objects. You can specify "
+      "the gc GET parameter to run GC before taking the heap sample." },
 
     { ngx_string("mutex"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
-      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE },
+      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE,
+      "Stack traces of holders of contended mutexes" },
 
     { ngx_string("profile"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_CAPTURE|NGX_HTTP_PPROF_DOWNLOAD
-      |NGX_HTTP_PPROF_STORE },
+      |NGX_HTTP_PPROF_STORE,
+      "CPU profile. You can specify the duration in the seconds GET "
+      "parameter. After you get the profile file, use the go tool pprof "
+      "command to investigate the profile." },
 
-    { ngx_string("symbol"), NGX_HTTP_PPROF_POST },
+    { ngx_string("symbol"), NGX_HTTP_PPROF_POST,
+      "Looks up the program counters listed in the request, responding "
+      "with a table mapping program counter to function name." },
 
     { ngx_string("threadcreate"),
       NGX_HTTP_PPROF_PROFILE|NGX_HTTP_PPROF_DELTA|NGX_HTTP_PPROF_DEBUG
-      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE },
+      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE,
+      "Stack traces that led to the creation of new OS threads" },
 
     { ngx_string("trace"),
       NGX_HTTP_PPROF_CAPTURE|NGX_HTTP_PPROF_FRACTION
-      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE },
+      |NGX_HTTP_PPROF_DOWNLOAD|NGX_HTTP_PPROF_STORE,
+      "A trace of execution of the current program. You can specify the "
+      "duration in the seconds GET parameter. After you get the trace "
+      "file, use the go tool trace command to investigate the trace." },
 
-    { ngx_null_string, 0 }
+    { ngx_null_string, 0, NULL }
+};
+
+
+/* the handler's flags as the index's: what links and forms apply */
+
+static ngx_uint_t  ngx_http_pprof_index_flags[][2] = {
+    { NGX_HTTP_PPROF_PROFILE, PPROF_INDEX_VIEWS },
+    { NGX_HTTP_PPROF_GOROUTINES, PPROF_INDEX_GOROUTINES },
+    { NGX_HTTP_PPROF_DEBUG, PPROF_INDEX_DEBUG },
+    { NGX_HTTP_PPROF_CAPTURE, PPROF_INDEX_CAPTURE },
+    { NGX_HTTP_PPROF_FRACTION, PPROF_INDEX_FRACTION },
+    { NGX_HTTP_PPROF_DOWNLOAD, PPROF_INDEX_DOWNLOAD }
 };
 
 
@@ -96,6 +129,8 @@ static ngx_int_t ngx_http_pprof_not_allowed(ngx_http_request_t *r,
     ngx_http_pprof_profile_t *profile);
 static ngx_int_t ngx_http_pprof_names(ngx_pool_t *pool, ngx_uint_t mask,
     ngx_str_t *names);
+static ngx_int_t ngx_http_pprof_index(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx);
 static ngx_uint_t ngx_http_pprof_accepts_html(ngx_http_request_t *r);
 static ngx_int_t ngx_http_pprof_profile_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
@@ -190,6 +225,10 @@ ngx_http_pprof_handler(ngx_http_request_t *r)
 
     if (ctx->query.history) {
         return ngx_http_pprof_capture_history(r, ctx);
+    }
+
+    if ((profile->flags & NGX_HTTP_PPROF_INDEX) && ctx->query.html) {
+        return ngx_http_pprof_index(r, ctx);
     }
 
     if (plcf->cache_zone && ctx->query.store) {
@@ -479,6 +518,111 @@ ngx_http_pprof_profile_variable(ngx_http_request_t *r,
 }
 
 
+/*
+ * The index for browsers: the names of the table above, with what applies
+ * to each, rendered on the event loop (a small page, no profile) and
+ * never asking the APIServer.
+ */
+
+static ngx_int_t
+ngx_http_pprof_index(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
+{
+    char                       *title;
+    u_char                     *p;
+    size_t                      size;
+    ngx_str_t                   vary;
+    ngx_uint_t                  i, n;
+    ngx_chain_t                *out;
+    pprof_index_t               index;
+    pprof_index_entry_t        *entries;
+    ngx_http_pprof_profile_t   *profile;
+    ngx_http_pprof_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
+
+    n = sizeof(ngx_http_pprof_profiles) / sizeof(ngx_http_pprof_profile_t);
+
+    entries = ngx_pcalloc(r->pool, n * sizeof(pprof_index_entry_t));
+    if (entries == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memzero(&index, sizeof(pprof_index_t));
+    index.entries = entries;
+    index.max_seconds = plcf->max_seconds;
+
+    for (profile = ngx_http_pprof_profiles; profile->name.data; profile++) {
+        if ((profile->flags & NGX_HTTP_PPROF_INDEX)
+            || !(plcf->allow
+                 & ((ngx_uint_t) 1 << (profile - ngx_http_pprof_profiles))))
+        {
+            /* pprof_allow: only what the location serves */
+            continue;
+        }
+
+        entries[index.n].name = (char *) profile->name.data;
+        entries[index.n].description = profile->description;
+
+        for (i = 0; i < sizeof(ngx_http_pprof_index_flags)
+                        / sizeof(ngx_http_pprof_index_flags[0]); i++)
+        {
+            if (profile->flags & ngx_http_pprof_index_flags[i][0]) {
+                entries[index.n].flags |= ngx_http_pprof_index_flags[i][1];
+            }
+        }
+
+        index.n++;
+    }
+
+    /* where the requests go, as configured: the token is never in it */
+
+    p = ngx_pnalloc(r->pool, sizeof("https://") + plcf->host_header.len
+                             + plcf->prefix.len + 2 * (r->uri.len + 1));
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    index.target = (char *) p;
+    p = ngx_sprintf(p, "https://%V%V%Z", &plcf->host_header, &plcf->prefix);
+
+    title = (char *) p;
+    p = ngx_cpymem(p, r->uri.data, r->uri.len);
+    *p++ = '\0';
+
+    /* "location /pprof" at /pprof: the links are "pprof/heap" */
+
+    if (r->uri.len && r->uri.data[r->uri.len - 1] != '/') {
+
+        for (i = r->uri.len; i && r->uri.data[i - 1] != '/'; i--) {
+            /* void */
+        }
+
+        index.base = (char *) p;
+        p = ngx_cpymem(p, r->uri.data + i, r->uri.len - i);
+        *p = '\0';
+    }
+
+    if (ngx_http_pprof_render_index(r->pool, title, &index,
+                                    plcf->cache_zone ? "?view=history" : NULL,
+                                    &out, &size)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_pprof_reset_headers(r, NGX_HTTP_OK, "text/html; charset=utf-8",
+                                 size, out);
+
+    ngx_str_set(&vary, "Accept");
+
+    if (ngx_http_pprof_add_header(r, "Vary", &vary) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_pprof_output(r, ctx, out);
+}
+
+
 static ngx_int_t
 ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     ngx_http_pprof_profile_t *profile)
@@ -649,7 +793,10 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 
     } else if (rc == NGX_OK) {
 
-        if (!q->renderable) {
+        if (!q->renderable
+            && !((profile->flags & NGX_HTTP_PPROF_INDEX)
+                 && kw->value == PPROF_FORMAT_HTML))
+        {
             return ngx_http_pprof_reason(r, "only the raw format applies "
                                          "here: this is not a profile");
         }
@@ -676,6 +823,14 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         if (q->html) {
             q->format = PPROF_FORMAT_HTML;
         }
+
+    } else if (profile->flags & NGX_HTTP_PPROF_INDEX) {
+        /* our page or the APIServer's, by Accept */
+        q->negotiated = 1;
+    }
+
+    if (profile->flags & NGX_HTTP_PPROF_INDEX) {
+        return NGX_OK;
     }
 
     if (q->format == PPROF_FORMAT_RAW) {

@@ -25,6 +25,8 @@ typedef struct {
 static void ngx_http_pprof_render_init(ngx_http_pprof_writer_t *writer,
     pprof_allocator_t *allocator, pprof_render_options_t *opts,
     ngx_pool_t *pool);
+static ngx_int_t ngx_http_pprof_render_end(ngx_http_pprof_writer_t *writer,
+    int rc, ngx_chain_t **out, size_t *size);
 static ngx_int_t ngx_http_pprof_render_fail(ngx_http_pprof_render_t *rd,
     ngx_uint_t status, const char *fmt, const char *msg);
 static int ngx_http_pprof_write(void *data, const char *buf, size_t len);
@@ -153,6 +155,7 @@ ngx_int_t
 ngx_http_pprof_render_page(ngx_pool_t *pool, char *title, ngx_str_t *text,
     char *again, ngx_chain_t **out, size_t *size)
 {
+    int                       rc;
     pprof_allocator_t         allocator;
     pprof_render_options_t    opts;
     ngx_http_pprof_writer_t   writer;
@@ -164,16 +167,10 @@ ngx_http_pprof_render_page(ngx_pool_t *pool, char *title, ngx_str_t *text,
     opts.query = "";
     opts.again = again;
 
-    if (pprof_render_text_page(title, (char *) text->data, text->len, &opts)
-        != PPROF_OK)
-    {
-        return NGX_ERROR;
-    }
+    rc = pprof_render_text_page(title, (char *) text->data, text->len,
+                                &opts);
 
-    *out = writer.out;
-    *size = writer.size;
-
-    return NGX_OK;
+    return ngx_http_pprof_render_end(&writer, rc, out, size);
 }
 
 
@@ -195,6 +192,23 @@ ngx_http_pprof_render_init(ngx_http_pprof_writer_t *writer,
     opts->write = ngx_http_pprof_write;
     opts->data = writer;
     opts->allocator = allocator;
+}
+
+
+/* a page rendered by the engine's rc: the writer's chain, or NGX_ERROR */
+
+static ngx_int_t
+ngx_http_pprof_render_end(ngx_http_pprof_writer_t *writer, int rc,
+    ngx_chain_t **out, size_t *size)
+{
+    if (rc != PPROF_OK) {
+        return NGX_ERROR;
+    }
+
+    *out = writer->out;
+    *size = writer->size;
+
+    return NGX_OK;
 }
 
 
@@ -276,6 +290,7 @@ ngx_int_t
 ngx_http_pprof_render_history(ngx_pool_t *pool, pprof_capture_entry_t *h,
     ngx_uint_t n, ngx_chain_t **out, size_t *size)
 {
+    int                       rc;
     pprof_allocator_t         allocator;
     pprof_render_options_t    opts;
     ngx_http_pprof_writer_t   writer;
@@ -286,12 +301,30 @@ ngx_http_pprof_render_history(ngx_pool_t *pool, pprof_capture_entry_t *h,
     opts.title = "captures";
     opts.query = "";
 
-    if (pprof_render_captures("captures", h, n, &opts) != PPROF_OK) {
-        return NGX_ERROR;
-    }
+    rc = pprof_render_captures("captures", h, n, &opts);
 
-    *out = writer.out;
-    *size = writer.size;
+    return ngx_http_pprof_render_end(&writer, rc, out, size);
+}
 
-    return NGX_OK;
+
+/* the gateway's index: the profile types of a location */
+
+ngx_int_t
+ngx_http_pprof_render_index(ngx_pool_t *pool, char *title,
+    pprof_index_t *index, char *history, ngx_chain_t **out, size_t *size)
+{
+    int                       rc;
+    pprof_allocator_t         allocator;
+    pprof_render_options_t    opts;
+    ngx_http_pprof_writer_t   writer;
+
+    ngx_http_pprof_render_init(&writer, &allocator, &opts, pool);
+
+    opts.format = PPROF_FORMAT_HTML;
+    opts.title = title;
+    opts.history = history;
+
+    rc = pprof_render_index(title, index, &opts);
+
+    return ngx_http_pprof_render_end(&writer, rc, out, size);
 }

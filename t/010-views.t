@@ -387,7 +387,7 @@ Accept: text/html
 
 
 
-=== TEST 23: the index and trace are never rendered, even for browsers
+=== TEST 23: trace is never rendered, even for browsers (the index is t/018-index.t)
 --- request
 GET /debug/pprof/trace?seconds=0.1
 --- more_headers

@@ -301,6 +301,45 @@ int pprof_render_captures(const char *title,
     const pprof_render_options_t *options);
 
 
+/*
+ * The gateway's index: the profile types a location serves, each a row
+ * with its description, its views (every word of pprof_views that
+ * applies), its raw download, its debug=N text and, for a capture, a form
+ * asking for the seconds.
+ */
+#define PPROF_INDEX_VIEWS       0x01   /* a profile: the views apply */
+#define PPROF_INDEX_GOROUTINES  0x02   /* the goroutines view, debug=2 */
+#define PPROF_INDEX_DEBUG       0x04   /* debug=1 text */
+#define PPROF_INDEX_CAPTURE     0x08   /* seconds= is its length: a form */
+#define PPROF_INDEX_FRACTION    0x10   /* seconds may be fractional */
+#define PPROF_INDEX_DOWNLOAD    0x20   /* binary: raw is a file to save */
+
+typedef struct {
+    const char              *name;         /* "heap"; URL-encoded in links */
+    const char              *description;  /* one line; NULL: none */
+    unsigned                 flags;        /* PPROF_INDEX_* */
+} pprof_index_entry_t;
+
+typedef struct {
+    const pprof_index_entry_t  *entries;
+    size_t                   n;
+    /* where the location's requests go, as configured ("https://host/
+     * debug/pprof/"), shown; NULL: not shown */
+    const char              *target;
+    /* the path segment the links start with when the index's URL does
+     * not end with "/" ("pprof" for /pprof: "pprof/heap"); NULL: none */
+    const char              *base;
+    unsigned                 max_seconds;  /* the form's bound, >= 1 */
+} pprof_index_t;
+
+/*
+ * The index page: title (the location) as the heading; of options the
+ * writer, and history (a link to the stored captures, or NULL).
+ */
+int pprof_render_index(const char *title, const pprof_index_t *index,
+    const pprof_render_options_t *options);
+
+
 /* the HTML escaping every page uses; returns the escaped length when dst
  * is NULL */
 size_t pprof_html_escape(char *dst, const char *src, size_t len);

@@ -146,12 +146,22 @@ static void pprof_html_meta(pprof_html_ctx_t *ctx);
 static void pprof_html_samples(pprof_html_ctx_t *ctx);
 static void pprof_html_store(pprof_html_ctx_t *ctx);
 static void pprof_html_foot(pprof_html_ctx_t *ctx, int script);
+static void pprof_html_location_page(pprof_html_ctx_t *ctx,
+    const char *title, const char *none);
 static void pprof_html_capture(pprof_html_ctx_t *ctx,
     const pprof_capture_entry_t *entries, size_t n, size_t i);
 static void pprof_html_capture_href(pprof_out_t *o,
     const pprof_capture_entry_t *e, const char *arg, const char *value);
 static size_t pprof_html_capture_base(const pprof_capture_entry_t *entries,
     size_t n, size_t i);
+static void pprof_html_path(pprof_out_t *o, const char *base,
+    const char *name);
+static void pprof_html_index_entry(pprof_html_ctx_t *ctx,
+    const pprof_index_t *index, const pprof_index_entry_t *e);
+static void pprof_html_index_href(pprof_out_t *o, const pprof_index_t *index,
+    const pprof_index_entry_t *e, const char *arg, const char *value);
+static void pprof_html_index_form(pprof_html_ctx_t *ctx,
+    const pprof_index_t *index, const pprof_index_entry_t *e);
 static int pprof_html_top(pprof_html_ctx_t *ctx);
 static int pprof_html_flame(pprof_html_ctx_t *ctx);
 static int pprof_html_goroutines(pprof_html_ctx_t *ctx);
@@ -231,6 +241,13 @@ static const char  pprof_html_css[] =
     ".g ol{margin:2px 0 6px;padding-left:5.5em;"
     "font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}"
     ".g .file{margin-left:10px;color:#666}"
+    ".ix{margin:0;padding:0;list-style:none}"
+    ".ix li{padding:8px 0;border-bottom:1px solid #eee}"
+    ".ix h2{margin:0;font-size:16px}"
+    ".ix p{margin:2px 0}"
+    ".ix .links a{margin-right:10px;white-space:nowrap}"
+    ".ix .sep{margin-right:10px;color:#aaa}"
+    ".ix form{margin:4px 0 0}"
     "pre.text{margin:0;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,"
     "Consolas,monospace;white-space:pre-wrap;word-break:break-all}";
 
@@ -387,28 +404,16 @@ pprof_render_captures(const char *title,
     const pprof_render_options_t *options)
 {
     char              buf[PPROF_OUT_SIZE];
-    size_t            i, tlen;
+    size_t            i;
     pprof_out_t       out;
     pprof_html_ctx_t  ctx;
 
     pprof_out_init(&out, options->write, options->data, buf, sizeof(buf));
     pprof_html_init(&ctx, NULL, options, &out, NULL);
 
-    ctx.opts.query = NULL;
-    ctx.opts.capture = NULL;
-    ctx.opts.again = NULL;
     ctx.opts.history = NULL;
 
-    if (title == NULL || title[0] == '\0') {
-        title = "captures";
-    }
-
-    tlen = strlen(title);
-
-    pprof_html_head(&ctx, title, tlen, NULL);
-    pprof_html_header(&ctx, title, tlen, -1);
-
-    pprof_out_lit(ctx.out, "<main>\n");
+    pprof_html_location_page(&ctx, title, "captures");
 
     if (n == 0) {
         pprof_out_lit(ctx.out,
@@ -433,6 +438,51 @@ pprof_render_captures(const char *title,
     }
 
     pprof_out_lit(ctx.out, "</main>\n");
+    pprof_html_foot(&ctx, 0);
+
+    return pprof_out_finish(&out, PPROF_OK, NULL);
+}
+
+
+/*
+ * The gateway's index: a row per profile type, in the order given.  Like
+ * the history it views no profile: no views' links, and of the store's
+ * line only the history.  Links are relative to the location's index.
+ */
+
+int
+pprof_render_index(const char *title, const pprof_index_t *index,
+    const pprof_render_options_t *options)
+{
+    char              buf[PPROF_OUT_SIZE];
+    size_t            i;
+    pprof_out_t       out;
+    pprof_html_ctx_t  ctx;
+
+    pprof_out_init(&out, options->write, options->data, buf, sizeof(buf));
+    pprof_html_init(&ctx, NULL, options, &out, NULL);
+
+    pprof_html_location_page(&ctx, title, "profiles");
+
+    if (index->target && index->target[0]) {
+        pprof_out_lit(ctx.out, "<p class=\"meta\"><span><b>Target:</b> "
+                      "<code>");
+        pprof_html_esc(ctx.out, index->target, strlen(index->target));
+        pprof_out_lit(ctx.out, "</code></span></p>\n");
+    }
+
+    pprof_out_lit(ctx.out, "<p class=\"note\">The profiles of the target, "
+                  "rendered here; <code>go tool pprof</code> reads the raw "
+                  "ones. <a href=\"");
+    pprof_html_path(ctx.out, index->base, "");
+    pprof_out_lit(ctx.out, "?" PPROF_ARG_FORMAT "=raw\">The profiler's own "
+                  "index</a></p>\n<ul class=\"ix\">\n");
+
+    for (i = 0; i < index->n && !out.failed; i++) {
+        pprof_html_index_entry(&ctx, index, &index->entries[i]);
+    }
+
+    pprof_out_lit(ctx.out, "</ul>\n</main>\n");
     pprof_html_foot(&ctx, 0);
 
     return pprof_out_finish(&out, PPROF_OK, NULL);
@@ -1457,6 +1507,35 @@ pprof_html_foot(pprof_html_ctx_t *ctx, int script)
 }
 
 
+/*
+ * A page of the location that views no profile (the history, the index),
+ * up to <main>: no capture arguments, ID or "capture again" apply; title,
+ * or none when it is empty, is the heading.
+ */
+
+static void
+pprof_html_location_page(pprof_html_ctx_t *ctx, const char *title,
+    const char *none)
+{
+    size_t  tlen;
+
+    ctx->opts.query = NULL;
+    ctx->opts.capture = NULL;
+    ctx->opts.again = NULL;
+
+    if (title == NULL || title[0] == '\0') {
+        title = none;
+    }
+
+    tlen = strlen(title);
+
+    pprof_html_head(ctx, title, tlen, NULL);
+    pprof_html_header(ctx, title, tlen, -1);
+
+    pprof_out_lit(ctx->out, "<main>\n");
+}
+
+
 /* the top view */
 
 
@@ -2375,14 +2454,12 @@ static void
 pprof_html_capture_href(pprof_out_t *o, const pprof_capture_entry_t *e,
     const char *arg, const char *value)
 {
-    int          sep;
-    pprof_str_t  name;
+    int  sep;
 
     sep = 0;
-    name = pprof_cstr(e->name);
 
     pprof_out_lit(o, "<a href=\"");
-    pprof_html_url(o, name.data, name.len);
+    pprof_html_path(o, NULL, e->name);
     pprof_out_lit(o, "?");
     pprof_html_param(o, &sep, PPROF_ARG_CAPTURE, pprof_cstr(e->id));
 
@@ -2425,7 +2502,212 @@ pprof_html_capture_base(const pprof_capture_entry_t *entries, size_t n,
 }
 
 
+/* the index page */
+
+
+/* net/http/pprof's default lengths: 30 s of CPU profile, 1 s of trace */
+#define PPROF_HTML_PROFILE_SECONDS  30
+#define PPROF_HTML_TRACE_SECONDS    1
+
+
+/* an entry: its name (a link to its default page), description, links */
+
+static void
+pprof_html_index_entry(pprof_html_ctx_t *ctx, const pprof_index_t *index,
+    const pprof_index_entry_t *e)
+{
+    int                     sep;
+    pprof_out_t            *o;
+    const char             *name;
+    const pprof_keyword_t  *k;
+
+    o = ctx->out;
+    name = pprof_html_nz(e->name);
+
+    pprof_out_lit(o, "<li><h2>");
+
+    if (e->flags & PPROF_INDEX_CAPTURE) {
+        /* a bare link would start a capture of the default length */
+        pprof_html_esc(o, name, strlen(name));
+
+    } else {
+        pprof_html_index_href(o, index, e, NULL, NULL);
+        pprof_out_lit(o, ">");
+        pprof_html_esc(o, name, strlen(name));
+        pprof_out_lit(o, "</a>");
+    }
+
+    pprof_out_lit(o, "</h2>\n");
+
+    if (e->description && e->description[0]) {
+        pprof_out_lit(o, "<p>");
+        pprof_html_esc(o, e->description, strlen(e->description));
+        pprof_out_lit(o, "</p>\n");
+    }
+
+    if (e->flags & PPROF_INDEX_CAPTURE) {
+        pprof_html_index_form(ctx, index, e);
+        pprof_out_lit(o, "</li>\n");
+        return;
+    }
+
+    pprof_out_lit(o, "<p class=\"links\">");
+    sep = 0;
+
+    if (e->flags & PPROF_INDEX_VIEWS) {
+        pprof_out_lit(o, "<span>Views:</span> ");
+
+        for (k = pprof_views; k->name; k++) {
+            if (k->value == PPROF_VIEW_GOROUTINES
+                && !(e->flags & PPROF_INDEX_GOROUTINES))
+            {
+                continue;
+            }
+
+            pprof_html_index_href(o, index, e, PPROF_ARG_VIEW, k->name);
+            pprof_out_lit(o, ">");
+            pprof_out_str(o, k->name);
+            pprof_out_lit(o, "</a> ");
+        }
+
+        sep = 1;
+    }
+
+    if (sep) {
+        pprof_out_lit(o, "<span class=\"sep\">|</span> ");
+    }
+
+    pprof_html_index_href(o, index, e, PPROF_ARG_FORMAT,
+                          pprof_html_word(pprof_formats, PPROF_FORMAT_RAW));
+
+    if (e->flags & PPROF_INDEX_DOWNLOAD) {
+        pprof_out_lit(o, " download title=\"the profile as the APIServer "
+                      "sends it, for go tool pprof\">raw</a>");
+
+    } else {
+        pprof_out_lit(o, " title=\"as the APIServer sends it\">raw</a>");
+    }
+
+    if (e->flags & PPROF_INDEX_DEBUG) {
+        pprof_out_lit(o, " ");
+        pprof_html_index_href(o, index, e, "debug", "1");
+        pprof_out_lit(o, " title=\"the profile as text\">debug=1</a>");
+    }
+
+    if (e->flags & PPROF_INDEX_GOROUTINES) {
+        pprof_out_lit(o, " ");
+        pprof_html_index_href(o, index, e, "debug", "2");
+        pprof_out_lit(o, " title=\"full goroutine stack dump\">"
+                      "debug=2</a>");
+    }
+
+    pprof_out_lit(o, "</p>\n</li>\n");
+}
+
+
+/* <a href="BASE/NAME?ARG=VALUE" (arg NULL: without it) */
+
+static void
+pprof_html_index_href(pprof_out_t *o, const pprof_index_t *index,
+    const pprof_index_entry_t *e, const char *arg, const char *value)
+{
+    int  sep;
+
+    sep = 0;
+
+    pprof_out_lit(o, "<a href=\"");
+    pprof_html_path(o, index->base, e->name);
+
+    if (arg) {
+        pprof_out_lit(o, "?");
+        pprof_html_param(o, &sep, arg, pprof_cstr(value));
+    }
+
+    pprof_out_lit(o, "\"");
+}
+
+
+/*
+ * A capture's form: its seconds, bounded as the server bounds them, and
+ * for a profile the view to open; a second button downloads it raw.
+ */
+
+static void
+pprof_html_index_form(pprof_html_ctx_t *ctx, const pprof_index_t *index,
+    const pprof_index_entry_t *e)
+{
+    unsigned                max, value;
+    pprof_out_t            *o;
+    const char             *name;
+    const pprof_keyword_t  *k;
+
+    o = ctx->out;
+    name = pprof_html_nz(e->name);
+    max = index->max_seconds ? index->max_seconds : 1;
+    value = (e->flags & PPROF_INDEX_FRACTION) ? PPROF_HTML_TRACE_SECONDS
+                                              : PPROF_HTML_PROFILE_SECONDS;
+    value = value < max ? value : max;
+
+    pprof_out_lit(o, "<form class=\"capture\" method=\"get\" action=\"");
+    pprof_html_path(o, index->base, e->name);
+    pprof_out_lit(o, "\" aria-label=\"capture ");
+    pprof_html_esc(o, name, strlen(name));
+    pprof_out_lit(o, "\"><label>Seconds <input type=\"number\" "
+                  "name=\"seconds\" required min=\"");
+    pprof_out_str(o, (e->flags & PPROF_INDEX_FRACTION) ? "0.1" : "1");
+    pprof_out_lit(o, "\" max=\"");
+    pprof_out_uint(o, max);
+    pprof_out_lit(o, "\" step=\"");
+    pprof_out_str(o, (e->flags & PPROF_INDEX_FRACTION) ? "any" : "1");
+    pprof_out_lit(o, "\" value=\"");
+    pprof_out_uint(o, value);
+    pprof_out_lit(o, "\"></label>\n");
+
+    if (e->flags & PPROF_INDEX_VIEWS) {
+        pprof_out_lit(o, "<label>View <select name=\"" PPROF_ARG_VIEW "\">");
+
+        for (k = pprof_views; k->name; k++) {
+            if (k->value == PPROF_VIEW_GOROUTINES
+                && !(e->flags & PPROF_INDEX_GOROUTINES))
+            {
+                continue;
+            }
+
+            pprof_out_lit(o, "<option>");
+            pprof_out_str(o, k->name);
+            pprof_out_lit(o, "</option>");
+        }
+
+        pprof_out_lit(o, "</select></label>\n"
+                      "<button type=\"submit\">Capture</button>\n"
+                      "<button type=\"submit\" name=\"" PPROF_ARG_FORMAT
+                      "\" value=\"raw\">Download raw</button>");
+
+    } else {
+        pprof_out_lit(o, "<button type=\"submit\">Capture and "
+                      "download</button>");
+    }
+
+    pprof_out_lit(o, "</form>\n");
+}
+
+
 /* helpers */
+
+
+/* BASE/NAME as a relative path: each URL-encoded, base NULL for none */
+
+static void
+pprof_html_path(pprof_out_t *o, const char *base, const char *name)
+{
+    if (base && base[0]) {
+        pprof_html_url(o, base, strlen(base));
+        pprof_out_lit(o, "/");
+    }
+
+    name = pprof_html_nz(name);
+    pprof_html_url(o, name, strlen(name));
+}
 
 
 /* FNV-1a: stable, so a function keeps its colour on every page */

@@ -988,6 +988,165 @@ test_history(void)
 }
 
 
+/* the index: every link of every entry, hostile names, the form's bounds */
+
+static void
+test_index(void)
+{
+    const char              *b;
+    out_t                    out;
+    pprof_index_t            ix;
+    pprof_render_options_t   o;
+    pprof_index_entry_t      e[6];
+
+    memset(&o, 0, sizeof(pprof_render_options_t));
+    o.write = out_write;
+
+    memset(e, 0, sizeof(e));
+    e[0].name = "heap";
+    e[0].description = "A sampling of memory allocations of live objects.";
+    e[0].flags = PPROF_INDEX_VIEWS | PPROF_INDEX_DEBUG | PPROF_INDEX_DOWNLOAD;
+    e[1].name = "goroutine";
+    e[1].description = "Stack traces of all current goroutines";
+    e[1].flags = PPROF_INDEX_VIEWS | PPROF_INDEX_DEBUG | PPROF_INDEX_DOWNLOAD
+                 | PPROF_INDEX_GOROUTINES;
+    e[2].name = "profile";
+    e[2].description = "CPU profile.";
+    e[2].flags = PPROF_INDEX_VIEWS | PPROF_INDEX_CAPTURE
+                 | PPROF_INDEX_DOWNLOAD;
+    e[3].name = "trace";
+    e[3].flags = PPROF_INDEX_CAPTURE | PPROF_INDEX_FRACTION
+                 | PPROF_INDEX_DOWNLOAD;
+    e[4].name = "cmdline";
+    e[4].description = "The command line invocation of the current program";
+    e[5].name = "\"><script>x</script>&";
+    e[5].description = evil;
+    e[5].flags = PPROF_INDEX_VIEWS | PPROF_INDEX_DEBUG;
+
+    memset(&ix, 0, sizeof(pprof_index_t));
+    ix.entries = e;
+    ix.n = 6;
+    ix.target = "https://k8s<b>/debug/pprof/";
+    ix.max_seconds = 7;
+
+    memset(&out, 0, sizeof(out_t));
+    o.data = &out;
+    o.history = "?view=history";
+    o.query = "seconds=5";
+    o.capture = "0123456789abcdef";
+    o.again = "refresh=1";
+
+    ok(pprof_render_index("/debug/pprof/", &ix, &o) == PPROF_OK && out.buf,
+       "index: renders");
+    b = out.buf ? out.buf : "";
+
+    ok(strncmp(b, "<!DOCTYPE html>\n<html lang=\"en\">", 32) == 0
+       && out.len > 16 && strcmp(b + out.len - 8, "</html>\n") == 0
+       && strlen(b) == out.len,
+       "index: a complete document");
+    ok(strstr(b, "<title>/debug/pprof/</title>") != NULL
+       && strstr(b, "<h1>/debug/pprof/</h1>") != NULL
+       && strstr(b, "<style>*{box-sizing:border-box}") != NULL,
+       "index: the pages' chrome, the location as its title");
+    ok(count(b, "<a ") == count(b, "</a>") && count(b, "<li>") == 6
+       && count(b, "<form ") == 2 && count(b, "</form>") == 2,
+       "index: an entry each, links and forms closed");
+    ok(strstr(b, "<nav") == NULL && strstr(b, "refresh") == NULL
+       && strstr(b, "0123456789abcdef") == NULL
+       && strstr(b, "seconds=5") == NULL,
+       "index: no views' links, no capture, no query of a profile");
+    ok(strstr(b, "<a href=\"?view=history\" title=\"the stored captures\">"
+                 "history</a>") != NULL,
+       "index: the history link");
+    ok(strstr(b, "<b>Target:</b> <code>https://k8s&lt;b&gt;/debug/pprof/"
+                 "</code>") != NULL,
+       "index: the target, escaped");
+    ok(strstr(b, "<a href=\"?format=raw\">The profiler's own index</a>")
+       != NULL,
+       "index: the APIServer's own index as format=raw");
+    ok(strstr(b, "href=\"/") == NULL && strstr(b, "href=\"http") == NULL
+       && strstr(b, "action=\"/") == NULL,
+       "index: links are relative");
+
+    ok(strstr(b, "<h2><a href=\"heap\">heap</a></h2>\n<p>A sampling of "
+                 "memory allocations of live objects.</p>") != NULL
+       && strstr(b, "<a href=\"heap?view=top\">top</a>")
+       && strstr(b, "<a href=\"heap?view=flame\">flame</a>")
+       && strstr(b, "heap?view=goroutines") == NULL
+       && strstr(b, "<a href=\"heap?format=raw\" download")
+       && strstr(b, "<a href=\"heap?debug=1\"")
+       && strstr(b, "heap?debug=2") == NULL,
+       "index: heap: its page, views, raw download, debug=1");
+    ok(strstr(b, "<a href=\"goroutine?view=goroutines\">goroutines</a>")
+       && strstr(b, "<a href=\"goroutine?view=top\">top</a>")
+       && strstr(b, "<a href=\"goroutine?debug=1\"")
+       && strstr(b, "<a href=\"goroutine?debug=2\"")
+       && strstr(b, "<a href=\"goroutine\">goroutine</a>"),
+       "index: goroutine: the goroutines view and debug=2 too");
+    ok(strstr(b, "<h2>cmdline</h2>") == NULL
+       && strstr(b, "<h2><a href=\"cmdline\">cmdline</a></h2>")
+       && strstr(b, "<a href=\"cmdline?format=raw\" title=")
+       && strstr(b, "cmdline?view=") == NULL
+       && strstr(b, "cmdline?debug=") == NULL,
+       "index: cmdline: its page and raw, no views, no debug");
+
+    ok(strstr(b, "<h2>profile</h2>") != NULL
+       && strstr(b, "href=\"profile") == NULL
+       && strstr(b, "<form class=\"capture\" method=\"get\" "
+                    "action=\"profile\" aria-label=\"capture profile\">"
+                    "<label>Seconds <input type=\"number\" name=\"seconds\" "
+                    "required min=\"1\" max=\"7\" step=\"1\" value=\"7\">"
+                    "</label>") != NULL
+       && strstr(b, "<label>View <select name=\"view\"><option>top</option>"
+                    "<option>flame</option></select></label>") != NULL
+       && strstr(b, "<button type=\"submit\" name=\"format\" value=\"raw\">"
+                    "Download raw</button>") != NULL,
+       "index: profile: a form bounded by max_seconds, the view, raw; "
+       "no bare link");
+    ok(strstr(b, "action=\"trace\"") != NULL
+       && strstr(b, "href=\"trace") == NULL
+       && strstr(b, "min=\"0.1\" max=\"7\" step=\"any\" value=\"1\"") != NULL,
+       "index: trace: fractional seconds, 1 by default");
+
+    ok(strstr(b, "<h2><a href=\"%22%3E%3Cscript%3Ex%3C%2Fscript%3E%26\">"
+                 "&quot;&gt;&lt;script&gt;x&lt;/script&gt;&amp;</a></h2>")
+       && strstr(b, "<p>evil&lt;script&gt;alert(&quot;x&quot;)"
+                    "&lt;/script&gt;&amp;&#39;</p>")
+       && strstr(b, "href=\"%22%3E%3Cscript%3Ex%3C%2Fscript%3E%26?"
+                    "debug=1\""),
+       "index: hostile names and descriptions escaped, URL-encoded");
+    ok(strstr(b, "<script>") == NULL && strstr(b, "<b>/") == NULL,
+       "index: nothing raw from the entries");
+    free(out.buf);
+
+    /* under /pprof, not /pprof/: links start with the segment */
+
+    ix.base = "pp f";
+    ix.target = NULL;
+    ix.max_seconds = 60;
+    o.history = NULL;
+    memset(&out, 0, sizeof(out_t));
+    ok(pprof_render_index(NULL, &ix, &o) == PPROF_OK && out.buf
+       && strstr(out.buf, "<a href=\"pp%20f/heap?view=flame\">")
+       && strstr(out.buf, "<h2><a href=\"pp%20f/heap\">")
+       && strstr(out.buf, "action=\"pp%20f/profile\"")
+       && strstr(out.buf, "<a href=\"pp%20f/?format=raw\">")
+       && strstr(out.buf, "max=\"60\" step=\"1\" value=\"30\"")
+       && strstr(out.buf, "<title>profiles</title>")
+       && strstr(out.buf, "Target:") == NULL
+       && strstr(out.buf, "history") == NULL,
+       "index: a base segment, the default length under the bound, "
+       "no target, no history");
+    free(out.buf);
+
+    memset(&out, 0, sizeof(out_t));
+    out.fail_after = 1;
+    ok(pprof_render_index("x", &ix, &o) == PPROF_ERROR,
+       "index: a failing writer fails the rendering");
+    free(out.buf);
+}
+
+
 int
 main(void)
 {
@@ -999,6 +1158,7 @@ main(void)
     test_text();
     test_store_line();
     test_history();
+    test_index();
 
     printf("1..%d\n", tests);
 
