@@ -577,13 +577,13 @@ ngx_http_pprof_index(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
     /* where the requests go, as configured: the token is never in it */
 
     p = ngx_pnalloc(r->pool, sizeof("https://") + plcf->host_header.len
-                             + plcf->prefix.len + 2 * (r->uri.len + 1));
+                             + ctx->prefix.len + 2 * (r->uri.len + 1));
     if (p == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     index.target = (char *) p;
-    p = ngx_sprintf(p, "https://%V%V%Z", &plcf->host_header, &plcf->prefix);
+    p = ngx_sprintf(p, "https://%V%V%Z", &plcf->host_header, &ctx->prefix);
 
     title = (char *) p;
     p = ngx_cpymem(p, r->uri.data, r->uri.len);

@@ -339,6 +339,38 @@ __DATA__
 
 
 
+=== TEST 7: a target named by variables: the index shows it evaluated, a hostile value is refused before any page
+--- config
+    location ~ ^/nodes/(?<node>[^/]+)/debug/pprof/ {
+        pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT/api/v1/nodes/$node/proxy/debug/pprof/;
+        pprof_trusted_certificate $TEST_NGINX_CERTS_DIR/ca.crt;
+        pprof_token_file $TEST_NGINX_TOKEN_FILE;
+    }
+--- request eval
+["GET /ctl/reset",
+ "GET /nodes/node-a/debug/pprof/",
+ "GET /nodes/a%3Cb%3E/debug/pprof/",
+ "GET /ctl/count",
+ "GET /nodes/node-a/debug/pprof/"]
+--- more_headers eval
+["", "Accept: text/html", "Accept: text/html", "", ""]
+--- error_code eval
+[200, 200, 400, 200, 200]
+--- index_page eval
+[undef,
+ { max => 60, history => 0,
+   target => "$::Api/api/v1/nodes/node-a/proxy/debug/pprof/" },
+ undef, undef, undef]
+--- response_body_like eval
+["\\Aok\\n\\z",
+ "<h1>/nodes/node-a/debug/pprof/</h1>",
+ "node",
+ "\\A0\\n\\z",
+ "Types of profiles available"]
+--- no_error_log
+
+
+
 === TEST 8: pprof_allow: the index lists only the profiles the location serves
 --- config
     location /debug/pprof/ {
