@@ -329,7 +329,7 @@ typedef struct {
     ngx_uint_t                 generation;    /* of the key, waited on */
     ngx_event_t                wait;          /* polls a lock */
     time_t                     wait_until;
-    ngx_msec_t                 started;       /* the capture's start */
+    ngx_msec_t                 started;       /* the upstream request's */
     void                      *peer_data;     /* the balancer's own */
     ngx_event_get_peer_pt      peer_get;
     ngx_event_free_peer_pt     peer_free;

@@ -344,7 +344,6 @@ static ngx_int_t
 ngx_http_pprof_capture_run(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
 {
     ctx->store = 1;
-    ctx->started = ngx_current_msec;
 
     r->read_event_handler = ngx_http_block_reading;
 

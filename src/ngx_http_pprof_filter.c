@@ -289,12 +289,39 @@ ngx_http_pprof_collect(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     u_char       *p;
     size_t        size, want;
     ngx_buf_t    *b;
+    ngx_msec_t    limit;
     ngx_pool_t   *pool;
     ngx_uint_t    last;
     ngx_chain_t  *cl;
 
     last = 0;
     pool = ctx->job ? ctx->job->pool : r->pool;
+
+    /*
+     * A held body must be complete in time: the read timeout only bounds
+     * silences, and an APIServer trickling a byte a second would hold the
+     * request (and a capture's lock) for as long as it likes.
+     */
+
+    if (in && r->upstream) {
+        limit = r->upstream->conf->connect_timeout
+                + r->upstream->conf->read_timeout;
+
+        if (ngx_current_msec - ctx->started > limit) {
+            for (cl = in; cl; cl = cl->next) {
+                cl->buf->pos = cl->buf->last;
+            }
+
+            (void) ngx_http_pprof_reason(r, "the APIServer did not send "
+                                         "the whole response within "
+                                         "pprof_connect_timeout + "
+                                         "pprof_read_timeout (%Mms)",
+                                         limit);
+
+            return ngx_http_pprof_filter_fail(r, ctx,
+                                              NGX_HTTP_GATEWAY_TIME_OUT);
+        }
+    }
 
     for (cl = in; cl; cl = cl->next) {
         b = cl->buf;

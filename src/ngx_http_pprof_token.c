@@ -171,13 +171,14 @@ static void
 ngx_http_pprof_token_read(ngx_http_pprof_token_t *token, ngx_log_t *log,
     ngx_uint_t level)
 {
-    u_char      *p, *last;
-    u_char       buf[NGX_HTTP_PPROF_TOKEN_MAX + 1];
-    char        *problem;
-    ssize_t      n;
-    ngx_fd_t     fd;
-    ngx_err_t    err;
-    ngx_file_t   file;
+    u_char           *p, *last;
+    u_char            buf[NGX_HTTP_PPROF_TOKEN_MAX + 1];
+    char             *problem;
+    ssize_t           n;
+    ngx_fd_t          fd;
+    ngx_err_t         err;
+    ngx_file_t        file;
+    ngx_file_info_t   fi;
 
     err = 0;
     problem = NULL;
@@ -190,15 +191,27 @@ ngx_http_pprof_token_read(ngx_http_pprof_token_t *token, ngx_log_t *log,
         goto failed;
     }
 
-    ngx_memzero(&file, sizeof(ngx_file_t));
-    file.fd = fd;
-    file.name = token->path;
-    file.log = log;
+    /* a directory (or a FIFO) is no token: said here, not by a [crit] */
 
-    n = ngx_read_file(&file, buf, sizeof(buf), 0);
-
-    if (n == NGX_ERROR) {
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
         err = ngx_errno;
+        n = NGX_ERROR;
+
+    } else if (!ngx_is_file(&fi)) {
+        problem = "is not a regular file";
+        n = NGX_ERROR;
+
+    } else {
+        ngx_memzero(&file, sizeof(ngx_file_t));
+        file.fd = fd;
+        file.name = token->path;
+        file.log = log;
+
+        n = ngx_read_file(&file, buf, sizeof(buf), 0);
+
+        if (n == NGX_ERROR) {
+            err = ngx_errno;
+        }
     }
 
     if (ngx_close_file(fd) == NGX_FILE_ERROR) {
@@ -207,7 +220,10 @@ ngx_http_pprof_token_read(ngx_http_pprof_token_t *token, ngx_log_t *log,
     }
 
     if (n == NGX_ERROR) {
-        problem = "cannot be read";
+        if (problem == NULL) {
+            problem = "cannot be read";
+        }
+
         goto failed;
     }
 

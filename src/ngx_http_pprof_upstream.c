@@ -48,6 +48,7 @@ ngx_http_pprof_upstream_start(ngx_http_request_t *r,
     }
 
     u = r->upstream;
+    ctx->started = ngx_current_msec;
 
     ngx_str_set(&u->schema, "https://");
     u->ssl = 1;

@@ -286,6 +286,10 @@ func (s *apiserver) fault(w http.ResponseWriter, r *http.Request, path string) {
 	name := profileName(inner)
 	ctx := r.Context()
 
+	if s.hostileFault(w, r, mode, name) {
+		return
+	}
+
 	switch mode {
 	case "slow":
 		// wait before the headers, then a complete profile
