@@ -4,7 +4,9 @@
 #   make run      fake APIServer + nginx with conf/demo.conf, prints a URL
 #   make test     every test suite (what CI runs)
 #   make bench    engine benchmark against go tool pprof and zcat
-#   make fuzz     libFuzzer on the decoder, bounded time
+#   make fuzz     libFuzzer on the decoder and the argument parsers
+#   make valgrind the nginx suites under memcheck (mk/valgrind.mk)
+#   make load     wrk against a running gateway (mk/load.mk)
 #   make static-test  nginx built with the module statically: views, blocks
 #
 # Packages come from Debian; the first target that needs one installs it.
@@ -82,12 +84,6 @@ test: all
 # more test targets, appended by the files of mk/ (TEST_TARGETS += name);
 # they run after the ones above and before the nginx suites
 TEST_TARGETS :=
-
-# the suites that cross every path of the module, with nginx under
-# valgrind: memory errors and leaks fail them (slow: not in make test)
-valgrind: all
-	TEST_NGINX_USE_VALGRIND=1 t/run.sh t/004-token.t t/005-tls.t \
-	    t/006-errors.t t/010-views.t
 
 run: all $(BUILD)/fake-apiserver
 	conf/demo.sh

@@ -120,8 +120,6 @@ static ngx_int_t ngx_http_pprof_arg(ngx_http_request_t *r, char *name,
     ngx_str_t *value);
 static ngx_int_t ngx_http_pprof_arg_string(ngx_http_request_t *r,
     char *name, char **value);
-static ngx_int_t ngx_http_pprof_number(ngx_str_t *value, ngx_uint_t max,
-    ngx_uint_t fraction);
 static ngx_int_t ngx_http_pprof_keyword(ngx_http_request_t *r, char *name,
     const pprof_keyword_t *table, const pprof_keyword_t **kw);
 static ngx_int_t ngx_http_pprof_not_found(ngx_http_request_t *r);
@@ -630,6 +628,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     char                       *value_string;
     u_char                     *p;
     ngx_int_t                   rc, debug, n;
+    unsigned                    whole;
     ngx_str_t                   seconds, value;
     ngx_uint_t                  gc, i;
     ngx_http_pprof_query_t     *q;
@@ -699,9 +698,13 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
                        "\"seconds\" does not apply to this profile");
         }
 
-        if (ngx_http_pprof_number(&seconds, plcf->max_seconds,
-                                  profile->flags & NGX_HTTP_PPROF_FRACTION)
-            != NGX_OK)
+        /* how long it runs: whole seconds, rounded up */
+
+        if (pprof_query_seconds((char *) seconds.data, seconds.len,
+                                (unsigned) plcf->max_seconds,
+                                profile->flags & NGX_HTTP_PPROF_FRACTION,
+                                &whole)
+            != PPROF_OK)
         {
             return ngx_http_pprof_reason(r,
                        "\"seconds\" must be a positive number of at most "
@@ -709,17 +712,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         }
 
         q->delta = (profile->flags & NGX_HTTP_PPROF_DELTA) ? 1 : 0;
-
-        /* how long it runs: the integer part, rounded up */
-        for (p = seconds.data; p < seconds.data + seconds.len && *p != '.';
-             p++)
-        {
-            q->seconds = q->seconds * 10 + (*p - '0');
-        }
-
-        if (p < seconds.data + seconds.len) {
-            q->seconds++;
-        }
+        q->seconds = whole;
     }
 
     rc = ngx_http_pprof_arg(r, "debug", &value);
@@ -899,8 +892,9 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 long_arg:
 
     return ngx_http_pprof_reason(r,
-               "an argument is longer than %d bytes or holds a "
-               "control character", NGX_HTTP_PPROF_ARG_MAX);
+               "an argument is longer than %d bytes, holds a "
+               "control character or a malformed %%-escape",
+               NGX_HTTP_PPROF_ARG_MAX);
 }
 
 
@@ -924,7 +918,7 @@ ngx_http_pprof_arg(ngx_http_request_t *r, char *name, ngx_str_t *value)
 static ngx_int_t
 ngx_http_pprof_arg_string(ngx_http_request_t *r, char *name, char **value)
 {
-    u_char     *p, *dst, *src;
+    u_char     *p;
     ngx_str_t   raw;
 
     *value = NULL;
@@ -942,86 +936,14 @@ ngx_http_pprof_arg_string(ngx_http_request_t *r, char *name, char **value)
         return NGX_ERROR;
     }
 
-    ngx_memcpy(p, raw.data, raw.len);
-
-    for (dst = p; dst < p + raw.len; dst++) {
-        if (*dst == '+') {
-            *dst = ' ';
-        }
-    }
-
-    src = p;
-    dst = p;
-    ngx_unescape_uri(&dst, &src, raw.len, 0);
-
-    if (dst - p > NGX_HTTP_PPROF_ARG_MAX) {
-        return NGX_ERROR;
-    }
-
-    *dst = '\0';
-
-    for (src = p; src < dst; src++) {
-        if (*src < 0x20 || *src == 0x7f) {
-            return NGX_ERROR;
-        }
-    }
-
-    *value = (char *) p;
-
-    return NGX_OK;
-}
-
-
-/* a positive integer (or decimal, for trace) no larger than max */
-
-static ngx_int_t
-ngx_http_pprof_number(ngx_str_t *value, ngx_uint_t max, ngx_uint_t fraction)
-{
-    u_char     *p, *last;
-    ngx_int_t   n;
-    ngx_str_t   integer;
-
-    if (value->len > 16) {
-        return NGX_ERROR;
-    }
-
-    last = value->data + value->len;
-    p = ngx_strlchr(value->data, last, '.');
-
-    integer.data = value->data;
-    integer.len = (p ? p : last) - value->data;
-
-    if (p) {
-        if (!fraction || p + 1 == last) {
-            return NGX_ERROR;
-        }
-
-        for (p++; p < last; p++) {
-            if (*p < '0' || *p > '9') {
-                return NGX_ERROR;
-            }
-        }
-    }
-
-    n = integer.len ? ngx_atoi(integer.data, integer.len) : 0;
-
-    if (n == NGX_ERROR || (ngx_uint_t) n > max
-        || ((ngx_uint_t) n == max && integer.len < value->len))
+    if (pprof_query_string((char *) p, (char *) raw.data, raw.len,
+                           NGX_HTTP_PPROF_ARG_MAX)
+        < 0)
     {
         return NGX_ERROR;
     }
 
-    if (n == 0) {
-        /* "0.5" is a capture; "0" and "0.0" are not */
-
-        for (p = value->data; p < last; p++) {
-            if (*p >= '1' && *p <= '9') {
-                return NGX_OK;
-            }
-        }
-
-        return NGX_ERROR;
-    }
+    *value = (char *) p;
 
     return NGX_OK;
 }

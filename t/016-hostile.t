@@ -385,11 +385,14 @@ __DATA__
  "GET /debug/pprof/heap?format=top&search=%7f",
  "GET /debug/pprof/heap?format=top&zoom=a%0ab",
  "GET /debug/pprof/heap?format=top&focus=" . ("%41" x 1025),
+ "GET /debug/pprof/heap?format=top&focus=%zz",
+ "GET /debug/pprof/heap?format=top&focus=100%",
+ "GET /debug/pprof/heap?format=top&search=%4",
  "GET /debug/pprof/heap?refresh=1%0d%0a",
  "GET /debug/pprof/heap?capture=../../api/v1/secrets",
  "GET /ctl/count"]
 --- error_code eval
-[200, (400) x 29, 200]
+[200, (400) x 32, 200]
 --- response_body_like eval
 ["\\Aok\\n\\z",
  ("\\A\"seconds\" must be a positive number") x 13,
@@ -399,7 +402,7 @@ __DATA__
  "view(?:\"|&quot;) must be ",
  "\\A\"sort\" must be ",
  "\\A\"nodecount\" must be ",
- ("\\Aan argument is longer than 1024 bytes or holds a control character\\n\\z") x 6,
+ ("\\Aan argument is longer than 1024 bytes, holds a control character or a malformed %-escape\\n\\z") x 9,
  "\\A\"refresh\" must be 0 or 1\\n\\z",
  "\\A\"capture\" must be the ID",
  "\\A0\\n\\z"]

@@ -221,6 +221,17 @@ const pprof_keyword_t *pprof_keyword_by_value(const pprof_keyword_t *table, int 
 /* "html, top, json, flamegraph, collapsed or raw", NUL-terminated; returns the length written or needed, like snprintf */
 size_t pprof_keyword_list(const pprof_keyword_t *table, char *buf, size_t size);
 
+/*
+ * The query's other values (pprof_query.c), for the nginx handler and the
+ * fuzzer.  pprof_query_seconds: "5", or with fraction "0.5", positive and
+ * at most max; *rounded (may be NULL) the whole seconds, rounded up.
+ * pprof_query_string: a form value ('+' a space, %XX a byte) into dst of
+ * len + 1 bytes, NUL-terminated; -1 for a malformed %-escape, a control
+ * character or more than max bytes decoded, else the length.
+ */
+int pprof_query_seconds(const char *s, size_t len, unsigned max, int fraction, unsigned *rounded);
+long pprof_query_string(char *dst, const char *src, size_t len, size_t max);
+
 /* the query argument names, used by the nginx handler and by the pages' links */
 #define PPROF_ARG_FORMAT     "format"
 #define PPROF_ARG_VIEW       "view"

@@ -471,10 +471,20 @@ sub _check_valgrind {
     my ($block) = @_;
     my $name = $block->name;
     my @errs;
+    my $keep = $ENV{TEST_NGINX_VALGRIND_LOG_DIR};
+    my ($suite, $n) = ($0, $name =~ /TEST (\w+)/ ? $1 : 'x');
+    $suite =~ s{.*/|\.t\z}{}g;
     for my $f (sort glob("$Test::Nginx::Util::LogDir/valgrind.*.log")) {
         open my $in, '<', $f or next;
-        push @errs, grep { /^==\d+==/ } <$in>;
+        my @lines = <$in>;
         close $in;
+        push @errs, grep { /^==\d+==/ } @lines;
+        # kept for the caller (make valgrind checks them all once more)
+        if ($keep && -d $keep && open my $out, '>', "$keep/$suite-$n-" . ($f =~ m{([^/]+)\z})[0]) {
+            print $out @lines;
+            close $out;
+        }
+        unlink $f;
     }
     return unless @errs;
     Test::More::fail("$name - valgrind reported errors");
@@ -495,6 +505,9 @@ sub run_test_helper {
 
     my $timeout = Test::Nginx::Util::parse_time(scalar $block->timeout);
     $timeout = $Test::Nginx::Util::Timeout unless defined $timeout && length $timeout;
+    # under valgrind everything is slower: TEST_NGINX_TIMEOUT is a floor
+    $timeout = $Test::Nginx::Util::Timeout
+        if $Test::Nginx::Util::UseValgrind && $timeout < $Test::Nginx::Util::Timeout;
 
     my $pipelined = $block->pipelined_requests;
     my $need_array = $pipelined ? 1 : @$reqs > 1;
