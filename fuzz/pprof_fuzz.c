@@ -4,8 +4,9 @@
  * small inflate bound), reported on every sample type and rendered in
  * every format to a writer that discards, its pages as a stored capture's
  * too; the same bytes, cut into strings, are a history page's entries.
- * The malloc/free allocator lets LeakSanitizer see anything the engine
- * forgets to free.
+ * The same bytes are a query string for the parsers of the arguments
+ * clients send.  The malloc/free allocator lets LeakSanitizer see
+ * anything the engine forgets to free.
  */
 
 
@@ -121,6 +122,101 @@ pprof_fuzz_captures(const uint8_t *data, size_t size)
 }
 
 
+/*
+ * The input as a query string, the handler's view of it: pieces split at
+ * '&', each value through every parser the handler uses on what clients
+ * send (the seconds, the vocabulary, the free-text decoder), checking
+ * what they promise: a seconds value accepted is a whole 1..max rounded
+ * up; a decoded string is NUL-terminated, no longer than its bound or its
+ * input, and free of control characters.
+ */
+
+static void
+pprof_fuzz_query(const uint8_t *data, size_t size)
+{
+    char                   *dst;
+    long                    n;
+    size_t                  i, len;
+    unsigned                max, rounded;
+    const char             *p, *end, *amp, *eq, *v;
+    const pprof_keyword_t  *k;
+    const size_t            bounds[] = { 0, 1, 16, 1024 };
+
+    static const pprof_keyword_t  *tables[] = {
+        pprof_formats, pprof_views, pprof_sorts
+    };
+    static const unsigned          maxes[] = { 1, 5, 60, 300 };
+
+    p = (const char *) data;
+    end = p + size;
+
+    dst = malloc(size + 1);
+    if (dst == NULL) {
+        return;
+    }
+
+    while (p <= end) {
+        amp = memchr(p, '&', end - p);
+        if (amp == NULL) {
+            amp = end;
+        }
+
+        eq = memchr(p, '=', amp - p);
+        v = eq ? eq + 1 : p;
+        len = amp - v;
+
+        for (i = 0; i < sizeof(maxes) / sizeof(maxes[0]) * 2; i++) {
+            max = maxes[i / 2];
+            rounded = 0;
+
+            if (pprof_query_seconds(v, len, max, (int) (i & 1), &rounded)
+                == PPROF_OK
+                && (rounded < 1 || rounded > max
+                    || ((i & 1) == 0 && memchr(v, '.', len) != NULL)))
+            {
+                abort();
+            }
+        }
+
+        for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+            k = pprof_keyword_find(tables[i], v, len);
+
+            if (k != NULL
+                && (strlen(k->name) != len || memcmp(k->name, v, len) != 0))
+            {
+                abort();
+            }
+        }
+
+        for (i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++) {
+            n = pprof_query_string(dst, v, len, bounds[i]);
+
+            if (n < 0) {
+                continue;
+            }
+
+            if ((size_t) n > bounds[i] || (size_t) n > len
+                || dst[n] != '\0')
+            {
+                abort();
+            }
+
+            for (; n > 0; n--) {
+                if ((unsigned char) dst[n - 1] < 0x20
+                    || dst[n - 1] == 0x7f)
+                {
+                    abort();
+                }
+            }
+        }
+
+        p = amp + 1;
+    }
+
+    free(dst);
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -138,6 +234,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char                     index[32];
 
     pprof_fuzz_captures(data, size);
+    pprof_fuzz_query(data, size);
 
     a.alloc = pprof_fuzz_alloc;
     a.free = pprof_fuzz_free;

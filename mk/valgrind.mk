@@ -4,9 +4,13 @@
 #   make valgrind                      VALGRIND_SUITES, the set CI runs
 #   make valgrind VALGRIND_SUITES="t/010-views.t"
 #
-# The set crosses every path of the module: routing and arguments, the
-# token, TLS, upstream errors, the views (engine in thread pools), the
-# capture store and its queue, hostile clients and upstreams.  Any
+# The set crosses every path of the module that allocates per request:
+# the token (read, rotation, failures), every upstream failure, the
+# views (the engine in thread pools, every format), hostile clients
+# (routing and argument refusals) and hostile upstreams (held bodies cut
+# at pprof_max_size or the deadline, crafted profiles).  Each block
+# starts nginx under memcheck, so a block costs seconds: the set is what
+# fits in about ten minutes on two cores (README, Hardening).  Any
 # memcheck report fails the block that caused it (t/lib's runner reads
 # each block's valgrind logs); the logs of the whole run are kept in the
 # run directory and checked once more here, so a runner that only
@@ -15,9 +19,8 @@
 # known one (ngx_set_environment) is suppressed by
 # t/lib/Test/Nginx/valgrind.suppress.
 
-VALGRIND_SUITES ?=	t/002-routing.t t/003-args.t t/004-token.t \
-			t/005-tls.t t/006-errors.t t/010-views.t \
-			t/012-cache.t t/013-capture-queue.t t/016-hostile.t
+VALGRIND_SUITES ?=	t/004-token.t t/006-errors.t t/010-views.t \
+			t/016-hostile.t
 
 # a client's wait for an answer (a floor over the blocks' own timeouts):
 # memcheck runs nginx and the engine some 20 times slower

@@ -735,6 +735,16 @@ ngx_http_pprof_capture_resume(ngx_http_request_t *r)
 {
     ngx_http_pprof_ctx_t  *ctx;
 
+    /*
+     * The connection may turn writable while the job still runs (the
+     * previous response on it is flushed, say): the job's end calls
+     * this again.  Going on now sent a view not yet rendered (a crash).
+     */
+
+    if (r->aio) {
+        return;
+    }
+
     ctx = ngx_http_get_module_ctx(r, ngx_http_pprof_module);
 
     r->write_event_handler = ngx_http_request_empty_handler;
