@@ -209,7 +209,7 @@ our @Replacements = (
     ['an empty file', sub { spew($Replaced, "") },
      qr/pprof: token file "\Q$Replaced\E" is empty: requests will be refused/],
     ['an oversized file', sub { spew($Replaced, "a" x 20000) },
-     qr/pprof: token file "\Q$Replaced\E" is too large for a token/],
+     qr/pprof: token file "\Q$Replaced\E" is too large: requests will be refused/],
     ['an unreadable file', sub {
          if ($> == 0) { unlink $Replaced; mkdir $Replaced or die "mkdir: $!" }
          else { spew($Replaced, "$Token\n"); chmod 0000, $Replaced }
