@@ -20,7 +20,7 @@
 # t/lib/Test/Nginx/valgrind.suppress.
 
 VALGRIND_SUITES ?=	t/004-token.t t/006-errors.t t/010-views.t \
-			t/016-hostile.t
+			t/017-hostile.t
 
 # a client's wait for an answer (a floor over the blocks' own timeouts):
 # memcheck runs nginx and the engine some 20 times slower

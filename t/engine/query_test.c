@@ -2,7 +2,7 @@
 /*
  * Unit tests of the query's values (pprof_query.c): the seconds of a
  * capture or delta profile, and the free-text decoder, on the cases the
- * nginx suites send (t/003-args.t, t/016-hostile.t) and their edges.
+ * nginx suites send (t/003-args.t, t/017-hostile.t) and their edges.
  *
  * The last line is "engine: N passed, M failed"; the exit status is 1 if
  * anything failed.
