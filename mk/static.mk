@@ -3,8 +3,9 @@
 # module must take its place in the filter chain in a static binary too
 # (config: ngx_module_type=HTTP_AUX_FILTER).
 #
-#   make static-test            $(STATIC_NGINX), then the views and the
-#                               blocks suites against it (no load_module)
+#   make static-test            $(STATIC_NGINX), then the views, blocks,
+#                               targets and replicas suites against it
+#                               (no load_module)
 #   make build/static/nginx     the binary only
 #
 # The source is nginx 1.22.1 from Debian's source package: `apt-get source
@@ -23,7 +24,8 @@ STATIC_SRC :=		$(STATIC_DIR)/nginx-$(STATIC_VERSION)
 STATIC_TARBALL :=	$(STATIC_DIR)/nginx_$(STATIC_VERSION).orig.tar.gz
 STATIC_OBJS :=		$(STATIC_DIR)/objs
 STATIC_NGINX :=		$(STATIC_DIR)/nginx
-STATIC_SUITES :=	t/010-views.t t/011-blocks.t
+STATIC_SUITES :=	t/010-views.t t/011-blocks.t t/014-targets.t \
+			t/015-replicas.t
 STATIC_JOBS ?=		2
 
 # what the suites use: TLS to the APIServer, proxy_pass (the /ctl/
