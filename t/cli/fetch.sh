@@ -16,7 +16,8 @@ BUILD=${1:-build}
 # shellcheck source=t/sh/checks.sh
 . t/sh/checks.sh
 checks_start cli-fetch
-CLI=$ROOT/$BUILD/pprof-summary
+# CLI=path tests another build (e.g. one with sanitizers)
+CLI=${CLI:-$ROOT/$BUILD/pprof-summary}
 [ -x "$CLI" ] || { echo "cli-fetch: no $CLI (make)" >&2; exit 1; }
 
 checks_apiserver
