@@ -11,11 +11,12 @@
 #   cached   a stored capture's top and flame pages (?capture=ID&view=...)
 #   index    the index (/debug/pprof/), fetched from the APIServer each time
 #   mix      the two views, the capture's raw download, its history page,
-#            the index, and the capture's share link when the gateway
-#            offers one (X-Pprof-Share-Link on the capture's page; none
-#            in a build without share links: the mix says so)
+#            the index, and the capture's share link (X-Pprof-Share-Link
+#            of the capture's page: allow 127.0.0.1 and pprof_link_secret
+#            in the location)
 #
-# Each run fails on any non-2xx answer or socket error, on a worker that
+# Before them, LOAD_WARMUP seconds (10) of the mix, not measured.  Each
+# run fails on any non-2xx answer or socket error, on a worker that
 # is not the one it started with or an "exited on signal" in the error
 # log, and on RSS growth: the workers' summed VmRSS, sampled every second,
 # at the end (the largest of the last fifth) against after the warm-up
@@ -23,7 +24,7 @@
 # (20) or LOAD_RSS_SLACK_KB (4096: allocator noise on a ~10 MB worker),
 # whichever is larger.
 #
-# Environment: LOAD_SECONDS (60), LOAD_CONNECTIONS (64), LOAD_RSS_GROWTH,
+# Environment: LOAD_SECONDS (60), LOAD_WARMUP, LOAD_CONNECTIONS (64), LOAD_RSS_GROWTH,
 # LOAD_RSS_SLACK_KB, NGINX (/usr/sbin/nginx), MODULE, PROFILE.  Results:
 # BUILD/load/results.md (Markdown, with the machine); logs under
 # BUILD/load/run (kept; the next run removes it).  Exits non-zero when a
@@ -38,6 +39,7 @@ case $build in /*) ;; *) build=$ROOT/$build ;; esac
 
 NGINX=${NGINX:-/usr/sbin/nginx}
 seconds=${LOAD_SECONDS:-60}
+warmup=${LOAD_WARMUP:-10}
 connections=${LOAD_CONNECTIONS:-64}
 growth_pct=${LOAD_RSS_GROWTH:-20}
 slack_kb=${LOAD_RSS_SLACK_KB:-4096}
@@ -112,7 +114,9 @@ mkdir -p "$run/gw"
 
         location = /ping { return 200 "ok"; }
         location /debug/pprof/ {
-            pprof_allow_unauthenticated on;
+            allow 127.0.0.1;
+            deny all;
+            pprof_link_secret load-secret-$(openssl rand -hex 16);
             pprof_pass https://127.0.0.1:${PORT[upstream]}/debug/pprof/;
             pprof_trusted_certificate $run/certs/ca.crt;
             pprof_token_file $run/token;
@@ -123,15 +127,10 @@ mkdir -p "$run/gw"
 }
 EOF
 } > "$run/gw/nginx.conf"
-# a build without pprof_allow_unauthenticated (the access work) is loaded
-# all the same
-if ! "$NGINX" -p "$run/gw" -c "$run/gw/nginx.conf" -t -q 2> /dev/null; then
-    sed -i '/pprof_allow_unauthenticated/d' "$run/gw/nginx.conf"
-fi
 start_nginx gw http
 gw=http://127.0.0.1:${PORT[gw]}
 
-# the capture, once: its ID, and its share link if the gateway offers one
+# the capture, once: its ID and its share link
 curl -sf -m 15 -D "$run/prime.hdr" -o "$run/prime.html" "$gw/debug/pprof/heap?view=top" ||
     die "the first capture failed: $(head -c 300 "$run/prime.html" 2> /dev/null)"
 hdr() { awk -v h="$1" 'BEGIN { h = tolower(h) ":" }
@@ -139,11 +138,12 @@ hdr() { awk -v h="$1" 'BEGIN { h = tolower(h) ":" }
 id=$(hdr X-Pprof-Capture "$run/prime.hdr")
 [ -n "$id" ] || die "the capture's page carries no X-Pprof-Capture"
 share=$(hdr X-Pprof-Share-Link "$run/prime.hdr")
+[ -n "$share" ] || die "the capture's page carries no X-Pprof-Share-Link"
 
 declare -A PATHS=(
     [cached]="/debug/pprof/heap?capture=$id&view=top /debug/pprof/heap?capture=$id&view=flame"
     [index]="/debug/pprof/"
-    [mix]="/debug/pprof/heap?capture=$id&view=top /debug/pprof/heap?capture=$id&view=flame /debug/pprof/heap?capture=$id&format=raw /debug/pprof/?view=history /debug/pprof/${share:+ $share}"
+    [mix]="/debug/pprof/heap?capture=$id&view=top /debug/pprof/heap?capture=$id&view=flame /debug/pprof/heap?capture=$id&format=raw /debug/pprof/?view=history /debug/pprof/ $share"
 )
 for s in "${!PATHS[@]}"; do
     for p in ${PATHS[$s]}; do
@@ -173,6 +173,12 @@ rss_kb() {
     done
     echo "$t"
 }
+
+# the warm-up, not measured: the thread pool's threads and their first
+# allocations, the store's file cache
+LOAD_PATHS=${PATHS[mix]} wrk -t2 -c"$connections" -d"${warmup}s" --timeout 10s \
+    -s "$run/paths.lua" "$gw" > "$run/wrk-warmup.log" 2>&1 ||
+    die "the warm-up failed: $(tail -3 "$run/wrk-warmup.log")"
 
 declare -A RPS=() NREQ=() P99=() BAD=() RSS0=() RSS1=() VERDICT=()
 failed=0
@@ -230,15 +236,15 @@ kb_mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), kernel $(uname -r); load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-    echo "- nginx: $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'), $(nproc) workers, the capture store; wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2) -t2 -c$connections -d${seconds}s"
-    echo "- profile: $(basename "$(dirname "$profile")")/$(basename "$profile") ($(stat -c %s "$profile") bytes); share link: ${share:-none offered by this build}"
+    echo "- nginx: $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'), $(nproc) workers, the capture store; wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2) -t2 -c$connections -d${seconds}s after ${warmup} s of the mix"
+    echo "- profile: $(basename "$(dirname "$profile")")/$(basename "$profile") ($(stat -c %s "$profile") bytes); share link: \`$(echo "$share" | sed "s/$id/ID/g; s/link=[^&]*/link=TOKEN/")\`"
     echo "- RSS bound: growth at most $growth_pct% or $(kb_mb "$slack_kb") MB, whichever is larger"
     echo
     echo "| run | URLs | requests | req/s | p99 | workers' RSS MB (after warm-up → end) | verdict |"
     echo "| --- | --- | ---: | ---: | ---: | --- | --- |"
     for s in cached index mix; do
         printf '| %s | %s | %s | %s | %s | %s → %s | %s |\n' "$s" \
-            "$(echo "${PATHS[$s]}" | sed "s/$id/ID/g; s/\([^ ]*\)/\`\1\`/g")" \
+            "$(echo "${PATHS[$s]}" | sed "s/$id/ID/g; s/link=[^& ]*/link=TOKEN/; s/\([^ ]*\)/\`\1\`/g")" \
             "${NREQ[$s]:-—}" "${RPS[$s]:-—}" "${P99[$s]:-—}" \
             "$(kb_mb "${RSS0[$s]:-0}")" "$(kb_mb "${RSS1[$s]:-0}")" "${VERDICT[$s]}"
     done

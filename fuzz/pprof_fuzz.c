@@ -5,7 +5,8 @@
  * every format to a writer that discards, its pages as a stored capture's
  * too; the same bytes, cut into strings, are a history page's entries.
  * The same bytes are a query string for the parsers of the arguments
- * clients send.  The malloc/free allocator lets LeakSanitizer see
+ * clients send, and a share link's token for its verifier (and the key,
+ * location and capture of links signed and then checked).  The malloc/free allocator lets LeakSanitizer see
  * anything the engine forgets to free.
  */
 
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "../src/profile/pprof.h"
+#include "../src/ngx_http_pprof_link.h"
 
 
 static void *
@@ -217,6 +219,130 @@ pprof_fuzz_query(const uint8_t *data, size_t size)
 }
 
 
+/*
+ * Share links (ngx_http_pprof_link.c).  The input as a token: whatever
+ * the verdict, it is one of the verifier's, and a token it accepts is
+ * byte for byte the one signing its ID and expiry makes.  The input as a
+ * key, a location, an ID and an expiry: the signed token verifies, not
+ * after its expiry, not for another ID, not in another location, not
+ * with any one byte changed, not cut short.
+ */
+
+static void
+pprof_fuzz_link(const uint8_t *data, size_t size)
+{
+    int            rc;
+    size_t         i, n, m, klen, llen;
+    int64_t        expires, exp2;
+    uint64_t       id;
+    unsigned char  tok[NGX_HTTP_PPROF_LINK_MAX], again[NGX_HTTP_PPROF_LINK_MAX];
+    char           hex[32];
+
+    static const unsigned char  key[] = "fuzz-secret";
+    static const unsigned char  loc[] = "/debug/pprof/";
+
+    rc = ngx_http_pprof_link_verify(key, sizeof(key) - 1, loc,
+                                    sizeof(loc) - 1, data, size,
+                                    (const unsigned char *) "0123456789abcdef",
+                                    16, 0, &expires);
+
+    if (rc < NGX_HTTP_PPROF_LINK_OK || rc > NGX_HTTP_PPROF_LINK_ERROR) {
+        abort();
+    }
+
+    if (rc == NGX_HTTP_PPROF_LINK_OK) {
+        n = ngx_http_pprof_link_sign(key, sizeof(key) - 1, loc,
+                                     sizeof(loc) - 1, 0x0123456789abcdefULL,
+                                     expires, again);
+        if (n != size || memcmp(again, data, n) != 0) {
+            abort();
+        }
+    }
+
+    if (size < 17) {
+        return;
+    }
+
+    for (id = 0, i = 0; i < 8; i++) {
+        id = id << 8 | data[i];
+    }
+
+    for (expires = 0, i = 8; i < 13; i++) {
+        expires = expires << 8 | data[i];
+    }
+
+    expires %= 1000000000000LL;
+    klen = 1 + data[13] % (size - 16);
+    llen = data[14] % (size - 16 - klen + 1);
+
+    n = ngx_http_pprof_link_sign(data + 16, klen, data + 16 + klen, llen, id,
+                                 expires, tok);
+    if (n == 0 || n > NGX_HTTP_PPROF_LINK_MAX) {
+        abort();
+    }
+
+    snprintf(hex, sizeof(hex), "r-%016llx", (unsigned long long) id);
+
+#define PPROF_FUZZ_VERIFY(t, tl, l, ll, c, cl, now)                           \
+    ngx_http_pprof_link_verify(data + 16, klen, l, ll, t, tl,                 \
+                               (const unsigned char *) (c), cl, now, &exp2)
+
+    if (PPROF_FUZZ_VERIFY(tok, n, data + 16 + klen, llen, hex + 2, 16,
+                          expires - 1)
+        != NGX_HTTP_PPROF_LINK_OK
+        || exp2 != expires
+        || PPROF_FUZZ_VERIFY(tok, n, data + 16 + klen, llen, hex, 18,
+                             expires - 1)
+           != NGX_HTTP_PPROF_LINK_OK
+        || PPROF_FUZZ_VERIFY(tok, n, data + 16 + klen, llen, hex + 2, 16,
+                             expires)
+           != NGX_HTTP_PPROF_LINK_EXPIRED
+        || PPROF_FUZZ_VERIFY(tok, n - 1, data + 16 + klen, llen, hex + 2, 16,
+                             expires - 1)
+           != NGX_HTTP_PPROF_LINK_TRUNCATED)
+    {
+        abort();
+    }
+
+    /* another location: a location one byte longer, never the same */
+
+    if (PPROF_FUZZ_VERIFY(tok, n, data + 16, klen + llen, hex + 2, 16,
+                          expires - 1)
+        == NGX_HTTP_PPROF_LINK_OK)
+    {
+        abort();
+    }
+
+    /* another capture */
+
+    hex[17] = (hex[17] == '0') ? '1' : '0';
+
+    if (PPROF_FUZZ_VERIFY(tok, n, data + 16 + klen, llen, hex + 2, 16,
+                          expires - 1)
+        != NGX_HTTP_PPROF_LINK_OTHER)
+    {
+        abort();
+    }
+
+    hex[17] = (hex[17] == '0') ? '1' : '0';
+
+    /* one byte changed, where the input says */
+
+    m = data[15] % n;
+    memcpy(again, tok, n);
+    again[m] ^= (unsigned char) (1 + data[16] % 255);
+
+    if (PPROF_FUZZ_VERIFY(again, n, data + 16 + klen, llen, hex + 2, 16,
+                          expires - 1)
+        == NGX_HTTP_PPROF_LINK_OK)
+    {
+        abort();
+    }
+
+#undef PPROF_FUZZ_VERIFY
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -235,6 +361,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     pprof_fuzz_captures(data, size);
     pprof_fuzz_query(data, size);
+    pprof_fuzz_link(data, size);
 
     a.alloc = pprof_fuzz_alloc;
     a.free = pprof_fuzz_free;

@@ -3,7 +3,8 @@
 #
 #   make build/pprof-summary
 #   make engine-test          ends with "engine: N passed, 0 failed"
-#   make fuzz                 FUZZ_SECONDS (600) of libFuzzer
+#   make fuzz                 FUZZ_SECONDS (600) of libFuzzer: the decoder,
+#                             the renderers, the query parsers, share links
 #   make fuzz-short           60 s, for CI
 #
 # ENGINE_EXTRA_SRCS: more engine sources to link (a stand-in for a file
@@ -62,11 +63,14 @@ engine-test: $(ENGINE_TEST_BINS)
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    t/engine/run.sh $(ENGINE_TEST_BINS)
 
-$(BUILD)/pprof-fuzz: fuzz/pprof_fuzz.c $(ENGINE_ALL_SRCS) $(ENGINE_HDRS) \
-		| deps
+# the share links' signer and verifier too: plain C and OpenSSL
+FUZZ_SRCS :=		src/ngx_http_pprof_link.c
+
+$(BUILD)/pprof-fuzz: fuzz/pprof_fuzz.c $(FUZZ_SRCS) src/ngx_http_pprof_link.h \
+		$(ENGINE_ALL_SRCS) $(ENGINE_HDRS) | deps
 	@mkdir -p $(BUILD)
-	clang $(FUZZ_FLAGS) -o $@ fuzz/pprof_fuzz.c $(ENGINE_ALL_SRCS) \
-	    $(ENGINE_LIBS)
+	clang $(FUZZ_FLAGS) -o $@ fuzz/pprof_fuzz.c $(FUZZ_SRCS) \
+	    $(ENGINE_ALL_SRCS) $(ENGINE_LIBS) -lcrypto
 
 # the committed corpus seeds a scratch copy, new finds stay in $(BUILD)
 fuzz: $(BUILD)/pprof-fuzz
