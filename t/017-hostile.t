@@ -473,7 +473,7 @@ pprof: the profile is larger than pprof_max_size (1048576)
     pprof_token_file $TEST_NGINX_TOKEN_FILE;
     location /debug/pprof/ {
         pprof_connect_timeout 1s;
-        pprof_read_timeout 2s;
+        pprof_read_timeout 3s;
         pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT/faults/trickle/debug/pprof/;
     }
 --- request
@@ -481,9 +481,9 @@ GET /debug/pprof/heap?format=top
 --- timeout: 8
 --- error_code: 504
 --- response_body
-the APIServer did not send the whole response within pprof_connect_timeout + pprof_read_timeout (3000ms)
+the APIServer did not send the whole response within pprof_connect_timeout + pprof_read_timeout (4000ms)
 --- error_log
-pprof: the APIServer did not send the whole response within pprof_connect_timeout + pprof_read_timeout (3000ms)
+pprof: the APIServer did not send the whole response within pprof_connect_timeout + pprof_read_timeout (4000ms)
 
 
 
