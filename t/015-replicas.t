@@ -53,6 +53,8 @@ http {
     pprof_cache_path $dir/captures keys_zone=pprof:1m replica=$name;
     server {
         listen 127.0.0.1:$port;
+        allow 127.0.0.1;
+        deny all;
         location /debug/pprof/ {
             pprof_pass https://127.0.0.1:$ENV{TEST_NGINX_APISERVER_PORT}/api/v1/nodes/via-$name/proxy/debug/pprof/;
             pprof_trusted_certificate $ENV{TEST_NGINX_CERTS_DIR}/ca.crt;
