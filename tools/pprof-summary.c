@@ -95,10 +95,6 @@ pprof_cli_words(const pprof_keyword_t *table)
 static void
 pprof_cli_usage(const char *msg)
 {
-    if (msg != NULL) {
-        fprintf(stderr, "pprof-summary: %s\n", msg);
-    }
-
     size_t  i;
 
     if (msg != NULL) {
