@@ -23,6 +23,10 @@
 #define NGX_HTTP_PPROF_STORE      0x200  /* kept by the capture store */
 #define NGX_HTTP_PPROF_INDEX      0x400  /* browsers get our own page */
 
+/* a profile's bit in pprof_allow's mask: its place in the table */
+#define ngx_http_pprof_profile_bit(pr)                                       \
+    ((ngx_uint_t) 1 << ((pr) - ngx_http_pprof_profiles))
+
 #define NGX_HTTP_PPROF_HTML_NODECOUNT  100
 #define NGX_HTTP_PPROF_ARG_MAX         1024
 #define NGX_HTTP_PPROF_POST_MAX        16384
@@ -161,8 +165,7 @@ ngx_http_pprof_handler(ngx_http_request_t *r)
         return ngx_http_pprof_not_found(r);
     }
 
-    if (!(plcf->allow & ((ngx_uint_t) 1 << (profile - ngx_http_pprof_profiles))))
-    {
+    if (!(plcf->allow & ngx_http_pprof_profile_bit(profile))) {
         return ngx_http_pprof_not_allowed(r, profile);
     }
 
@@ -379,7 +382,7 @@ ngx_http_pprof_names(ngx_pool_t *pool, ngx_uint_t mask, ngx_str_t *names)
     names->data = p;
 
     for (pr = ngx_http_pprof_profiles + 1; pr->name.data; pr++) {
-        if (mask & ((ngx_uint_t) 1 << (pr - ngx_http_pprof_profiles))) {
+        if (mask & ngx_http_pprof_profile_bit(pr)) {
             p = ngx_cpymem(p, pr->name.data, pr->name.len);
             *p++ = ','; *p++ = ' ';
         }
@@ -459,7 +462,7 @@ ngx_http_pprof_allow(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return NGX_CONF_ERROR;
         }
 
-        plcf->allow |= (ngx_uint_t) 1 << (pr - ngx_http_pprof_profiles);
+        plcf->allow |= ngx_http_pprof_profile_bit(pr);
     }
 
     return NGX_CONF_OK;

@@ -82,6 +82,12 @@ sub get_b {
     chmod 0644, glob "$Dir/*";
 }
 
+# valgrind (make valgrind's mode) makes every block slower
+add_block_preprocessor(sub {
+    my $block = shift;
+    $block->set_value(timeout => 30) unless defined $block->timeout;
+});
+
 our $IdRe = qr/[0-9a-f]{16}/;
 our $LinkRe = qr{\A/debug/pprof/heap\?capture=($IdRe)&link=(\1\.(\d+)\.[0-9a-f]{64})\z};
 our $Html = "Accept: text/html\r\n";
@@ -111,15 +117,25 @@ sub upstream_total { count('prefix=/debug/pprof/') }
 # HTTPS to the client certificate server with curl: (status, body)
 sub tls_get {
     my ($path, @cert) = @_;
+    # its listener may come up after the main one (under valgrind)
+    wait_until(30, sub {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                      PeerPort => $ENV{TEST_NGINX_TLS_PORT},
+                                      Proto => 'tcp', Timeout => 1);
+        close $s if $s;
+        $s;
+    });
+    unlink "$Dir/curl.body";
     my @args = ('curl', '-s', '--max-time', '10', '-o', "$Dir/curl.body",
                 '-w', '%{http_code}', '--cacert', "$ENV{TEST_NGINX_CERTS_DIR}/ca.crt");
     push @args, '--cert', "$Dir/$cert[0].crt", '--key', "$Dir/$cert[0].key" if @cert;
+    $args[3] = $ENV{TEST_NGINX_USE_VALGRIND} ? '60' : '10';
     push @args, "https://127.0.0.1:$ENV{TEST_NGINX_TLS_PORT}$path";
     open my $c, '-|', @args or die "curl: $!\n";
     local $/;
     my $code = <$c>;
     close $c;
-    return ($code + 0, slurp("$Dir/curl.body"));
+    return ($code + 0, -f "$Dir/curl.body" ? slurp("$Dir/curl.body") : '');
 }
 
 # a share link made by the test itself, as ngx_http_pprof_link.c signs:

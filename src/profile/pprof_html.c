@@ -1438,8 +1438,8 @@ pprof_html_samples(pprof_html_ctx_t *ctx)
  * The capture store's line: the stored capture's ID, "capture again" (on
  * a text page, which says a capture is gone: "capture anew"), the
  * history and "share link".  Nothing when none is set, so pages outside
- * the store are as they were.  The flamegraph format, a file to save and share, names its
- * capture but links to neither.
+ * the store are as they were.  The flamegraph format, a file to save and
+ * share, names its capture but links to none of them.
  */
 
 static void
