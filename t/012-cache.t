@@ -760,9 +760,14 @@ sub t_event_loop {
                        sprintf("%s: flame graph of %s takes longer than %.0f ms (%.0f ms)",
                                $t, $what, 1000 * $Bound, 1000 * ($long->{done} // 0)));
         if ($pool) {
-            Test::More::ok($max < $Bound,
-                           sprintf("%s: %s - /ping within %.0f ms while it renders (max %.1f ms)",
-                                   $t, $what, 1000 * $Bound, 1000 * $max));
+            # a blocked loop holds /ping about as long as the render: the
+            # bound grows with the render's time on a loaded machine, and
+            # stays well under it
+            my $bound = ($long->{done} // 0) / 3;
+            $bound = $Bound if $bound < $Bound;
+            Test::More::ok($max < $bound,
+                           sprintf("%s: %s - /ping within %.0f ms while it renders for %.0f ms (max %.1f ms)",
+                                   $t, $what, 1000 * $bound, 1000 * ($long->{done} // 0), 1000 * $max));
         } else {
             Test::More::ok($max > $Bound,
                            sprintf("%s: %s - /ping waits more than %.0f ms while it renders on the worker (max %.1f ms)",
