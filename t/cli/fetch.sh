@@ -247,7 +247,8 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
     RC=$?
     N=$((N + 1))
     is "$RC" "0" "in a pod's mount namespace, no flags: exit status 0"
-    grep -q 'main.workAlloc' "$O/incluster.out" &&
+    grep -q '^File: fake-apiserver' "$O/incluster.out" &&
+    grep -q '^Type: inuse_space' "$O/incluster.out" &&
         ok "in a pod: /debug/pprof/heap with the projected token and ca.crt" ||
         fail "in a pod: $(head -c 300 "$O/incluster.err")"
 else
