@@ -169,6 +169,12 @@ $After{'never ends: a view'} = sub {
 
 # raw: the client reads 2 MiB of the endless body and hangs up; the
 # APIServer's request ends too (nginx stops reading it)
+# the trickle's deadline; under valgrind (and a busy machine) nginx can
+# miss a byte's second by more than the read timeout: a 504 either way
+our $TrickleReason = qr{the APIServer did not send the whole response within pprof_connect_timeout \+ pprof_read_timeout \(4000ms\)};
+$TrickleReason = qr{the APIServer did not (?:send the whole response within pprof_connect_timeout \+ pprof_read_timeout \(4000ms\)|answer within pprof_read_timeout \(3000ms\))}
+    if $ENV{TEST_NGINX_USE_VALGRIND};
+
 # the trickle's request at the APIServer ended with the 504
 $After{'trickles'} = sub {
     my ($block, $idx, $last) = @_;
@@ -227,7 +233,12 @@ our @Replacements = (
     ['an oversized file', sub { spew($Replaced, "a" x 20000) },
      qr/pprof: token file "\Q$Replaced\E" is too large: requests will be refused/],
     ['an unreadable file', sub {
-         if ($> == 0) { unlink $Replaced; mkdir $Replaced or die "mkdir: $!" }
+         # a directory swapped in at once, as a kubelet swaps a symlink
+         if ($> == 0) {
+             unlink "$Replaced.tmp";
+             symlink "$RunDir/dir-token", "$Replaced.tmp" or die "symlink: $!";
+             rename "$Replaced.tmp", $Replaced or die "rename: $!";
+         }
          else { spew($Replaced, "$Token\n"); chmod 0000, $Replaced }
      }, $> == 0 ? qr/pprof: token file "\Q$Replaced\E" is not a regular file/
                 : qr/pprof: token file "\Q$Replaced\E" cannot be opened: .*\(13: /],
@@ -236,6 +247,7 @@ our @Replacements = (
 );
 
 sub restore_replaced {
+    unlink $Replaced if -l $Replaced;
     rmdir $Replaced if -d $Replaced;
     spew($Replaced, "$Token\n");
 }
@@ -480,10 +492,10 @@ pprof: the profile is larger than pprof_max_size (1048576)
 GET /debug/pprof/heap?format=top
 --- timeout: 8
 --- error_code: 504
---- response_body
-the APIServer did not send the whole response within pprof_connect_timeout + pprof_read_timeout (4000ms)
---- error_log
-pprof: the APIServer did not send the whole response within pprof_connect_timeout + pprof_read_timeout (4000ms)
+--- response_body_like eval
+qr{\A$::TrickleReason\n\z}
+--- error_log eval
+$::TrickleReason
 
 
 
