@@ -56,6 +56,9 @@
 /* a link's format or view when it names none */
 #define PPROF_HTML_UNSET        -1
 
+/* the skip link's target */
+#define PPROF_HTML_MAIN         "<main id=\"main\">\n"
+
 
 /*
  * The state a link carries.  Strings are empty and words PPROF_HTML_UNSET
@@ -112,6 +115,7 @@ typedef struct {
     int                            standalone;  /* the flamegraph format */
     int                            text;        /* a text page */
     pprof_html_link_t              state;       /* of the current page */
+    const char                    *self;        /* a location page's href */
     pprof_error_t                 *err;
     pprof_out_t                   *out;
 } pprof_html_ctx_t;
@@ -147,7 +151,10 @@ static void pprof_html_samples(pprof_html_ctx_t *ctx);
 static void pprof_html_store(pprof_html_ctx_t *ctx);
 static void pprof_html_foot(pprof_html_ctx_t *ctx, int script);
 static void pprof_html_location_page(pprof_html_ctx_t *ctx,
-    const char *title, const char *none);
+    const char *title, const char *none, const char *self);
+static void pprof_html_here(pprof_html_ctx_t *ctx, int current);
+static void pprof_html_option(pprof_out_t *o, const char *name,
+    pprof_str_t value);
 static void pprof_html_capture(pprof_html_ctx_t *ctx,
     const pprof_capture_entry_t *entries, size_t n, size_t i);
 static void pprof_html_capture_href(pprof_out_t *o,
@@ -186,6 +193,13 @@ static const char  pprof_html_css[] =
     "Roboto,sans-serif;color:#1f1f1f;background:#fff}"
     "a{color:#0b57d0;text-decoration:none}"
     "a:hover{text-decoration:underline}"
+    "a:focus-visible,button:focus-visible,input:focus-visible,"
+    "select:focus-visible,summary:focus-visible{outline:2px solid #0b57d0;"
+    "outline-offset:2px}"
+    ".skip{position:absolute;left:-9999px;top:4px;padding:4px 8px;"
+    "background:#fff;z-index:2}"
+    ".skip:focus{left:8px}"
+    "header,main{overflow-wrap:anywhere}"
     "header{padding:10px 16px 6px;background:#f7f3ec;"
     "border-bottom:1px solid #e4dccd}"
     "h1{margin:0;font-size:20px}"
@@ -223,6 +237,8 @@ static const char  pprof_html_css[] =
     "border-right:1px solid #fff;border-radius:2px}"
     ".fg a:hover{text-decoration:none;outline:1px solid #333;"
     "outline-offset:-1px}"
+    ".fg a:focus-visible{z-index:1;outline:2px solid #0b57d0;"
+    "outline-offset:-2px}"
     ".fg .r{background:#d9d2c5}"
     ".fg a.m{background:#b23fd0;color:#fff}"
     ".c0{background:#f26b4f}.c1{background:#f5825a}"
@@ -249,7 +265,14 @@ static const char  pprof_html_css[] =
     ".ix .sep{margin-right:10px;color:#aaa}"
     ".ix form{margin:4px 0 0}"
     "pre.text{margin:0;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,"
-    "Consolas,monospace;white-space:pre-wrap;word-break:break-all}";
+    "Consolas,monospace;white-space:pre-wrap;word-break:break-all}"
+    /* a phone: tighter, and wide tables scroll inside their box */
+    "@media (max-width:640px){header{padding:8px 10px 4px}"
+    "main{padding:8px 10px}h1{font-size:17px}"
+    ".meta span{white-space:normal}"
+    ".scroll{overflow-x:auto}"
+    "input[type=text]{width:12em}"
+    ".g ol{padding-left:1.5em}}";
 
 
 /* highlights frames as one types; the server-side search is the real one */
@@ -296,7 +319,7 @@ pprof_html_page(pprof_report_t *report, const pprof_render_options_t *options,
                     : view == PPROF_VIEW_GOROUTINES ? "goroutines" : "top");
     pprof_html_header(&ctx, NULL, 0, view);
 
-    pprof_out_lit(ctx.out, "<main>\n");
+    pprof_out_lit(ctx.out, PPROF_HTML_MAIN);
 
     switch (view) {
 
@@ -346,7 +369,7 @@ pprof_html_flamegraph(pprof_report_t *report,
     pprof_html_head(&ctx, options->title, 0, "flame graph");
     pprof_html_header(&ctx, NULL, 0, -1);
 
-    pprof_out_lit(ctx.out, "<main>\n");
+    pprof_out_lit(ctx.out, PPROF_HTML_MAIN);
 
     rc = pprof_html_flame(&ctx);
     if (rc != PPROF_OK) {
@@ -382,7 +405,7 @@ pprof_render_text_page(const char *title, const char *text, size_t len,
     pprof_html_head(&ctx, title, tlen, NULL);
     pprof_html_header(&ctx, title, tlen, -1);
 
-    pprof_out_lit(ctx.out, "<main>\n<pre class=\"text\">");
+    pprof_out_lit(ctx.out, PPROF_HTML_MAIN "<pre class=\"text\">");
     pprof_html_esc(ctx.out, text, text ? len : 0);
     pprof_out_lit(ctx.out, "</pre>\n</main>\n");
 
@@ -413,7 +436,8 @@ pprof_render_captures(const char *title,
 
     ctx.opts.history = NULL;
 
-    pprof_html_location_page(&ctx, title, "captures");
+    pprof_html_location_page(&ctx, title, "captures",
+                             "?" PPROF_ARG_VIEW "=history");
 
     if (n == 0) {
         pprof_out_lit(ctx.out,
@@ -421,7 +445,7 @@ pprof_render_captures(const char *title,
 
     } else {
         pprof_out_lit(ctx.out,
-            "<table class=\"top\">\n<thead><tr>"
+            "<div class=\"scroll\"><table class=\"top\">\n<thead><tr>"
             "<th scope=\"col\">profile</th>"
             "<th scope=\"col\">arguments</th>"
             "<th scope=\"col\">captured</th>"
@@ -434,7 +458,7 @@ pprof_render_captures(const char *title,
             pprof_html_capture(&ctx, entries, n, i);
         }
 
-        pprof_out_lit(ctx.out, "</tbody>\n</table>\n");
+        pprof_out_lit(ctx.out, "</tbody>\n</table></div>\n");
     }
 
     pprof_out_lit(ctx.out, "</main>\n");
@@ -462,7 +486,7 @@ pprof_render_index(const char *title, const pprof_index_t *index,
     pprof_out_init(&out, options->write, options->data, buf, sizeof(buf));
     pprof_html_init(&ctx, NULL, options, &out, NULL);
 
-    pprof_html_location_page(&ctx, title, "profiles");
+    pprof_html_location_page(&ctx, title, "profiles", "?");
 
     if (index->target && index->target[0]) {
         pprof_out_lit(ctx.out, "<p class=\"meta\"><span><b>Target:</b> "
@@ -1134,7 +1158,9 @@ pprof_html_head(pprof_html_ctx_t *ctx, const char *title, size_t title_len,
 
     pprof_out_lit(o, "</title>\n<style>");
     pprof_out_write(o, pprof_html_css, sizeof(pprof_html_css) - 1);
-    pprof_out_lit(o, "</style>\n</head>\n<body>\n");
+    pprof_out_lit(o, "</style>\n</head>\n<body>\n"
+                  "<a class=\"skip\" href=\"#main\">Skip to the content"
+                  "</a>\n");
 }
 
 
@@ -1176,6 +1202,7 @@ pprof_html_header(pprof_html_ctx_t *ctx, const char *title,
 
     pprof_html_nav(ctx, current);
     pprof_html_store(ctx);
+    pprof_html_here(ctx, current);
 
     if (ctx->rinfo == NULL) {
         pprof_out_lit(o, "</header>\n");
@@ -1309,6 +1336,101 @@ pprof_html_nav(pprof_html_ctx_t *ctx, int current)
         pprof_out_lit(o, " download title=\"the profile as fetched "
                        "(.pb.gz), for go tool pprof\">raw</a></nav>\n");
     }
+}
+
+
+/*
+ * The current view and its options, and a link that reproduces the page
+ * (a relative href with every argument, to bookmark or share).  Not on an
+ * error page, whose links would lie, nor in the standalone file.
+ */
+
+static void
+pprof_html_here(pprof_html_ctx_t *ctx, int current)
+{
+    size_t                     i;
+    pprof_out_t               *o;
+    const char                *q;
+    const pprof_html_link_t   *st;
+    const pprof_value_type_t  *sample;
+
+    o = ctx->out;
+    st = &ctx->state;
+    q = ctx->options->query;
+
+    if (ctx->standalone) {
+        return;
+    }
+
+    if (ctx->self) {
+        pprof_out_lit(o, "<p class=\"meta here\"><a href=\"");
+        pprof_html_esc(o, ctx->self, strlen(ctx->self));
+        pprof_out_lit(o, "\" rel=\"bookmark\">link to this view</a></p>\n");
+        return;
+    }
+
+    if (ctx->text && (q == NULL || q[0] == '\0')) {
+        return;
+    }
+
+    pprof_out_lit(o, "<p class=\"meta here\"><span><b>View:</b> ");
+    pprof_out_str(o, current >= 0 ? pprof_html_word(pprof_views, current)
+                                  : "text");
+    pprof_out_lit(o, "</span>");
+
+    if (ctx->rinfo) {
+        sample = &ctx->info->sample_types[ctx->rinfo->sample_index];
+        pprof_html_option(o, PPROF_ARG_SAMPLE, sample->type);
+
+        if (current == PPROF_VIEW_TOP) {
+            pprof_html_option(o, PPROF_ARG_SORT,
+                pprof_cstr(pprof_html_word(pprof_sorts, st->sort)));
+        }
+
+        pprof_out_lit(o, "<span><b>rows:</b> ");
+
+        if (st->nodecount) {
+            pprof_out_uint(o, st->nodecount);
+
+        } else {
+            pprof_out_lit(o, "all");
+        }
+
+        pprof_out_lit(o, "</span>");
+    }
+
+    for (i = 0; i < PPROF_RARG_N; i++) {
+        if (i != PPROF_RARG_SAMPLE) {
+            pprof_html_option(o, pprof_report_args[i].name, st->arg[i]);
+        }
+    }
+
+    pprof_html_option(o, PPROF_ARG_SEARCH, st->search);
+
+    if (q && q[0]) {
+        pprof_html_option(o, "arguments", pprof_cstr(q));
+    }
+
+    pprof_out_lit(o, "<a ");
+    pprof_html_href(ctx, st);
+    pprof_out_lit(o, " rel=\"bookmark\">link to this view</a></p>\n");
+}
+
+
+/* "<span><b>focus:</b> <code>VALUE</code></span>", nothing when unset */
+
+static void
+pprof_html_option(pprof_out_t *o, const char *name, pprof_str_t value)
+{
+    if (value.len == 0) {
+        return;
+    }
+
+    pprof_out_lit(o, "<span><b>");
+    pprof_out_str(o, name);
+    pprof_out_lit(o, ":</b> <code>");
+    pprof_html_esc(o, value.data, value.len);
+    pprof_out_lit(o, "</code></span>");
 }
 
 
@@ -1510,15 +1632,16 @@ pprof_html_foot(pprof_html_ctx_t *ctx, int script)
 /*
  * A page of the location that views no profile (the history, the index),
  * up to <main>: no capture arguments, ID or "capture again" apply; title,
- * or none when it is empty, is the heading.
+ * or none when it is empty, is the heading; self links to the page.
  */
 
 static void
 pprof_html_location_page(pprof_html_ctx_t *ctx, const char *title,
-    const char *none)
+    const char *none, const char *self)
 {
     size_t  tlen;
 
+    ctx->self = self;
     ctx->opts.query = NULL;
     ctx->opts.capture = NULL;
     ctx->opts.again = NULL;
@@ -1532,7 +1655,7 @@ pprof_html_location_page(pprof_html_ctx_t *ctx, const char *title,
     pprof_html_head(ctx, title, tlen, NULL);
     pprof_html_header(ctx, title, tlen, -1);
 
-    pprof_out_lit(ctx->out, "<main>\n");
+    pprof_out_lit(ctx->out, PPROF_HTML_MAIN);
 }
 
 
@@ -1612,7 +1735,7 @@ pprof_html_top(pprof_html_ctx_t *ctx)
     }
 
     pprof_out_lit(o, "</p>\n"
-        "<table class=\"top\">\n<thead><tr>");
+        "<div class=\"scroll\"><table class=\"top\">\n<thead><tr>");
 
     l = ctx->state;
 
@@ -1688,7 +1811,7 @@ pprof_html_top(pprof_html_ctx_t *ctx)
         }
     }
 
-    pprof_out_lit(o, "</tbody>\n</table>\n");
+    pprof_out_lit(o, "</tbody>\n</table></div>\n");
 
     return PPROF_OK;
 }

@@ -1147,6 +1147,119 @@ test_index(void)
 }
 
 
+/* every page: the skip link, the current view and a link to it */
+
+static void
+test_here(void)
+{
+    page_t                   pg;
+    const char              *b;
+    out_t                    out;
+    pprof_index_t            ix;
+    pprof_render_options_t   o;
+
+    ok(render(&pg, 0, PPROF_FORMAT_HTML, PPROF_VIEW_TOP, "evil<", "x\"")
+       == PPROF_OK, "here top: renders");
+    b = pg.out.buf ? pg.out.buf : "";
+    ok(strstr(b, "<body>\n<a class=\"skip\" href=\"#main\">Skip to the "
+                 "content</a>\n") != NULL
+       && strstr(b, "<main id=\"main\">\n") != NULL,
+       "here top: a skip link to the main content");
+    ok(strstr(b, "<p class=\"meta here\"><span><b>View:</b> top</span>"
+                 "<span><b>sample:</b> <code>inuse_space</code></span>"
+                 "<span><b>sort:</b> <code>cum</code></span>"
+                 "<span><b>rows:</b> 100</span>"
+                 "<span><b>focus:</b> <code>main\\.</code></span>"
+                 "<span><b>arguments:</b> <code>seconds=30&amp;x=%22a+b%3D"
+                 "</code></span>"
+                 "<a href=\"?seconds=30&amp;x=%22a+b%3D&amp;view=top&amp;"
+                 "sort=cum&amp;nodecount=100&amp;focus=main%5C.\" "
+                 "rel=\"bookmark\">link to this view</a></p>\n") != NULL,
+       "here top: the view, its options and a link with every argument "
+       "(zoom and search do not apply)");
+    done(&pg);
+
+    ok(render(&pg, 0, PPROF_FORMAT_HTML, PPROF_VIEW_FLAME, "evil<", "x\"")
+       == PPROF_OK, "here flame: renders");
+    b = pg.out.buf ? pg.out.buf : "";
+    ok(strstr(b, "<span><b>View:</b> flame</span><span><b>sample:</b> "
+                 "<code>inuse_space</code></span><span><b>rows:</b> 100"
+                 "</span><span><b>zoom:</b> <code>evil&lt;</code></span>"
+                 "<span><b>focus:</b> <code>main\\.</code></span>"
+                 "<span><b>search:</b> <code>x&quot;</code></span>") != NULL
+       && strstr(b, "<a href=\"?seconds=30&amp;x=%22a+b%3D&amp;view=flame"
+                    "&amp;sort=cum&amp;nodecount=100&amp;zoom=evil%3C&amp;"
+                    "focus=main%5C.&amp;search=x%22\" rel=\"bookmark\">link "
+                    "to this view</a>") != NULL,
+       "here flame: zoom and search shown, escaped, and in the link");
+    done(&pg);
+
+    ok(render(&pg, 0, PPROF_FORMAT_FLAMEGRAPH, 0, NULL, NULL) == PPROF_OK
+       && strstr(pg.out.buf, "meta here") == NULL,
+       "here: not in the standalone flame graph file");
+    done(&pg);
+
+    memset(&o, 0, sizeof(pprof_render_options_t));
+    o.write = out_write;
+    o.data = &out;
+
+    memset(&out, 0, sizeof(out_t));
+    o.query = "debug=1";
+    ok(pprof_render_text_page("heap", "x", 1, &o) == PPROF_OK
+       && strstr(out.buf, "<p class=\"meta here\"><span><b>View:</b> text"
+                          "</span><span><b>arguments:</b> <code>debug=1"
+                          "</code></span><a href=\"?debug=1\" "
+                          "rel=\"bookmark\">") != NULL
+       && strstr(out.buf, "<main id=\"main\">\n<pre") != NULL,
+       "here text: the text's arguments, a link to them");
+    free(out.buf);
+
+    memset(&out, 0, sizeof(out_t));
+    o.query = "";
+    ok(pprof_render_text_page("502", "x", 1, &o) == PPROF_OK
+       && strstr(out.buf, "meta here") == NULL
+       && strstr(out.buf, "class=\"skip\"") != NULL,
+       "here: not on an error page, but its skip link");
+    free(out.buf);
+
+    memset(&out, 0, sizeof(out_t));
+    ok(pprof_render_captures(NULL, NULL, 0, &o) == PPROF_OK
+       && strstr(out.buf, "<p class=\"meta here\"><a href=\"?view=history\" "
+                          "rel=\"bookmark\">link to this view</a></p>")
+          != NULL,
+       "here history: a link to the history");
+    free(out.buf);
+
+    memset(&out, 0, sizeof(out_t));
+    memset(&ix, 0, sizeof(pprof_index_t));
+    ok(pprof_render_index(NULL, &ix, &o) == PPROF_OK
+       && strstr(out.buf, "<p class=\"meta here\"><a href=\"?\" "
+                          "rel=\"bookmark\">link to this view</a></p>")
+          != NULL
+       && strstr(out.buf, "<main id=\"main\">") != NULL,
+       "here index: a link to the index");
+    free(out.buf);
+
+    /* a phone: a viewport, a media query, wide tables in a scroll box */
+
+    memset(&out, 0, sizeof(out_t));
+    ok(pprof_render_text_page("x", "x", 1, &o) == PPROF_OK
+       && strstr(out.buf, "<meta name=\"viewport\" content=\"width=device-"
+                          "width,initial-scale=1\">") != NULL
+       && strstr(out.buf, "@media (max-width:640px){") != NULL
+       && strstr(out.buf, ":focus-visible") != NULL,
+       "chrome: viewport, a media query for phones, focus styles");
+    free(out.buf);
+
+    ok(render(&pg, 0, PPROF_FORMAT_HTML, PPROF_VIEW_TOP, NULL, NULL)
+       == PPROF_OK
+       && strstr(pg.out.buf, "<div class=\"scroll\"><table class=\"top\">")
+       && strstr(pg.out.buf, "</table></div>\n"),
+       "chrome: the top table in a box that scrolls");
+    done(&pg);
+}
+
+
 int
 main(void)
 {
@@ -1159,6 +1272,7 @@ main(void)
     test_store_line();
     test_history();
     test_index();
+    test_here();
 
     printf("1..%d\n", tests);
 
