@@ -27,7 +27,46 @@ const PPROF = BASE + '/debug/pprof/';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ACTION_TIMEOUT = 10000;       // one click, fill, wait for an element
 const NAV_TIMEOUT = 15000;          // one navigation
-const CHECK_TIMEOUT = 30000;        // one whole check
+const CHECK_TIMEOUT = 60000;        // one whole check
+
+// BROWSER_BREAK=NAME serves every page deliberately broken as SABOTAGE
+// says (the HTML rewritten on its way to the browser), to show that the
+// check of that name fails on it; t/browser/run.sh passes it through
+const BREAK = process.env.BROWSER_BREAK || '';
+const SABOTAGE = {
+    // the heap entry gone from the index
+    index: (html) => html.replace(/<li><h2><a href="heap">[\s\S]*?<\/li>\n/, ''),
+    // no visible focus
+    keyboard: (html) => html.replace('</head>',
+        '<style>*:focus,*:focus-visible{outline:none!important}</style></head>'),
+    // the CPU form posts to the wrong profile, without its bound
+    form: (html) => html.replace('action="profile"', 'action="heap"')
+        .replace(/ max="\d+"/g, ''),
+    // tables out of their scrolling box, names kept on one line
+    phone: (html) => html.replace(/<div class="scroll">/g, '<div>')
+        .replace('white-space:normal;word-break:break-all', 'white-space:nowrap'),
+    // the link to this view forgets the sort
+    here: (html) => html.replace(/(<a href="[^"]*?)&amp;sort=cum([^"]*" rel="bookmark")/, '$1$2'),
+};
+if (BREAK && !SABOTAGE[BREAK]) {
+    console.error(`BROWSER_BREAK=${BREAK}: not one of ${Object.keys(SABOTAGE).join(' ')}`);
+    process.exit(2);
+}
+
+async function sabotage(context) {
+    if (!BREAK) {
+        return;
+    }
+    await context.route(ORIGIN + '/**', async (route) => {
+        const response = await route.fetch();
+        const type = response.headers()['content-type'] || '';
+        if (!/^text\/html/.test(type)) {
+            await route.fulfill({ response });
+            return;
+        }
+        await route.fulfill({ response, body: SABOTAGE[BREAK](await response.text()) });
+    });
+}
 
 let passed = 0;
 let failed = 0;
@@ -154,7 +193,14 @@ function assertFramesDrawn(fs, what) {
         `${what}: no non-root frame wider than 20px`);
 }
 
+// BROWSER_ONLY="11 14": only the checks so numbered run (the others are
+// not counted), e.g. with BROWSER_BREAK
+const ONLY = (process.env.BROWSER_ONLY || '').split(/[\s,]+/).filter(Boolean);
+
 async function check(name, fn) {
+    if (ONLY.length && !ONLY.includes(name.split(' ')[0])) {
+        return;
+    }
     const t0 = Date.now();
     let timer;
     try {
@@ -191,9 +237,18 @@ async function main() {
     const contextOptions = { viewport: { width: 1280, height: 900 }, acceptDownloads: true };
     const ctx = await browser.newContext(contextOptions);
     const noJs = await browser.newContext({ ...contextOptions, javaScriptEnabled: false });
-    for (const c of [ctx, noJs]) {
+    // a phone: 390 CSS pixels wide, the viewport meta tag applies
+    const phone = await browser.newContext({
+        viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+        deviceScaleFactor: 2,
+    });
+    for (const c of [ctx, noJs, phone]) {
         c.setDefaultTimeout(ACTION_TIMEOUT);
         c.setDefaultNavigationTimeout(NAV_TIMEOUT);
+        await sabotage(c);
+    }
+    if (BREAK) {
+        console.log(`# BROWSER_BREAK=${BREAK}: every page is served broken`);
     }
     console.log(`# ${await browser.version()} against ${BASE}`);
 
@@ -476,6 +531,183 @@ async function main() {
             'typing changed the highlights with JavaScript disabled');
         noConsoleErrors(page);
         await screenshot(page, 'nojs-flame');
+        await page.close();
+    });
+
+    // 11. the gateway's index, as a browser gets it
+    const NAMES = ['allocs', 'block', 'cmdline', 'goroutine', 'heap', 'mutex',
+        'profile', 'symbol', 'threadcreate', 'trace'];
+    const VIEWS = ['allocs', 'block', 'goroutine', 'heap', 'mutex', 'threadcreate'];
+    await check('11 index: every profile type, its views, raw, debug, forms, history', async () => {
+        const page = await newPage(ctx);
+        const resp = await goto(page, PPROF);
+        assert(resp.status() === 200, `status ${resp.status()}`);
+        assert(/^text\/html/.test(resp.headers()['content-type'] || ''), 'not HTML');
+        assert((await page.locator('h1').innerText()).trim() === '/debug/pprof/', 'heading');
+        const entries = await page.locator('ul.ix > li').evaluateAll((lis) => lis.map((li) => ({
+            name: li.querySelector('h2').textContent.trim(),
+            description: (li.querySelector('h2 + p') || { textContent: '' }).textContent.trim(),
+            hrefs: Array.from(li.querySelectorAll('a'), (a) => a.getAttribute('href')),
+            form: li.querySelector('form') && {
+                action: li.querySelector('form').getAttribute('action'),
+                max: li.querySelector('input[name=seconds]').getAttribute('max'),
+                label: li.querySelector('label').textContent.trim(),
+            },
+        })));
+        assert(JSON.stringify(entries.map((e) => e.name)) === JSON.stringify(NAMES),
+            `entries ${JSON.stringify(entries.map((e) => e.name))}`);
+        for (const e of entries) {
+            assert(/^[A-Z].{10,}/.test(e.description), `${e.name}: description "${e.description}"`);
+            if (e.name === 'profile' || e.name === 'trace') {
+                assert(e.form && e.form.action === e.name && e.form.max === '60'
+                    && /^Seconds/.test(e.form.label), `${e.name}: form ${JSON.stringify(e.form)}`);
+                assert(e.hrefs.length === 0, `${e.name}: links ${e.hrefs}`);
+                continue;
+            }
+            const want = [e.name, e.name + '?format=raw'];
+            if (VIEWS.includes(e.name)) {
+                want.push(e.name + '?view=top', e.name + '?view=flame', e.name + '?debug=1');
+            }
+            if (e.name === 'goroutine') {
+                want.push('goroutine?view=goroutines', 'goroutine?debug=2');
+            }
+            for (const h of want) {
+                assert(e.hrefs.includes(h), `${e.name}: no link ${h} in ${JSON.stringify(e.hrefs)}`);
+            }
+        }
+        assert(await page.locator('a[href="?view=history"]').count() === 1, 'no history link');
+        await screenshot(page, 'index');
+        // a view from the index, then the APIServer's own index
+        await clickAndWait(page, page.locator('a[href="heap?view=flame"]'), /heap\?view=flame$/);
+        assertFramesDrawn(await frames(page), 'flame graph from the index');
+        noConsoleErrors(page);
+        // (the APIServer's page has no icon: Chromium logs its favicon's 404)
+        await goto(page, PPROF);
+        await clickAndWait(page, page.locator('a', { hasText: "The profiler's own index" }), /\?format=raw$/);
+        assert(/Types of profiles available/.test(await page.content()), 'not the APIServer\'s index');
+        await page.close();
+    });
+
+    // 12. the index by keyboard alone: Tab reaches the links and the form,
+    // each with a visible focus ring
+    await check('12 keyboard: Tab reaches the skip link, the views and the capture form, focus visible', async () => {
+        const page = await newPage(ctx);
+        await goto(page, PPROF);
+        const seen = [];
+        for (let i = 0; i < 120; i++) {
+            await page.keyboard.press('Tab');
+            const f = await page.evaluate(() => {
+                const e = document.activeElement;
+                if (!e || e === document.body) {
+                    return null;
+                }
+                const cs = getComputedStyle(e);
+                return {
+                    tag: e.tagName, href: e.getAttribute('href'), name: e.getAttribute('name'),
+                    text: e.textContent.trim(), form: e.form ? e.form.getAttribute('action') : null,
+                    outline: cs.outlineStyle, outlineWidth: parseFloat(cs.outlineWidth),
+                    visible: e.getBoundingClientRect().width > 0,
+                };
+            });
+            if (!f) {
+                break;
+            }
+            seen.push(f);
+            assert(f.outline !== 'none' && f.outlineWidth >= 1,
+                `focused ${f.tag} "${f.text || f.name}" has no visible focus (${f.outline} ${f.outlineWidth}px)`);
+            assert(f.visible, `focused ${f.tag} "${f.text}" is not visible`);
+            if (f.tag === 'BUTTON' && f.form === 'trace') {
+                break;
+            }
+        }
+        assert(seen.length && seen[0].href === '#main', `first stop ${JSON.stringify(seen[0])}`);
+        const has = (p) => seen.some(p);
+        assert(has((f) => f.href === 'heap?view=top'), 'Tab never reached heap?view=top');
+        assert(has((f) => f.href === 'goroutine?debug=2'), 'Tab never reached goroutine?debug=2');
+        assert(has((f) => f.tag === 'INPUT' && f.name === 'seconds' && f.form === 'profile'),
+            'Tab never reached the profile form\'s seconds');
+        assert(has((f) => f.tag === 'SELECT' && f.form === 'profile'), 'Tab never reached the view select');
+        assert(has((f) => f.tag === 'BUTTON' && f.form === 'profile' && f.text === 'Capture'),
+            'Tab never reached the Capture button');
+        // the skip link moves the focus into the content
+        await goto(page, PPROF);
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('Enter');
+        assert(/#main$/.test(page.url()), `skip link went to ${page.url()}`);
+        await page.close();
+    });
+
+    // 13. the capture form: its bound, then seconds=1 by keyboard
+    await check('13 capture form: bounded by pprof_max_seconds, seconds=1 opens the CPU profile', async () => {
+        const page = await newPage(ctx);
+        await goto(page, PPROF);
+        const form = page.locator('form[action="profile"]');
+        const input = form.locator('input[name=seconds]');
+        const max = await input.getAttribute('max');
+        assert(max === '60', `max="${max}", want the demo's pprof_max_seconds 60`);
+        await input.fill(String(+max + 1));
+        assert(!(await input.evaluate((e) => e.checkValidity())), `${+max + 1} seconds is valid in the form`);
+        const refused = await page.request.get(PPROF + `profile?seconds=${+max + 1}&view=top`);
+        assert(refused.status() === 400, `the server answers ${refused.status()} to ${+max + 1} seconds`);
+        await input.fill('1');
+        await input.focus();
+        const [resp] = await Promise.all([
+            page.waitForNavigation({ url: /\/profile\?seconds=1&view=top$/, timeout: NAV_TIMEOUT }),
+            page.keyboard.press('Enter'),
+        ]);
+        assert(resp && resp.status() === 200, `status ${resp && resp.status()}`);
+        const title = await page.title();
+        assert(/^profile .* top$/.test(title), `title "${title}"`);
+        const header = await page.locator('header').innerText();
+        assert(/Type:\s*cpu\/nanoseconds/.test(header), `not a CPU profile: ${header.split('\n').slice(0, 4)}`);
+        assert(/Duration:\s*1(\.\d+)?s/.test(header), 'not a 1 s capture');
+        noConsoleErrors(page);
+        await screenshot(page, 'index-captured');
+        await page.close();
+    });
+
+    // 14. a phone: nothing wider than the screen
+    await check('14 phone (390 px): no page wider than the screen', async () => {
+        const page = await newPage(phone);
+        for (const u of ['', 'heap', 'heap?view=flame', 'heap?sort=cum&nodecount=0',
+            'goroutine', 'goroutine?debug=1', '?view=history']) {
+            await goto(page, PPROF + u);
+            const m = await page.evaluate(() => ({
+                inner: window.innerWidth, scroll: document.documentElement.scrollWidth,
+            }));
+            assert(m.inner === 390, `${u || 'index'}: innerWidth ${m.inner}, want 390`);
+            assert(m.scroll <= m.inner, `${u || 'index'}: ${m.scroll} px wide on a ${m.inner} px screen`);
+            if (u === '' || u === 'heap' || u === '?view=history') {
+                await screenshot(page, 'phone-' + (u.replace(/\W+/g, '-') || 'index'));
+            }
+        }
+        noConsoleErrors(page);
+        await page.close();
+    });
+
+    // 15. the link to this view reproduces it
+    await check('15 link to this view: the options shown, the same page again', async () => {
+        const page = await newPage(ctx);
+        await goto(page, PPROF + 'heap?sample=alloc_space&sort=cum&nodecount=5');
+        const here = page.locator('header .here');
+        const text = await here.innerText();
+        for (const want of [/View:\s*top/, /sample:\s*alloc_space/, /sort:\s*cum/, /rows:\s*5/]) {
+            assert(want.test(text), `"${text}" does not show ${want}`);
+        }
+        const link = here.locator('a[rel=bookmark]');
+        assert((await link.innerText()).trim() === 'link to this view', 'no "link to this view"');
+        await clickAndWait(page, link, /[?&]nodecount=5/);
+        const q = new URL(page.url()).searchParams;
+        for (const [k, v] of [['sample', 'alloc_space'], ['sort', 'cum'], ['nodecount', '5'], ['view', 'top']]) {
+            assert(q.get(k) === v, `the link has ${k}=${q.get(k)}, want ${v}`);
+        }
+        const sorted = await page.locator('table.top thead th[aria-sort]').innerText();
+        assert(/^cum/.test(sorted.trim()), `reproduced page sorted by "${sorted}"`);
+        assert((await page.locator('header h1 small').innerText()).trim() === 'alloc_space',
+            'reproduced page lost the sample type');
+        const rows = await topRows(page);
+        assert(rows.length >= 1 && rows.length <= 5, `${rows.length} rows, want 1..5`);
+        noConsoleErrors(page);
         await page.close();
     });
 
