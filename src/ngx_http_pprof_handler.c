@@ -554,8 +554,7 @@ ngx_http_pprof_index(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
 
     for (profile = ngx_http_pprof_profiles; profile->name.data; profile++) {
         if ((profile->flags & NGX_HTTP_PPROF_INDEX)
-            || !(plcf->allow
-                 & ((ngx_uint_t) 1 << (profile - ngx_http_pprof_profiles))))
+            || !(plcf->allow & ngx_http_pprof_profile_bit(profile)))
         {
             /* pprof_allow: only what the location serves */
             continue;
