@@ -2,14 +2,17 @@
 """Offline checks of deploy/: the manifests as written, and as kustomize
 renders them.
 
-  manifests.py files DEPLOY_DIR NGINX_CONF_OUT
+  manifests.py files DEPLOY_DIR OUT_DIR
       every YAML file parses; base/kustomization.yaml lists them, deploy/
       and deploy/multi-target/ are on base/; the objects
-      and the fields the gateway needs; writes the ConfigMap's nginx.conf
-      to NGINX_CONF_OUT (for nginx -t)
+      and the fields the gateway needs; writes the ConfigMap's files
+      (nginx.conf, targets.conf) to OUT_DIR/base/ and, with
+      multi-target/configmap.yaml's targets.conf, to OUT_DIR/multi/ (for
+      nginx -t)
   manifests.py rendered BASE.yaml MULTI.yaml
       `kubectl kustomize deploy/` and `deploy/multi-target/`: the same
-      objects, and the overlay adds nodes/proxy and pods/proxy get only
+      objects, and the overlay adds nodes/proxy and pods/proxy get only,
+      and the node and pod locations (targets.conf) only
   manifests.py applied FILE
       `kubectl apply --dry-run=client -o yaml -k deploy/`: a List of the
       same objects
@@ -27,6 +30,14 @@ import yaml
 from tally import check, done
 
 TOKEN_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+# deploy/multi-target/'s locations (as conf/in-cluster.conf's)
+TARGETS = [
+    ("~ ^/nodes/(?<node>[^/]+)/debug/pprof/",
+     "https://kubernetes.default.svc/api/v1/nodes/$node/proxy/debug/pprof/"),
+    ("~ ^/pods/(?<ns>[^/]+)/(?<pod>[^/]+):(?<port>[0-9]+)/debug/pprof/",
+     "https://kubernetes.default.svc/api/v1/namespaces/$ns/pods/$pod:$port"
+     "/proxy/debug/pprof/"),
+]
 KINDS = ["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding",
          "ConfigMap", "Deployment", "Service"]
 
@@ -77,6 +88,34 @@ def conf_location(conf, name):
     text = re.sub(r"#[^\n]*", "", conf)
     m = re.search(r"location\s+" + re.escape(name) + r"\s*\{([^{}]*)\}", text)
     return m.group(1) if m else None
+
+
+def guarded(body):
+    """the base's access control: the pod's loopback, nothing else"""
+    return (body is not None and
+            re.findall(r"\b(allow|deny)\s+([^;\s]+)\s*;", body) ==
+            [("allow", "127.0.0.1"), ("allow", "::1"), ("deny", "all")])
+
+
+def check_targets(targets, multi):
+    """targets.conf: none in the base, the kubelets and pods in
+    multi-target, each as guarded as /debug/pprof/"""
+    passes = [a for n, a in conf_directives(targets) if n == "pprof_pass"]
+    if not multi:
+        check(passes == [], "targets.conf: no other target in the base",
+              repr(passes))
+        return
+    check(len(passes) == len(TARGETS),
+          "multi-target targets.conf: %d pprof_pass" % len(TARGETS),
+          repr(passes))
+    for loc, url in TARGETS:
+        body = conf_location(targets, loc)
+        check(body is not None and
+              [a for n, a in conf_directives(body) if n == "pprof_pass"] ==
+              [[url]],
+              "multi-target: location %s: pprof_pass %s" % (loc, url))
+        check(guarded(body), "multi-target: location %s: the pod's "
+              "loopback only (allow 127.0.0.1, ::1; deny all)" % loc)
 
 
 def under(path, mounts):
@@ -142,6 +181,9 @@ def check_objects(objs, multi=False):
     cm = one(objs, "ConfigMap")
     conf = get(cm, "data", "nginx.conf") or ""
     check(conf != "", "ConfigMap: data nginx.conf")
+    check(sorted(get(cm, "data") or {}) == ["nginx.conf", "targets.conf"],
+          "ConfigMap: data nginx.conf and targets.conf only")
+    check_targets(get(cm, "data", "targets.conf") or "", multi)
 
     dep = one(objs, "Deployment")
     pod = get(dep, "spec", "template", "spec") or {}
@@ -238,9 +280,11 @@ def check_objects(objs, multi=False):
           "nginx.conf: TLS verification on")
 
     pp = conf_location(conf, "/debug/pprof/")
-    check(pp is not None and "pprof_pass" in pp and
-          re.search(r"\bdeny\s+all\s*;", pp) is not None,
+    check(pp is not None and "pprof_pass" in pp and guarded(pp),
           "nginx.conf: access control in front of pprof_pass")
+    check(d.get("include") == [["targets.conf"]],
+          "nginx.conf: includes targets.conf (the ConfigMap's, beside it)",
+          repr(d.get("include")))
 
     for kind in ("readinessProbe", "livenessProbe"):
         path = get(c, kind, "httpGet", "path")
@@ -260,6 +304,13 @@ def check_objects(objs, multi=False):
     check(tp in (port, get(ports, 0, "name")),
           "Service: targets the container port (%s)" % tp)
     return conf
+
+
+def write_conf(cm, out):
+    os.makedirs(out, exist_ok=True)
+    for name, text in (get(cm, "data") or {}).items():
+        with open(os.path.join(out, name), "w") as f:
+            f.write(text)
 
 
 def files(deploy, conf_out):
@@ -297,9 +348,25 @@ def files(deploy, conf_out):
         except (OSError, yaml.YAMLError, IndexError) as e:
             check(False, "parses: " + k, str(e).replace("\n", " "))
 
-    conf = check_objects(by_kind(docs))
-    with open(conf_out, "w") as f:
-        f.write(conf)
+    objs = by_kind(docs)
+    check_objects(objs)
+    cm = one(objs, "ConfigMap")
+    write_conf(cm, os.path.join(conf_out, "base"))
+
+    # multi-target/'s ConfigMap patch: targets.conf only, over the base's
+    p = os.path.join(deploy, "multi-target", "configmap.yaml")
+    try:
+        patch = load_all(p)[0]
+        check(True, "parses: " + p)
+    except (OSError, yaml.YAMLError, IndexError) as e:
+        check(False, "parses: " + p, str(e).replace("\n", " "))
+        return
+    check(ident(patch) == ident(cm) and
+          sorted(get(patch, "data") or {}) == ["targets.conf"],
+          p + ": the ConfigMap's targets.conf only", repr(ident(patch)))
+    check_targets(get(patch, "data", "targets.conf") or "", True)
+    data = dict(get(cm, "data") or {}, **(get(patch, "data") or {}))
+    write_conf({"data": data}, os.path.join(conf_out, "multi"))
 
 
 def ident(o):
@@ -315,8 +382,12 @@ def rendered(base, multi):
     check(sorted(map(ident, b)) == sorted(map(ident, m)),
           "multi-target: the same objects as the base")
     for o in m:
-        if o.get("kind") != "ClusterRole":
+        if o.get("kind") not in ("ClusterRole", "ConfigMap"):
             check(o in b, "multi-target: %s/%s as in the base" % ident(o)[::2])
+    bcm = one(by_kind(b), "ConfigMap")
+    mcm = one(by_kind(m), "ConfigMap")
+    check(get(mcm, "data", "nginx.conf") == get(bcm, "data", "nginx.conf"),
+          "multi-target: the base's nginx.conf, unchanged")
 
 
 def applied(path):

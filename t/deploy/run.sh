@@ -9,7 +9,8 @@
 #      only when a Docker daemon answers (skipped otherwise)
 #   5. the ConfigMap's nginx.conf with the built module: nginx -t, then
 #      served by nginx as an unprivileged user (as in the pod) in front of
-#      the fake APIServer.  What differs from the pod is substituted: the
+#      the fake APIServer; then deploy/multi-target/'s (its targets.conf):
+#      nginx -t, a kubelet's profile through the proxy path, a bad name.  What differs from the pod is substituted: the
 #      module's path, the emptyDirs (/tmp, /var/cache/nginx) as
 #      directories of the run, the port, the APIServer's address (its name
 #      stays the one verified), and the projected token and ca.crt as the
@@ -35,7 +36,7 @@ done
 
 # 1, 2: the files, then kustomize's renderings
 
-$PYTHON -B t/deploy/manifests.py files deploy "$RUN_DIR/nginx.conf.orig" \
+$PYTHON -B t/deploy/manifests.py files deploy "$RUN_DIR/conf" \
     > "$RUN_DIR/files.out" 2>&1
 tally "$RUN_DIR/files.out" "the manifests"
 
@@ -118,48 +119,87 @@ fi
 
 checks_apiserver
 
-PORT=$(free_port)
-W=$RUN_DIR/pod
-mkdir -p "$W/tmp" "$W/cache" "$W/conf"
+# pod_start NAME DIR: the ConfigMap's files in DIR (nginx.conf,
+# targets.conf) as the pod's nginx gets them, checked with nginx -t, then
+# served: W (its run directory), PORT, URL, NGX (the command)
+pod_start() {
+    local name=$1 src=$2 f left
+    PORT=$(free_port)
+    W=$RUN_DIR/pod-$name
+    mkdir -p "$W/tmp" "$W/cache" "$W/conf"
 
-# what runs the pod's nginx: a non-root uid, as the Deployment's
-# runAsUser; the emptyDirs are its, the rest is not writable to it
-RUN_AS=()
-if [ "$(id -u)" = 0 ]; then
-    chown 65534:65534 "$W/tmp" "$W/cache"
-    RUN_AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-fi
+    # what runs the pod's nginx: a non-root uid, as the Deployment's
+    # runAsUser; the emptyDirs are its, the rest is not writable to it
+    RUN_AS=()
+    if [ "$(id -u)" = 0 ]; then
+        chown 65534:65534 "$W/tmp" "$W/cache"
+        RUN_AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    fi
+
+    for f in targets.conf nginx.conf; do
+        sed -e "s|^load_module modules/ngx_http_pprof_module.so;|load_module $MODULE;|" \
+            -e "s| /tmp/| $W/tmp/|g" \
+            -e "s| /var/cache/nginx/| $W/cache/|g" \
+            -e "s|^\( *\)listen 8080;|\1listen 127.0.0.1:$PORT;|" \
+            -e "s|^\( *\)access_log /dev/stdout;|\1access_log $W/tmp/access.log;|" \
+            -e "s|^\( *\)pprof_pass https://kubernetes.default.svc\([;/]\)|\1pprof_ssl_name kubernetes.default.svc;\n\1pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT\2|" \
+            -e "s|^http {|http {\n    pprof_token_file $TOKEN;\n    pprof_trusted_certificate $CA;|" \
+            "$src/$f" > "$W/conf/$f"
+    done
+
+    # every substitution took: none of the pod's paths is left
+    left=$(grep -nE '(^| )(/tmp/|/var/cache/nginx|modules/)|listen 8080|kubernetes\.default\.svc[;/]|/dev/stdout' \
+           "$W/conf/nginx.conf" "$W/conf/targets.conf" | grep -v pprof_ssl_name)
+    is "$left" "" "$name: the test's nginx.conf: every pod path substituted"
+
+    NGX=("${RUN_AS[@]}" "$NGINX" -p "$W" -e stderr -c "$W/conf/nginx.conf")
+    if "${NGX[@]}" -t > "$W/nginx-t.log" 2>&1; then
+        ok "$name: nginx -t: the ConfigMap's nginx.conf with the built module"
+        # the module warns of a pprof_pass it sees no access control in front of
+        is "$(grep '\[warn\]' "$W/nginx-t.log")" "" \
+            "$name: nginx -t: no warning (the access control is seen)"
+    else
+        fail "$name: nginx -t: $(grep -v 'syntax is ok' "$W/nginx-t.log" | head -3)"
+        return 1
+    fi
+
+    URL=http://127.0.0.1:$PORT
+    nginx_serve "$URL/healthz" "${NGX[@]}"
+}
+
+# pod_done NAME: the token is nowhere in what nginx wrote or answered, no
+# emerg, alert, crit; nginx stopped
+pod_done() {
+    local tok
+    tok=$(tr -d '[:space:]' < "$TOKEN")
+    if grep -rqF "$tok" "$W" "$RUN_DIR/nginx-serve.log" --exclude=nginx.conf; then
+        fail "$1: the token appears in $(grep -rlF "$tok" "$W" "$RUN_DIR/nginx-serve.log" --exclude=nginx.conf)"
+    else
+        ok "$1: the token appears in no log, response or stored file"
+    fi
+    grep -E '\[(emerg|alert|crit)\]' "$RUN_DIR/nginx-serve.log" && \
+        fail "$1: nginx's error log has emerg/alert/crit lines" || \
+        ok "$1: nginx's error log: no emerg, alert, crit"
+    kill -QUIT "$NGINX_PID" 2>/dev/null
+    wait "$NGINX_PID" 2>/dev/null
+    NGINX_PID=
+}
+
+# get_profile NAME PATH UPSTREAM: GET PATH from 127.0.0.1 ($W/h1, $W/heap1)
+# is a gzip profile, from one request to the APIServer's UPSTREAM with
+# the token
+get_profile() {
+    curl -s -D "$W/h1" -o "$W/heap1" -w '%{http_code}' "$URL$2" > "$W/code"
+    is "$(cat "$W/code")" "200" "$1: GET $2 from 127.0.0.1: 200"
+    is "$(head -c2 "$W/heap1" | od -An -tx1 | tr -d ' ')" "1f8b" \
+        "$1: GET $2: a gzip profile"
+    is "$(apiserver_count "path=$3&auth=valid")" "1" \
+        "$1: GET $2: one APIServer request to $3, with the token"
+}
 
 CA=$TEST_NGINX_CERTS_DIR/ca.crt
 TOKEN=$TEST_NGINX_TOKEN_FILE
-sed -e "s|^load_module modules/ngx_http_pprof_module.so;|load_module $MODULE;|" \
-    -e "s| /tmp/| $W/tmp/|g" \
-    -e "s| /var/cache/nginx/| $W/cache/|g" \
-    -e "s|^\( *\)listen 8080;|\1listen 127.0.0.1:$PORT;|" \
-    -e "s|^\( *\)access_log /dev/stdout;|\1access_log $W/tmp/access.log;|" \
-    -e "s|^\( *\)pprof_pass https://kubernetes.default.svc;|\1pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT;\n\1pprof_ssl_name kubernetes.default.svc;|" \
-    -e "s|^http {|http {\n    pprof_token_file $TOKEN;\n    pprof_trusted_certificate $CA;|" \
-    "$RUN_DIR/nginx.conf.orig" > "$W/conf/nginx.conf"
-
-# every substitution took: none of the pod's paths is left
-left=$(grep -nE '(^| )(/tmp/|/var/cache/nginx|modules/)|listen 8080|kubernetes\.default\.svc;|/dev/stdout' \
-       "$W/conf/nginx.conf" | grep -v pprof_ssl_name)
-is "$left" "" "the test's nginx.conf: every pod path substituted"
-
-NGX=("${RUN_AS[@]}" "$NGINX" -p "$W" -e stderr -c "$W/conf/nginx.conf")
-if "${NGX[@]}" -t > "$RUN_DIR/nginx-t.log" 2>&1; then
-    ok "nginx -t: the ConfigMap's nginx.conf with the built module"
-    # the module warns of a pprof_pass it sees no access control in front of
-    is "$(grep '\[warn\]' "$RUN_DIR/nginx-t.log")" "" \
-        "nginx -t: no warning (the access control is seen)"
-else
-    fail "nginx -t: $(grep -v 'syntax is ok' "$RUN_DIR/nginx-t.log" | head -3)"
-    checks_done
-    exit 1
-fi
-
-URL=http://127.0.0.1:$PORT
-nginx_serve "$URL/healthz" "${NGX[@]}" || { checks_done; exit 1; }
+pod_start base "$RUN_DIR/conf/base" || { checks_done; exit 1; }
 
 # the probes' location never reaches the APIServer
 curl -s -o "$W/healthz" -w '%{http_code}' "$URL/healthz" > "$W/code"
@@ -167,13 +207,7 @@ is "$(cat "$W/code") $(cat "$W/healthz")" "200 ok" "probe /healthz: 200 ok"
 is "$(apiserver_count)" "0" "probe /healthz: no APIServer request"
 
 # a profile through the pod's loopback, with the token, verified TLS
-curl -s -D "$W/h1" -o "$W/heap1" -w '%{http_code}' \
-    "$URL/debug/pprof/heap" > "$W/code"
-is "$(cat "$W/code")" "200" "GET /debug/pprof/heap from 127.0.0.1: 200"
-is "$(head -c2 "$W/heap1" | od -An -tx1 | tr -d ' ')" "1f8b" \
-    "GET /debug/pprof/heap: a gzip profile"
-is "$(apiserver_count 'path=/debug/pprof/heap&auth=valid')" "1" \
-    "GET /debug/pprof/heap: one APIServer request, with the token"
+get_profile base /debug/pprof/heap /debug/pprof/heap
 is "$(tr -d '\r' < "$W/h1" | sed -n 's/^X-Pprof-Cache: //Ip')" "MISS" \
     "GET /debug/pprof/heap: captured (X-Pprof-Cache: MISS)"
 
@@ -195,14 +229,6 @@ is "$(apiserver_count)" "1" "from 127.0.0.2: no APIServer request"
 curl -s -o /dev/null -w '%{http_code}' "$URL/" > "$W/code"
 is "$(cat "$W/code")" "404" "GET /: 404"
 
-# the token is nowhere in what nginx wrote or answered
-tok=$(tr -d '[:space:]' < "$TOKEN")
-if grep -rqF "$tok" "$W" "$RUN_DIR/nginx-serve.log" --exclude=nginx.conf; then
-    fail "the token appears in $(grep -rlF "$tok" "$W" "$RUN_DIR/nginx-serve.log" --exclude=nginx.conf)"
-else
-    ok "the token appears in no log, response or stored file"
-fi
-
 # as the Deployment runs it: not root, nothing written outside the emptyDirs
 if [ ${#RUN_AS[@]} -gt 0 ]; then
     user=$(ps -o user= -p "$NGINX_PID" | tr -d ' ')
@@ -215,8 +241,36 @@ else
     skip "unprivileged run: not root, cannot change user"
 fi
 
-grep -E '\[(emerg|alert|crit)\]' "$RUN_DIR/nginx-serve.log" && \
-    fail "nginx's error log has emerg/alert/crit lines" || \
-    ok "nginx's error log: no emerg, alert, crit"
+pod_done base
+
+
+# deploy/multi-target/: the base's nginx.conf with its targets.conf
+
+pod_start multi-target "$RUN_DIR/conf/multi" || { checks_done; exit 1; }
+before=$(apiserver_count)
+
+# a kubelet's heap, through the APIServer's proxy path, with the token
+get_profile multi-target /nodes/node-1/debug/pprof/heap \
+    /api/v1/nodes/node-1/proxy/debug/pprof/heap
+is "$(apiserver_count)" "$((before + 1))" "multi-target: no other APIServer request"
+
+# a name that is no Kubernetes name: 400 with the reason, nothing sent
+curl -s -o "$W/bad" -w '%{http_code}' \
+    "$URL/nodes/BAD_NAME/debug/pprof/heap" > "$W/code"
+is "$(cat "$W/code")" "400" "multi-target: /nodes/BAD_NAME/debug/pprof/heap: 400"
+is "$(grep -c 'the value of "\$node" must be a Kubernetes name' "$W/bad")" "1" \
+    "multi-target: /nodes/BAD_NAME/...: one line naming \$node"
+# an encoded slash is decoded before routing: no node location matches
+curl -s -o /dev/null -w '%{http_code}' \
+    "$URL/nodes/BAD%2fNAME/debug/pprof/heap" > "$W/code"
+is "$(cat "$W/code")" "404" "multi-target: /nodes/BAD%2fNAME/debug/pprof/heap: 404 (location /)"
+# the pod's loopback only, as the base
+curl -s -o /dev/null -w '%{http_code}' --interface 127.0.0.2 \
+    "$URL/nodes/node-1/debug/pprof/heap" > "$W/code"
+is "$(cat "$W/code")" "403" "multi-target: /nodes/node-1/... from 127.0.0.2: 403"
+is "$(apiserver_count)" "$((before + 1))" \
+    "multi-target: the bad name, the slash, 127.0.0.2: no APIServer request"
+
+pod_done multi-target
 
 checks_done
