@@ -4,7 +4,7 @@
  *
  *   pprof-summary [--sample-type NAME] [--format FORMAT] [--view VIEW]
  *                 [--sort SORT] [--nodecount N] [--focus RE] [--ignore RE]
- *                 FILE|-
+ *                 [--diff-base FILE | --base FILE] FILE|-
  *
  *   pprof-summary [those options] [--token-file F] [--cacert F]
  *                 [--seconds N] [--timeout N] [--output FILE] [-v]
@@ -16,6 +16,9 @@
  * FORMAT, VIEW and SORT are the words of the query vocabulary (pprof.h's
  * pprof_formats, pprof_views, pprof_sorts), so the CLI and the gateway
  * take the same ones.  --format raw copies the profile unchanged.
+ * --diff-base and --base compare FILE with an older profile (a file or a
+ * URL too) as go tool pprof's -diff_base and -base do
+ * (pprof_profile_merge()).
  * Errors go to stderr with exit status 1, usage errors exit with 2.
  */
 
@@ -118,7 +121,8 @@ pprof_cli_usage(const char *msg)
                 : i == PPROF_RARG_ZOOM ? "FUNC" : "RE");
     }
 
-    fprintf(stderr, " FILE|-\n");
+    fprintf(stderr, "\n                     [--diff-base FILE | --base FILE]"
+            " FILE|-\n");
     pprof_fetch_usage();
 
     exit(2);
@@ -265,19 +269,82 @@ pprof_cli_read(const char *path, size_t *len)
 }
 
 
+/* a profile's bytes: fetched from a URL, a file mapped or read; NULL
+ * after a message */
+static unsigned char *
+pprof_cli_bytes(const char *path, pprof_fetch_t *fetch, size_t *len,
+    int *mapped)
+{
+    unsigned char  *data;
+
+    *mapped = 0;
+
+    /* https://HOST/debug/pprof/NAME: fetched (tools/pprof_fetch.c) */
+    if (pprof_fetch_is_url(path)) {
+        return pprof_fetch(path, fetch, len);
+    }
+
+    data = pprof_cli_map(path, len, mapped);
+
+    return data ? data : pprof_cli_read(path, len);
+}
+
+
+static void
+pprof_cli_release(unsigned char *data, size_t len, int mapped)
+{
+    if (mapped) {
+        munmap(data, len);
+
+    } else {
+        free(data);
+    }
+}
+
+
+/* the profile in path, parsed; NULL after a message on failure */
+static pprof_profile_t *
+pprof_cli_load(const char *path, pprof_fetch_t *fetch,
+    const pprof_allocator_t *allocator)
+{
+    int               mapped;
+    size_t            len;
+    unsigned char    *data;
+    pprof_error_t     err;
+    pprof_limits_t    limits;
+    pprof_profile_t  *profile;
+
+    data = pprof_cli_bytes(path, fetch, &len, &mapped);
+    if (data == NULL) {
+        return NULL;
+    }
+
+    limits.max_inflated = 0;
+
+    profile = pprof_profile_parse(data, len, &limits, allocator, &err);
+
+    pprof_cli_release(data, len, mapped);
+
+    if (profile == NULL) {
+        fprintf(stderr, "pprof-summary: %s: %s\n", path, err.msg);
+    }
+
+    return profile;
+}
+
+
 int
 main(int argc, char **argv)
 {
-    int                      i, rc, mapped, view;
+    int                      i, rc, mapped, view, mode;
     char                    *end, *eq;
     size_t                   k, len, optlen;
-    const char              *file, *opt, *val, *msg;
+    const char              *file, *opt, *val, *msg, *base;
     unsigned char           *data;
     unsigned long long       n;
     pprof_error_t            err;
-    pprof_limits_t           limits;
     pprof_report_t          *report;
-    pprof_profile_t         *profile;
+    pprof_profile_t         *profile, *bprofile, *merged;
     pprof_allocator_t        allocator;
     pprof_fetch_t            fetch;
     pprof_report_options_t   ro;
@@ -289,7 +356,8 @@ main(int argc, char **argv)
     o.format = PPROF_FORMAT_TOP;
     view = PPROF_VIEW_TOP;
     file = NULL;
-    mapped = 0;
+    base = NULL;
+    mode = PPROF_BASE_DIFF;
 
     for (i = 1; i < argc; i++) {
         opt = argv[i];
@@ -348,6 +416,16 @@ main(int argc, char **argv)
         } else if (pprof_cli_is("--sort")) {
             ro.sort = pprof_cli_keyword(pprof_sorts, "sort", val);
 
+        } else if (pprof_cli_is("--diff-base") || pprof_cli_is("--base")) {
+            if (base != NULL) {
+                pprof_cli_usage("--base and --diff-base cannot both be "
+                                "given, nor either twice");
+            }
+
+            base = val;
+            mode = pprof_cli_is("--base") ? PPROF_BASE_SUBTRACT
+                                          : PPROF_BASE_DIFF;
+
         } else if (pprof_cli_is("--nodecount")) {
             errno = 0;
             n = strtoull(val, &end, 10);
@@ -374,31 +452,21 @@ main(int argc, char **argv)
         pprof_cli_usage("no profile given");
     }
 
-    /* https://HOST/debug/pprof/NAME: fetched (tools/pprof_fetch.c) */
-    data = pprof_fetch_is_url(file) ? pprof_fetch(file, &fetch, &len)
-                                    : pprof_cli_map(file, &len, &mapped);
+    if (o.format == PPROF_FORMAT_RAW || fetch.output != NULL) {
+        if (base != NULL) {
+            pprof_cli_usage("--format raw and --output keep one profile: "
+                            "no base");
+        }
 
-    if (data == NULL && pprof_fetch_is_url(file)) {
-        return 1;
-    }
-
-    if (data == NULL) {
-        data = pprof_cli_read(file, &len);
+        data = pprof_cli_bytes(file, &fetch, &len, &mapped);
         if (data == NULL) {
             return 1;
         }
-    }
 
-    if (o.format == PPROF_FORMAT_RAW || fetch.output != NULL) {
         rc = fetch.output ? pprof_fetch_save(&fetch, data, len)
                           : pprof_cli_copy(data, len);
 
-        if (mapped) {
-            munmap(data, len);
-
-        } else {
-            free(data);
-        }
+        pprof_cli_release(data, len, mapped);
 
         return rc;
     }
@@ -406,20 +474,29 @@ main(int argc, char **argv)
     allocator.alloc = pprof_cli_alloc;
     allocator.free = pprof_cli_free;
     allocator.data = NULL;
-    limits.max_inflated = 0;
 
-    profile = pprof_profile_parse(data, len, &limits, &allocator, &err);
-
-    if (mapped) {
-        munmap(data, len);
-
-    } else {
-        free(data);
+    profile = pprof_cli_load(file, &fetch, &allocator);
+    if (profile == NULL) {
+        return 1;
     }
 
-    if (profile == NULL) {
-        fprintf(stderr, "pprof-summary: %s: %s\n", file, err.msg);
-        return 1;
+    if (base != NULL) {
+        bprofile = pprof_cli_load(base, &fetch, &allocator);
+        if (bprofile == NULL) {
+            pprof_profile_free(profile);
+            return 1;
+        }
+
+        merged = pprof_profile_merge(profile, bprofile, mode, &allocator,
+                                     &err);
+        if (merged == NULL) {
+            fprintf(stderr, "pprof-summary: %s: %s\n", base, err.msg);
+            pprof_profile_free(profile);
+            pprof_profile_free(bprofile);
+            return 1;
+        }
+
+        profile = merged;
     }
 
     report = pprof_report(profile, &ro, &allocator, &err);

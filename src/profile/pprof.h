@@ -95,6 +95,26 @@ const pprof_info_t *pprof_profile_info(const pprof_profile_t *profile);
 void pprof_profile_free(pprof_profile_t *profile);
 
 
+/* how pprof_profile_merge() takes the base, as go tool pprof's flags */
+enum {
+    PPROF_BASE_DIFF = 0,        /* -diff_base: percentages of the base */
+    PPROF_BASE_SUBTRACT         /* -base: the base subtracted */
+};
+
+/*
+ * profile minus base, the merge `go tool pprof -diff_base BASE PROFILE`
+ * (or -base) makes: the base's samples negated (with -diff_base labelled
+ * pprof::base=true), equal locations shared, so that every report and
+ * view of the result is one of the difference.  Profiles of other sample
+ * or period types are refused (err says which).  On success the result
+ * owns both profiles (pprof_profile_free() frees them with it); on
+ * failure the caller still does.
+ */
+pprof_profile_t *pprof_profile_merge(pprof_profile_t *profile,
+    pprof_profile_t *base, int mode, const pprof_allocator_t *allocator,
+    pprof_error_t *err);
+
+
 /* the index of the sample type named, or -1 */
 int pprof_sample_index(const pprof_profile_t *profile, const char *name);
 
@@ -158,7 +178,11 @@ typedef struct {
     const pprof_profile_t         *profile;
     const pprof_report_options_t  *options;
     size_t                         sample_index;
-    int64_t                        total;      /* sum of |value| */
+    /* sum of |value|; of a diff, of the base's samples, as pprof */
+    int64_t                        total;
+    /* a profile minus its base (pprof_profile_merge(), or samples with
+     * pprof's pprof::base label): flat and cum are the differences */
+    int                            diff;
     pprof_function_row_t          *functions;  /* sorted per options */
     size_t                         nfunctions;
 } pprof_report_info_t;

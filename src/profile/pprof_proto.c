@@ -1839,6 +1839,56 @@ pprof_sample_labels_hash(const pprof_profile_t *profile, size_t i)
 }
 
 
+int
+pprof_sample_label_next(const pprof_profile_t *profile, size_t i,
+    size_t *pos, pprof_label_t *label)
+{
+    pprof_pb_t            sb, lb;
+    pprof_pb_field_t      sf, lf;
+
+    sb.p = profile->labels + profile->samples[i].off;
+    sb.end = sb.p + (profile->samples[i].len & PPROF_SAMPLE_LEN);
+    sb.p += *pos;
+
+    while (pprof_pb_next(&sb, &sf) == 1) {
+        *pos = (size_t) (sb.p - profile->labels - profile->samples[i].off);
+
+        if (sf.field != 3 || sf.wire != PPROF_WIRE_LEN) {
+            continue;
+        }
+
+        memset(label, 0, sizeof(pprof_label_t));
+        lb.p = sf.data;
+        lb.end = sf.data + sf.len;
+
+        while (pprof_pb_next(&lb, &lf) == 1) {
+            switch (lf.field) {
+            case 1:
+                label->key = lf.v;
+                break;
+            case 2:
+                label->str = lf.v;
+                break;
+            case 3:
+                label->num = lf.v;
+                break;
+            case 4:
+                label->unit = lf.v;
+                break;
+            }
+        }
+
+        if (label->key < profile->nstrings && label->str < profile->nstrings
+            && label->unit < profile->nstrings)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 static void
 pprof_profile_release(pprof_profile_t *pr)
 {
@@ -1863,6 +1913,8 @@ pprof_profile_release(pprof_profile_t *pr)
     pprof_free(a, pr->info.sample_types);
     pprof_free(a, pr->info.comments);
     pprof_idmap_free(&pr->location_ids, a);
+    pprof_profile_free(pr->parts[0]);
+    pprof_profile_free(pr->parts[1]);
     pprof_free(a, pr);
 }
 

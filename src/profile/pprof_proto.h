@@ -124,6 +124,11 @@ struct pprof_profile_s {
     pprof_str_t              default_sample_type;
     pprof_str_t              doc_url;
     pprof_str_t              build_id;  /* of mapping[0] */
+
+    /* a merged profile (pprof_merge.c): its last nbase samples are the
+     * base's, negated; it owns the two profiles its strings point into */
+    size_t                   nbase;
+    pprof_profile_t         *parts[2];
 };
 
 
@@ -132,6 +137,22 @@ uint32_t pprof_idmap_find(const pprof_idmap_t *map, uint64_t id);
 
 /* an order-independent hash of sample i's labels (by content) */
 uint64_t pprof_sample_labels_hash(const pprof_profile_t *profile, size_t i);
+
+/* a label of a sample: string indexes (0 when absent) and the number */
+typedef struct {
+    uint64_t                 key;
+    uint64_t                 str;
+    uint64_t                 num;
+    uint64_t                 unit;
+} pprof_label_t;
+
+/*
+ * The labels of sample i one at a time: *pos starts at 0; returns 1 and
+ * fills *label, or 0 after the last one.  Labels with an index out of
+ * range are skipped.
+ */
+int pprof_sample_label_next(const pprof_profile_t *profile, size_t i,
+    size_t *pos, pprof_label_t *label);
 
 /* "k=v k=v" of sample i's labels, or the length needed when buf is NULL */
 size_t pprof_sample_labels(const pprof_profile_t *profile, size_t i,

@@ -888,6 +888,7 @@ pprof_walk(pprof_report_t *r, const uint32_t *walk, const uint32_t *multi,
 
     /* a diff profile: percentages of its base (pprof's computeTotal) */
     r->info.total = base > 0 ? base : total;
+    r->info.diff = base > 0 || pr->nbase > 0;
 
     return PPROF_OK;
 }
@@ -1628,7 +1629,18 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
         }
 
         st->frames = f;
-        st->weight = pprof_abs(v);
+
+        if (i >= pr->info.nsamples - pr->nbase
+            || (pr->samples[i].len & PPROF_SAMPLE_BASE))
+        {
+            st->weight = 0;
+            st->base = pprof_abs(v);
+
+        } else {
+            st->weight = pprof_abs(v);
+            st->base = 0;
+        }
+
         st++;
         m = 0;
 
@@ -1655,14 +1667,17 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
 
     /* merge equal stacks; the tree has a node per distinct prefix */
     r->stacks.total = 0;
+    r->stacks.base_total = 0;
     r->stacks.nnodes = 1;
     m = 0;
 
     for (i = 0; i < ns; i++) {
         r->stacks.total += st[i].weight;
+        r->stacks.base_total += st[i].base;
 
         if (m > 0 && pprof_cmp_stack(&st[m - 1], &st[i]) == 0) {
             st[m - 1].weight += st[i].weight;
+            st[m - 1].base += st[i].base;
             continue;
         }
 
@@ -1708,7 +1723,7 @@ pprof_tree_walk(const pprof_stacks_t *st, int64_t min,
     pprof_tree_level_t *lv, pprof_tree_node_t *nodes)
 {
     size_t               d, s, e, n;
-    int64_t              sum;
+    int64_t              sum, bsum;
     uint32_t             rank;
     pprof_tree_node_t   *tn;
     pprof_tree_level_t  *l;
@@ -1722,6 +1737,7 @@ pprof_tree_walk(const pprof_stacks_t *st, int64_t min,
         tn->name.len = sizeof(PPROF_ROOT_NAME) - 1;
         tn->cum = st->total;
         tn->flat = 0;
+        tn->base = st->base_total;
         tn->left = 0;
         tn->parent = PPROF_NONE;
         tn->first_child = PPROF_NONE;
@@ -1763,9 +1779,11 @@ pprof_tree_walk(const pprof_stacks_t *st, int64_t min,
 
         rank = stacks[s].frames[d + 1];
         sum = 0;
+        bsum = 0;
 
         for (e = s; e < l->end && stacks[e].frames[d + 1] == rank; e++) {
             sum += stacks[e].weight;
+            bsum += stacks[e].base;
         }
 
         l->pos = e;
@@ -1780,6 +1798,7 @@ pprof_tree_walk(const pprof_stacks_t *st, int64_t min,
             tn->name = st->names[rank];
             tn->cum = sum;
             tn->flat = 0;
+            tn->base = bsum;
             tn->left = l->left - sum;
             tn->parent = l->node;
             tn->first_child = PPROF_NONE;

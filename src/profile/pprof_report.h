@@ -22,6 +22,9 @@
 typedef struct {
     uint32_t                *frames;    /* frames[0]: count, then ranks */
     int64_t                  weight;    /* sum of |value|, > 0 */
+    /* a diff (pprof_report_info_t.diff): the base's sum of |value| on
+     * the stack, and weight only the profile's, so either may be 0 */
+    int64_t                  base;
 } pprof_stack_t;
 
 
@@ -31,6 +34,7 @@ typedef struct {
     const pprof_str_t       *names;     /* a frame's name: names[rank] */
     size_t                   nnames;
     int64_t                  total;     /* sum of the weights */
+    int64_t                  base_total; /* sum of the bases */
     size_t                   nnodes;    /* of the whole call tree */
 } pprof_stacks_t;
 
@@ -42,12 +46,15 @@ typedef struct {
  * through next_sibling and ordered by name, as flame graphs are; nodes
  * are in pre-order, so a parent precedes its children.  Frames are
  * functions; inlined frames are separate nodes.  Only built when the
- * HTML flame view or the flamegraph format asks for it.
+ * HTML flame view or the flamegraph format asks for it.  Of a diff the
+ * tree has the profile's shape: the nodes its own samples draw, each with
+ * the base's value through it too.
  */
 typedef struct {
     pprof_str_t              name;
     int64_t                  cum;       /* sum of |value| through the node */
     int64_t                  flat;      /* sum of |value| ending here */
+    int64_t                  base;      /* a diff: the base's cum */
     /* the left edge: the root's left plus all that is drawn before it
      * in its row, narrow nodes included */
     int64_t                  left;

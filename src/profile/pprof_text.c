@@ -537,6 +537,13 @@ pprof_text_collapsed(pprof_report_t *report, const pprof_render_options_t *o,
 
         w = st->stacks[i].weight;
 
+        if (pprof_report_info(report)->diff) {
+            /* difffolded.pl's "stack before after" */
+            pprof_out_printf(out, " %lld %lld\n",
+                             (long long) st->stacks[i].base, (long long) w);
+            continue;
+        }
+
         if (w <= 0) {
             pprof_out_printf(out, " %lld\n", (long long) w);
             continue;

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Compares pprof-summary with `go tool pprof` on every profile under
 # BUILD/profiles (real ones from t/profiles/capture, generated ones from
-# t/profiles/gen) and every sample type in each; see t/profiles/compare.
+# t/profiles/gen) and every sample type in each, and the differences of
+# pairs (-diff_base and -base: the real heap and allocs against their
+# later captures, BUILD/profiles/pairs); see t/profiles/compare.
 #
 #   t/profiles/compare.sh BUILD [compare flags...]
 #
@@ -38,6 +40,17 @@ if [ ${#profiles[@]} -eq 0 ]; then
     exit 2
 fi
 
+pairs=()
+for p in heap allocs; do
+    if [ -f "$build/profiles/real/$p-later.pb.gz" ]; then
+        pairs+=(-pair "$build/profiles/real/$p.pb.gz:$build/profiles/real/$p-later.pb.gz")
+    fi
+done
+for b in "$build"/profiles/pairs/*.base.pb.gz; do
+    pairs+=(-pair "$b:${b%.base.pb.gz}.pb.gz")
+done
+
 echo "compare: $summary against $(go version | cut -d' ' -f3) go tool pprof," \
-     "${#profiles[@]} profiles"
-exec "$build/profile-compare" -summary "$summary" "$@" "${profiles[@]}"
+     "${#profiles[@]} profiles, $((${#pairs[@]} / 2)) pairs"
+exec "$build/profile-compare" -summary "$summary" "$@" "${pairs[@]}" \
+    "${profiles[@]}"

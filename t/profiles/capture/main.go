@@ -71,6 +71,15 @@ func main() {
 	writeProfile(*out, "block", "block.pb.gz", 0)
 	writeProfile(*out, "mutex", "mutex.pb.gz", 0)
 
+	// 3b. The heap later, for diffs (go tool pprof -diff_base heap.pb.gz
+	// heap-later.pb.gz): more allocated, the map freed.
+	allocSmall(10000, true)
+	allocMedium(128)
+	retainedMap = nil
+	runtime.GC()
+	writeProfile(*out, "heap", "heap-later.pb.gz", 0)
+	writeProfile(*out, "allocs", "allocs-later.pb.gz", 0)
+
 	// 4. Parked goroutines, then the goroutine dumps.
 	release := parkGoroutines()
 	writeProfile(*out, "goroutine", "goroutine.pb.gz", 0)

@@ -18,7 +18,13 @@
 // trimming) line by line instead,
 // from the "Showing nodes accounting for" line on.
 //
-// Stdlib only.  Usage: compare [-summary PATH] [-go PATH] [-j N] FILE...
+// Each -pair BASE:PROFILE compares the difference of two profiles, both
+// ways go tool pprof takes a base: -diff_base BASE against
+// pprof-summary --diff-base BASE, and -base BASE against --base BASE, in
+// JSON (every sample type) and as text (the default type, line by line).
+//
+// Stdlib only.  Usage: compare [-summary PATH] [-go PATH] [-j N]
+// [-pair BASE:PROFILE]... FILE...
 package main
 
 import (
@@ -48,8 +54,21 @@ var (
 	maxDiff     = flag.Int("max-diff", 10, "mismatched functions shown per failed case")
 	timeout     = flag.Duration("timeout", 5*time.Minute, "time limit of one command")
 	verbose     = flag.Bool("v", false, "print the commands run")
+	pairs       pairList
 	textMode    = flag.Bool("text", false, "compare `pprof-summary --format top` with `go tool pprof -top -nodefraction=0` (all rows) line by line, from \"Showing nodes\" on, instead of the JSON")
 )
+
+// pairList is the -pair flags: "BASE:PROFILE" each.
+type pairList []string
+
+func (p *pairList) String() string { return strings.Join(*p, " ") }
+func (p *pairList) Set(v string) error {
+	if strings.Count(v, ":") != 1 {
+		return fmt.Errorf("-pair %q: want BASE:PROFILE", v)
+	}
+	*p = append(*p, v)
+	return nil
+}
 
 // sampleType is a sample type as go tool pprof lists it.
 type sampleType struct {
@@ -90,6 +109,9 @@ type testCase struct {
 	types []sampleType // all types, from go tool pprof -raw
 	index int          // the type compared; -1: the default
 	dflt  int          // the default type's index as pprof picks it
+	base  string       // a pair's base profile, or ""
+	mode  string       // with base: "diff_base" or "base" (pprof's flags)
+	text  bool         // compared as text whatever -text says
 }
 
 func (c testCase) name() string {
@@ -97,7 +119,25 @@ func (c testCase) name() string {
 	if c.index >= 0 {
 		t = c.types[c.index].Type
 	}
+	if c.text && !*textMode {
+		t += " text"
+	}
+	if c.base != "" {
+		return fmt.Sprintf("-%s %s %s %s", c.mode, filepath.Base(c.base), filepath.Base(c.file), t)
+	}
 	return fmt.Sprintf("%s %s", filepath.Base(c.file), t)
+}
+
+// baseArgs are the pair's flags of go tool pprof (ref) or pprof-summary.
+func (c testCase) baseArgs(ref bool) []string {
+	switch {
+	case c.base == "":
+		return nil
+	case ref:
+		return []string{"-" + c.mode, c.base}
+	default:
+		return []string{"--" + strings.ReplaceAll(c.mode, "_", "-"), c.base}
+	}
 }
 
 type result struct {
@@ -112,8 +152,9 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: compare [flags] PROFILE...")
 		flag.PrintDefaults()
 	}
+	flag.Var(&pairs, "pair", "`BASE:PROFILE` to compare as a difference (repeatable)")
 	flag.Parse()
-	if flag.NArg() == 0 {
+	if flag.NArg() == 0 && len(pairs) == 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -135,6 +176,30 @@ func main() {
 		cases = append(cases, testCase{file: file, types: types, index: -1, dflt: dflt})
 		for i := range types {
 			cases = append(cases, testCase{file: file, types: types, index: i, dflt: dflt})
+		}
+	}
+
+	for _, pair := range pairs {
+		i := strings.IndexByte(pair, ':')
+		base, file := pair[:i], pair[i+1:]
+		types, dflt, err := listSampleTypes(file)
+		if err != nil {
+			results = append(results, result{
+				c: testCase{file: file, index: -1}, summary: "go tool pprof -raw failed",
+				details: []string{err.Error()},
+			})
+			continue
+		}
+		for _, mode := range []string{"diff_base", "base"} {
+			c := testCase{file: file, types: types, index: -1, dflt: dflt, base: base, mode: mode}
+			c.text = true
+			cases = append(cases, c)
+			c.text = false
+			cases = append(cases, c)
+			for i := range types {
+				c.index = i
+				cases = append(cases, c)
+			}
 		}
 	}
 
@@ -244,7 +309,7 @@ func listSampleTypes(file string) ([]sampleType, int, error) {
 }
 
 func run(c testCase) result {
-	if *textMode {
+	if *textMode || c.text {
 		return runText(c)
 	}
 	r := result{c: c}
@@ -297,6 +362,7 @@ func reference(c testCase) (*report, error) {
 	if c.index >= 0 {
 		args = append(args, "-sample_index="+c.types[idx].Type)
 	}
+	args = append(args, c.baseArgs(true)...)
 	args = append(args, c.file)
 	out, err := command(*goPath, args...)
 	if err != nil {
@@ -360,6 +426,7 @@ func summary(c testCase) (*report, error) {
 	if c.index >= 0 {
 		args = append(args, "--sample-type", c.types[c.index].Type)
 	}
+	args = append(args, c.baseArgs(false)...)
 	args = append(args, c.file)
 	out, err := command(*summaryPath, args...)
 	if err != nil {
@@ -467,6 +534,8 @@ func runText(c testCase) result {
 		refArgs = append(refArgs, "-sample_index="+c.types[c.index].Type)
 		sumArgs = append(sumArgs, "--sample-type", c.types[c.index].Type)
 	}
+	refArgs = append(refArgs, c.baseArgs(true)...)
+	sumArgs = append(sumArgs, c.baseArgs(false)...)
 	want, err := command(*goPath, append(refArgs, c.file)...)
 	if err != nil {
 		r.summary, r.details = "go tool pprof failed", []string{err.Error()}

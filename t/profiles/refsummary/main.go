@@ -56,28 +56,48 @@ type output struct {
 func main() {
 	format := flag.String("format", "json", "output format (json only)")
 	sampleType := flag.String("sample-type", "", "sample type name")
+	diffBase := flag.String("diff-base", "", "base profile, as go tool pprof -diff_base")
+	subBase := flag.String("base", "", "base profile, as go tool pprof -base")
 	flag.Parse()
-	if *format != "json" || flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: refsummary [--format json] [--sample-type NAME] FILE")
+	if *format != "json" || flag.NArg() != 1 || (*diffBase != "" && *subBase != "") {
+		fmt.Fprintln(os.Stderr, "usage: refsummary [--format json] [--sample-type NAME] [--diff-base FILE | --base FILE] FILE")
 		os.Exit(2)
 	}
-	if err := run(flag.Arg(0), *sampleType); err != nil {
+	if err := run(flag.Arg(0), *sampleType, *diffBase, *subBase); err != nil {
 		fmt.Fprintln(os.Stderr, "refsummary:", err)
 		os.Exit(1)
 	}
 }
 
-func run(file, sampleType string) error {
+func parse(file string) (*profile.Profile, error) {
 	f, err := os.Open(file)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
-	p, err := profile.Parse(f)
+	return profile.Parse(f)
+}
+
+// run reports on file; with a base, on file minus base as go tool pprof's
+// fetchProfiles merges them (-diff_base labels the base pprof::base).
+func run(file, sampleType, diffBase, subBase string) error {
+	p, err := parse(file)
 	if err != nil {
 		return err
 	}
-	if p, err = profile.Merge([]*profile.Profile{p}); err != nil {
+	profs := []*profile.Profile{p}
+	if b := diffBase + subBase; b != "" {
+		pb, err := parse(b)
+		if err != nil {
+			return err
+		}
+		if diffBase != "" {
+			pb.SetLabel("pprof::base", []string{"true"})
+		}
+		pb.Scale(-1)
+		profs = append(profs, pb)
+	}
+	if p, err = profile.Merge(profs); err != nil {
 		return err
 	}
 	if err := p.RemoveUninteresting(); err != nil {
@@ -118,15 +138,19 @@ func run(file, sampleType string) error {
 		}
 		return fn
 	}
+	var baseTotal int64
 	for _, s := range p.Sample {
 		v := s.Value[idx]
 		if v == 0 {
 			continue
 		}
+		av := v
 		if v < 0 {
-			out.Total -= v
-		} else {
-			out.Total += v
+			av = -v
+		}
+		out.Total += av
+		if s.DiffBaseSample() {
+			baseTotal += av
 		}
 		seen := map[*function]bool{}
 		var leaf *function
@@ -144,6 +168,10 @@ func run(file, sampleType string) error {
 		if leaf != nil {
 			leaf.Flat += v
 		}
+	}
+	if baseTotal > 0 {
+		// pprof's computeTotal: a diff is in percent of its base
+		out.Total = baseTotal
 	}
 	for _, fn := range byName {
 		out.Functions = append(out.Functions, *fn)
