@@ -284,9 +284,13 @@ typedef struct {
     unsigned                   store:1;       /* a name that is stored */
     unsigned                   serial:1;      /* one at a time a target */
     unsigned                   stored:1;      /* capture=ID was given */
+    unsigned                   based:1;       /* and base=ID: a diff */
     uint64_t                   capture;       /* its ID */
     ngx_str_t                  capture_arg;   /* the ID as given */
     ngx_str_t                  replica;       /* the ID's replica, if any */
+    uint64_t                   base;          /* the base's */
+    ngx_str_t                  base_arg;      /* as given */
+    ngx_str_t                  base_replica;
     time_t                     seconds;       /* a capture's, rounded up */
 } ngx_http_pprof_query_t;
 
@@ -325,6 +329,7 @@ typedef struct {
     /* the capture store (capture.c) */
     ngx_http_pprof_cache_t    *cache;         /* NULL: not stored */
     ngx_http_pprof_capture_t   capture;       /* served or being made */
+    ngx_http_pprof_capture_t   base;          /* a diff's base */
     ngx_http_pprof_cache_status_e  cache_status;
     ngx_uint_t                 generation;    /* of the key, waited on */
     ngx_event_t                wait;          /* polls a lock */
@@ -339,6 +344,7 @@ typedef struct {
     ngx_str_t                  share;         /* the link offered, or "" */
 
     unsigned                   text:1;        /* upstream body is text */
+    unsigned                   base_gone:1;   /* a diff's base is not */
     char                      *again;         /* the error page offers */
     unsigned                   logged:1;      /* the reason is in the log */
     unsigned                   locked:1;      /* holds its key's lock */
@@ -360,6 +366,9 @@ typedef struct {
     ngx_http_pprof_query_t    *query;
     ngx_str_t                  links;         /* kept in every link */
     char                      *capture;       /* its ID: a stored one */
+    char                      *base;          /* a diff: the base's ID */
+    u_char                    *base_data;     /* and its profile */
+    size_t                     base_len;
     char                      *again;         /* "capture again" query */
     char                      *share;         /* its share link, or NULL */
     ngx_pool_t                *pool;
@@ -386,10 +395,13 @@ struct ngx_http_pprof_job_s {
     /* the capture's file: written from rd.data first, or read into it */
     ngx_http_pprof_cache_t    *cache;
     ngx_http_pprof_capture_t   capture;
+    ngx_http_pprof_capture_t   base;          /* a diff's, with load */
     ngx_err_t                  err;
     const char                *failed;       /* what of the file failed */
+    unsigned                   failed_base:1; /* the base's file */
     unsigned                   store:1;
     unsigned                   load:1;
+    unsigned                   load_base:1;
     unsigned                   render:1;
 
     ngx_pool_t                *pool;          /* the job's own */
@@ -479,7 +491,7 @@ ngx_int_t ngx_http_pprof_capture_headers(ngx_http_request_t *r,
 ngx_int_t ngx_http_pprof_capture_add_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_pprof_capture_new_id(uint64_t *id);
 ngx_int_t ngx_http_pprof_capture_links(ngx_http_request_t *r,
-    ngx_http_pprof_render_t *rd, uint64_t id);
+    ngx_http_pprof_render_t *rd, uint64_t id, uint64_t base);
 ngx_int_t ngx_http_pprof_capture_share(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx, uint64_t id);
 

@@ -24,6 +24,8 @@
 
 static ngx_int_t ngx_http_pprof_capture_lookup(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
+static ngx_int_t ngx_http_pprof_capture_base(ngx_http_request_t *r,
+    ngx_http_pprof_ctx_t *ctx);
 static ngx_int_t ngx_http_pprof_capture_lock(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
 static ngx_int_t ngx_http_pprof_capture_queue(ngx_http_request_t *r,
@@ -191,6 +193,10 @@ ngx_http_pprof_capture_lookup(ngx_http_request_t *r,
 
         ctx->cache_status = NGX_HTTP_PPROF_CACHE_HIT;
 
+        if (q->based) {
+            return ngx_http_pprof_capture_base(r, ctx);
+        }
+
         return ngx_http_pprof_capture_serve(r, ctx);
     }
 
@@ -219,6 +225,53 @@ ngx_http_pprof_capture_lookup(ngx_http_request_t *r,
     }
 
     return ngx_http_pprof_capture_lock(r, ctx);
+}
+
+
+/*
+ * A diff's base: a stored capture of the same profile and location as
+ * the capture, both profiles (not debug=N text).  Gone: 404, as a gone
+ * capture; another profile or location: 400, the request is wrong.
+ */
+
+static ngx_int_t
+ngx_http_pprof_capture_base(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
+{
+    ngx_http_pprof_query_t  *q;
+
+    q = &ctx->query;
+
+    if (ngx_http_pprof_cache_get(ctx->cache, q->base, &ctx->base) != NGX_OK) {
+        ctx->base_gone = 1;
+        return ngx_http_pprof_capture_gone(r, ctx, NGX_HTTP_NOT_FOUND,
+                   "expired or evicted, or it never existed");
+    }
+
+    if (ngx_strcmp(ctx->base.name, ctx->capture.name) != 0) {
+        (void) ngx_http_pprof_reason(r, "the base capture %V is a "
+                                     "capture of %s, not of %V: a diff "
+                                     "compares two captures of one profile",
+                                     &q->base_arg, ctx->base.name, &q->name);
+        return ngx_http_pprof_refuse(r, NGX_HTTP_BAD_REQUEST);
+    }
+
+    if (ctx->base.target != ctx->capture.target) {
+        (void) ngx_http_pprof_reason(r, "the base capture %V is of "
+                                     "another location's target: a diff "
+                                     "compares captures of one target",
+                                     &q->base_arg);
+        return ngx_http_pprof_refuse(r, NGX_HTTP_BAD_REQUEST);
+    }
+
+    if (ctx->base.text || ctx->capture.text) {
+        (void) ngx_http_pprof_reason(r, "a diff compares two profiles, not "
+                                     "debug=N text: capture %V is text",
+                                     ctx->capture.text ? &q->capture_arg
+                                                       : &q->base_arg);
+        return ngx_http_pprof_refuse(r, NGX_HTTP_BAD_REQUEST);
+    }
+
+    return ngx_http_pprof_capture_serve(r, ctx);
 }
 
 
@@ -456,7 +509,9 @@ ngx_http_pprof_capture_serve(ngx_http_request_t *r,
 
     job->cache = ctx->cache;
     job->capture = ctx->capture;
+    job->base = ctx->base;
     job->load = 1;
+    job->load_base = ctx->query.based;
     job->render = 1;
     job->done = ngx_http_pprof_capture_loaded;
 
@@ -464,7 +519,9 @@ ngx_http_pprof_capture_serve(ngx_http_request_t *r,
     job->rd.text = ctx->capture.text;
     job->rd.release = 1;
 
-    if (ngx_http_pprof_capture_links(r, &job->rd, ctx->capture.node.key)
+    if (ngx_http_pprof_capture_links(r, &job->rd, ctx->capture.node.key,
+                                     ctx->query.based ? ctx->base.node.key
+                                                      : 0)
         != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -586,10 +643,10 @@ ngx_http_pprof_capture_send_file(ngx_http_request_t *r,
 
 ngx_int_t
 ngx_http_pprof_capture_links(ngx_http_request_t *r,
-    ngx_http_pprof_render_t *rd, uint64_t id)
+    ngx_http_pprof_render_t *rd, uint64_t id, uint64_t base)
 {
     u_char                  *p;
-    ngx_str_t                id_str;
+    ngx_str_t                id_str, base_str;
     ngx_http_pprof_ctx_t    *ctx;
     ngx_http_pprof_query_t  *q;
 
@@ -603,15 +660,32 @@ ngx_http_pprof_capture_links(ngx_http_request_t *r,
     }
 
     rd->capture = (char *) id_str.data;
+    base_str.len = 0;
 
-    p = ngx_pnalloc(r->pool, sizeof("capture=&link=") - 1 + id_str.len
-                             + ctx->link.len);
+    if (base) {
+        /* a diff's links keep its base, and its page names it */
+
+        if (ngx_http_pprof_capture_id_string(r, ctx->cache, base, &base_str)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        rd->base = (char *) base_str.data;
+    }
+
+    p = ngx_pnalloc(r->pool, sizeof("capture=&link=&" PPROF_ARG_BASE "=") - 1
+                             + id_str.len + base_str.len + ctx->link.len);
     if (p == NULL) {
         return NGX_ERROR;
     }
 
     rd->links.data = p;
     p = ngx_sprintf(p, "capture=%V", &id_str);
+
+    if (base) {
+        p = ngx_sprintf(p, "&" PPROF_ARG_BASE "=%V", &base_str);
+    }
 
     if (ctx->link.len) {
         p = ngx_sprintf(p, "&link=%V", &ctx->link);
@@ -764,8 +838,12 @@ ngx_http_pprof_capture_send(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 
     if (job->failed) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, job->err,
-                      "pprof: capture %016xL %s", job->capture.node.key,
+                      "pprof: capture %016xL %s",
+                      job->failed_base ? job->base.node.key
+                                       : job->capture.node.key,
                       job->failed);
+
+        ctx->base_gone = job->failed_base;
 
         return ngx_http_pprof_capture_gone(r, ctx, NGX_HTTP_NOT_FOUND,
                    "its file cannot be read");
@@ -802,7 +880,10 @@ ngx_http_pprof_capture_gone(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 
     /* the ID as the client gave it, or the one that was found */
 
-    if (ctx->query.stored) {
+    if (ctx->base_gone) {
+        id = ctx->query.base_arg;
+
+    } else if (ctx->query.stored) {
         id = ctx->query.capture_arg;
 
     } else if (ngx_http_pprof_capture_id_string(r, ctx->cache,
@@ -836,10 +917,11 @@ ngx_http_pprof_capture_gone(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 
     (void) ngx_sprintf(p, "refresh=1%Z");
 
-    (void) ngx_http_pprof_reason(r, "capture %V of %V is not in the "
+    (void) ngx_http_pprof_reason(r, "%scapture %V of %V is not in the "
                                  "store: %s; capture anew with "
-                                 "%V?refresh=1", &id, &ctx->query.name, why,
-                                 &ctx->query.name);
+                                 "%V?refresh=1",
+                                 ctx->base_gone ? "the base " : "", &id,
+                                 &ctx->query.name, why, &ctx->query.name);
 
     return ngx_http_pprof_refuse(r, status);
 }

@@ -437,7 +437,7 @@ ngx_http_pprof_finish(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
 
         /* its page leads to it, not to another capture */
 
-        if (ngx_http_pprof_capture_links(r, rd, job->capture.node.key)
+        if (ngx_http_pprof_capture_links(r, rd, job->capture.node.key, 0)
             != NGX_OK)
         {
             return NGX_ERROR;

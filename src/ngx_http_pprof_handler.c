@@ -666,6 +666,40 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         q->capture_arg = value;
     }
 
+    /* a diff: base=ID, a stored capture of the same profile, older */
+
+    if (ngx_http_arg(r, (u_char *) PPROF_ARG_BASE, sizeof(PPROF_ARG_BASE) - 1,
+                     &value)
+        == NGX_OK)
+    {
+        if (!q->stored
+            || ngx_http_pprof_capture_id_split(value.data, value.len,
+                                               &q->base_replica, &q->base)
+               != NGX_OK)
+        {
+            return ngx_http_pprof_reason(r,
+                       "\"base\" must be the ID of a stored capture of "
+                       "the same profile as \"capture\" (%d lowercase hex "
+                       "digits each, after the replica's name and \"-\" "
+                       "where it has one)", NGX_HTTP_PPROF_CAPTURE_ID_LEN);
+        }
+
+        /* both on one replica: the one capture= routes to */
+
+        if (q->base_replica.len != q->replica.len
+            || ngx_strncmp(q->base_replica.data, q->replica.data,
+                           q->replica.len)
+               != 0)
+        {
+            return ngx_http_pprof_reason(r,
+                       "\"base\" and \"capture\" are captures of two "
+                       "replicas: a diff compares captures of one");
+        }
+
+        q->based = 1;
+        q->base_arg = value;
+    }
+
     if (ngx_http_pprof_arg(r, "refresh", &value) == NGX_OK) {
         if (value.len != 1 || (value.data[0] != '0' && value.data[0] != '1'))
         {
@@ -826,6 +860,19 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
 
     if (profile->flags & NGX_HTTP_PPROF_INDEX) {
         return NGX_OK;
+    }
+
+    if (q->based && q->format == PPROF_FORMAT_RAW) {
+
+        /* a diff is made here: it has no bytes as the APIServer sent */
+
+        if (rc == NGX_OK || debug || !q->renderable) {
+            return ngx_http_pprof_reason(r, "a diff (\"base\") is not a "
+                                         "raw profile: download each "
+                                         "capture, or ask for a view");
+        }
+
+        q->format = PPROF_FORMAT_TOP;
     }
 
     if (q->format == PPROF_FORMAT_RAW) {

@@ -47,7 +47,7 @@ ngx_http_pprof_render(ngx_http_pprof_render_t *rd)
     pprof_error_t             err;
     pprof_report_t           *report;
     pprof_limits_t            limits;
-    pprof_profile_t          *profile;
+    pprof_profile_t          *profile, *base, *merged;
     pprof_allocator_t         allocator;
     ngx_str_t                *links;
     ngx_http_pprof_query_t   *q;
@@ -69,6 +69,7 @@ ngx_http_pprof_render(ngx_http_pprof_render_t *rd)
     opts.format = q->format;
     opts.view = q->view;
     opts.capture = rd->capture;
+    opts.base = rd->base;
     opts.again = rd->again;
     opts.share = rd->share;
     /* a share link opens one capture: not the others */
@@ -117,6 +118,32 @@ ngx_http_pprof_render(ngx_http_pprof_render_t *rd)
                                           "the APIServer sent something "
                                           "that is not a profile: %s",
                                           err.msg);
+    }
+
+    if (rd->base_data) {
+        /* a diff: the profile minus its base, as go tool pprof -diff_base */
+
+        base = pprof_profile_parse(rd->base_data, rd->base_len, &limits,
+                                   &allocator, &err);
+
+        ngx_pfree(rd->pool, rd->base_data);
+        rd->base_data = NULL;
+
+        if (base == NULL) {
+            return ngx_http_pprof_render_fail(rd, NGX_HTTP_BAD_GATEWAY,
+                                              "the base capture is not a "
+                                              "profile: %s", err.msg);
+        }
+
+        merged = pprof_profile_merge(profile, base, PPROF_BASE_DIFF,
+                                     &allocator, &err);
+        if (merged == NULL) {
+            return ngx_http_pprof_render_fail(rd, NGX_HTTP_BAD_REQUEST,
+                                              "no diff with this base: %s",
+                                              err.msg);
+        }
+
+        profile = merged;
     }
 
     ropts = ngx_pcalloc(rd->pool, sizeof(pprof_report_options_t));

@@ -19,7 +19,8 @@ static void ngx_http_pprof_job_event(ngx_event_t *ev);
 #endif
 static void ngx_http_pprof_job_work(ngx_http_pprof_job_t *job);
 static void ngx_http_pprof_job_store(ngx_http_pprof_job_t *job);
-static void ngx_http_pprof_job_load(ngx_http_pprof_job_t *job);
+static u_char *ngx_http_pprof_job_load(ngx_http_pprof_job_t *job,
+    ngx_http_pprof_capture_t *capture);
 static void ngx_http_pprof_job_cleanup(void *data);
 
 
@@ -147,9 +148,20 @@ ngx_http_pprof_job_work(ngx_http_pprof_job_t *job)
     }
 
     if (job->load) {
-        ngx_http_pprof_job_load(job);
+        job->rd.data = ngx_http_pprof_job_load(job, &job->capture);
+        job->rd.len = job->capture.size;
 
         if (job->failed) {
+            return;
+        }
+    }
+
+    if (job->load_base) {
+        job->rd.base_data = ngx_http_pprof_job_load(job, &job->base);
+        job->rd.base_len = job->base.size;
+
+        if (job->failed) {
+            job->failed_base = 1;
             return;
         }
     }
@@ -226,10 +238,11 @@ ngx_http_pprof_job_store(ngx_http_pprof_job_t *job)
 }
 
 
-/* the capture's profile, read into the job's own pool */
+/* a capture's profile (capture->size bytes), read into the job's pool */
 
-static void
-ngx_http_pprof_job_load(ngx_http_pprof_job_t *job)
+static u_char *
+ngx_http_pprof_job_load(ngx_http_pprof_job_t *job,
+    ngx_http_pprof_capture_t *capture)
 {
     u_char                        path[NGX_MAX_PATH];
     u_char                       *p;
@@ -239,11 +252,11 @@ ngx_http_pprof_job_load(ngx_http_pprof_job_t *job)
     ngx_file_info_t               fi;
     ngx_http_pprof_file_header_t  h;
 
-    id = job->capture.node.key;
+    id = capture->node.key;
 
     if (ngx_http_pprof_capture_path(job->cache, id, path, 0) != NGX_OK) {
         job->failed = "has a path too long";
-        return;
+        return NULL;
     }
 
     fd = ngx_open_file(path, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
@@ -251,7 +264,7 @@ ngx_http_pprof_job_load(ngx_http_pprof_job_t *job)
     if (fd == NGX_INVALID_FILE) {
         job->err = ngx_errno;
         job->failed = "cannot be opened";
-        return;
+        return NULL;
     }
 
     p = NULL;
@@ -262,7 +275,7 @@ ngx_http_pprof_job_load(ngx_http_pprof_job_t *job)
 
     } else if (pread(fd, &h, sizeof(h), 0) != (ssize_t) sizeof(h)
                || ngx_http_pprof_capture_header_check(&h) != NGX_OK
-               || (off_t) h.size != job->capture.size
+               || (off_t) h.size != capture->size
                || ngx_file_size(&fi) != (off_t) (sizeof(h) + h.size))
     {
         job->failed = "is not the capture the index knows";
@@ -285,12 +298,7 @@ ngx_http_pprof_job_load(ngx_http_pprof_job_t *job)
 
     (void) ngx_close_file(fd);
 
-    if (job->failed) {
-        return;
-    }
-
-    job->rd.data = p;
-    job->rd.len = h.size;
+    return job->failed ? NULL : p;
 }
 
 

@@ -284,6 +284,9 @@ typedef struct {
     /* a stored capture's ID (16 hex digits) shown in the page's header
      * line, or NULL; its links already carry it through query */
     const char              *capture;
+    /* a diff's base capture ID, shown next to capture; its links carry it
+     * through query too (base=ID) */
+    const char              *base;
     /* "capture again": the query of the link, e.g. "refresh=1"; NULL: no
      * link.  Also shown on text pages (an error saying a capture is gone
      * offers it as "capture anew") */
