@@ -116,6 +116,7 @@ typedef struct {
     int                            text;        /* a text page */
     pprof_html_link_t              state;       /* of the current page */
     const char                    *self;        /* a location page's href */
+    int64_t                        diff_max;    /* largest |change| drawn */
     pprof_error_t                 *err;
     pprof_out_t                   *out;
 } pprof_html_ctx_t;
@@ -172,6 +173,12 @@ static void pprof_html_index_form(pprof_html_ctx_t *ctx,
 static int pprof_html_top(pprof_html_ctx_t *ctx);
 static int pprof_html_flame(pprof_html_ctx_t *ctx);
 static int pprof_html_goroutines(pprof_html_ctx_t *ctx);
+static int64_t pprof_html_abs(int64_t v);
+static void pprof_html_diff_legend(pprof_html_ctx_t *ctx);
+static void pprof_html_diff_frame(pprof_html_ctx_t *ctx,
+    const pprof_tree_node_t *node);
+static void pprof_html_diff_title(pprof_html_ctx_t *ctx,
+    const pprof_tree_node_t *node);
 static void pprof_html_frame(pprof_html_ctx_t *ctx,
     const pprof_tree_node_t *node, int64_t x, int64_t width, int root,
     int matched);
@@ -249,6 +256,16 @@ static const char  pprof_html_css[] =
     ".c10{background:#e9c35b}.c11{background:#f6a07c}"
     ".c12{background:#f08c6a}.c13{background:#e6a94f}"
     ".c14{background:#fcb968}.c15{background:#ee6f5e}"
+    /* a diff: grew (red) and shrank (blue) by level, new, unchanged */
+    ".g1{background:#f6d5d0}.g2{background:#f0aca2}.g3{background:#e88172}"
+    ".g4{background:#dc5543}.g5{background:#c62a17;color:#fff}"
+    ".s1{background:#d4e1f5}.s2{background:#abc4ec}.s3{background:#7fa3e0}"
+    ".s4{background:#5282d2;color:#fff}.s5{background:#2a5fbf;color:#fff}"
+    ".gn{background:repeating-linear-gradient(45deg,#c62a17 0 4px,"
+    "#e88172 4px 8px);color:#fff}"
+    ".g0{background:#ddd}"
+    ".legend .sw{display:inline-block;width:14px;height:12px;"
+    "margin:0 2px 0 8px;vertical-align:middle;border:1px solid #999}"
     ".g{margin:0 0 8px}"
     ".g summary{cursor:pointer}"
     ".g summary b{display:inline-block;min-width:4em;text-align:right}"
@@ -1592,6 +1609,12 @@ pprof_html_store(pprof_html_ctx_t *ctx)
         pprof_out_lit(o, "</code></span>");
     }
 
+    if (opts->capture && opts->base) {
+        pprof_out_lit(o, "<span><b>Base:</b> <code>");
+        pprof_html_esc(o, opts->base, strlen(opts->base));
+        pprof_out_lit(o, "</code> (a diff: capture minus base)</span>");
+    }
+
     if (again) {
         pprof_out_lit(o, "<a href=\"?");
         pprof_html_esc(o, again, strlen(again));
@@ -1975,6 +1998,17 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
     /* to thousandths of a percent of the width */
     scale = 100000.0 / (double) rootcum;
 
+    /* a diff: colours by each frame's change against the largest one */
+    ctx->diff_max = 0;
+
+    for (i = 1; ctx->rinfo->diff && i < tree->nnodes; i++) {
+        if (nodes[i].cum >= min
+            && pprof_html_abs(nodes[i].cum - nodes[i].base) > ctx->diff_max)
+        {
+            ctx->diff_max = pprof_html_abs(nodes[i].cum - nodes[i].base);
+        }
+    }
+
     /* Pass 2: draw, root on top, in pre-order (the nodes' order) */
 
     pprof_out_lit(o, "<div class=\"fg\" style=\"height:");
@@ -2014,6 +2048,10 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
                    ctx->info->sample_types[ctx->rinfo->sample_index].type.len);
     pprof_out_lit(o, "; callers above callees; click a frame to zoom.</p>\n");
 
+    if (ctx->rinfo->diff) {
+        pprof_html_diff_legend(ctx);
+    }
+
     pprof_free(ctx->options->allocator, marks);
     pprof_html_search_free(ctx, &search);
 
@@ -2050,6 +2088,12 @@ pprof_html_frame(pprof_html_ctx_t *ctx, const pprof_tree_node_t *node,
 
         pprof_out_lit(o, "<a class=\"r");
 
+    } else if (ctx->rinfo->diff) {
+        l.arg[PPROF_RARG_ZOOM] = name;
+
+        pprof_out_lit(o, "<a class=\"");
+        pprof_html_diff_frame(ctx, node);
+
     } else {
         l.arg[PPROF_RARG_ZOOM] = name;
 
@@ -2075,10 +2119,16 @@ pprof_html_frame(pprof_html_ctx_t *ctx, const pprof_tree_node_t *node,
     pprof_out_lit(o, " title=\"");
     pprof_html_esc(o, name.data, name.len);
     pprof_out_lit(o, "&#10;");
-    pprof_html_value(ctx, node->cum);
-    pprof_out_lit(o, " (");
-    pprof_html_percent(ctx, node->cum, ctx->rinfo->total);
-    pprof_out_lit(o, ")");
+
+    if (ctx->rinfo->diff) {
+        pprof_html_diff_title(ctx, node);
+
+    } else {
+        pprof_html_value(ctx, node->cum);
+        pprof_out_lit(o, " (");
+        pprof_html_percent(ctx, node->cum, ctx->rinfo->total);
+        pprof_out_lit(o, ")");
+    }
 
     if (node->flat) {
         pprof_out_lit(o, ", self ");
@@ -2093,6 +2143,148 @@ pprof_html_frame(pprof_html_ctx_t *ctx, const pprof_tree_node_t *node,
     }
 
     pprof_out_lit(o, "</a>\n");
+}
+
+
+/* a differential flame graph */
+
+static int64_t
+pprof_html_abs(int64_t v)
+{
+    return v < 0 ? -v : v;
+}
+
+
+/*
+ * A frame's class: "gn" new (nothing of it in the base), "g0" unchanged,
+ * else g1..g5 grew or s1..s5 shrank, the level its change against the
+ * largest change of a drawn frame, in fifths.
+ */
+
+static void
+pprof_html_diff_frame(pprof_html_ctx_t *ctx, const pprof_tree_node_t *node)
+{
+    int64_t       d;
+    unsigned      level;
+    pprof_out_t  *o;
+
+    o = ctx->out;
+    d = node->cum - node->base;
+
+    if (node->base == 0) {
+        pprof_out_lit(o, "gn");
+        return;
+    }
+
+    if (d == 0 || ctx->diff_max == 0) {
+        pprof_out_lit(o, "g0");
+        return;
+    }
+
+    level = (unsigned) (((double) pprof_html_abs(d) * 5
+                         + (double) ctx->diff_max - 1)
+                        / (double) ctx->diff_max);
+    if (level > 5) {
+        level = 5;
+    }
+
+    pprof_out_str(o, d > 0 ? "g" : "s");
+    pprof_out_uint(o, level ? level : 1);
+}
+
+
+/* "B: 12MB, A: 10MB, delta: +2MB (+20.0%)"; "new" when A had none */
+
+static void
+pprof_html_diff_title(pprof_html_ctx_t *ctx, const pprof_tree_node_t *node)
+{
+    char          buf[32];
+    int           n;
+    int64_t       d;
+    pprof_out_t  *o;
+
+    o = ctx->out;
+    d = node->cum - node->base;
+
+    pprof_out_lit(o, "B: ");
+    pprof_html_value(ctx, node->cum);
+    pprof_out_lit(o, ", A: ");
+    pprof_html_value(ctx, node->base);
+    pprof_out_lit(o, ", delta: ");
+
+    if (d >= 0) {
+        pprof_out_lit(o, "+");
+    }
+
+    pprof_html_value(ctx, d);
+
+    if (node->base == 0) {
+        pprof_out_lit(o, " (new)");
+        return;
+    }
+
+    n = snprintf(buf, sizeof(buf), " (%+.1f%%)",
+                 (double) d * 100 / (double) node->base);
+    if (n > 0 && (size_t) n < sizeof(buf)) {
+        pprof_out_write(o, buf, (size_t) n);
+    }
+}
+
+
+static void
+pprof_html_diff_legend(pprof_html_ctx_t *ctx)
+{
+    unsigned      i;
+    pprof_out_t  *o;
+
+    o = ctx->out;
+
+    pprof_out_lit(o, "<p class=\"note legend\" id=\"diff-legend\">"
+                   "<b>Differential flame graph:</b> the shape of B (");
+
+    if (ctx->options->capture) {
+        pprof_out_lit(o, "capture <code>");
+        pprof_html_esc(o, ctx->options->capture,
+                       strlen(ctx->options->capture));
+        pprof_out_lit(o, "</code>");
+
+    } else {
+        pprof_out_lit(o, "the profile");
+    }
+
+    pprof_out_lit(o, "), each frame coloured by its change against A (");
+
+    if (ctx->options->base) {
+        pprof_out_lit(o, "base <code>");
+        pprof_html_esc(o, ctx->options->base, strlen(ctx->options->base));
+        pprof_out_lit(o, "</code>");
+
+    } else {
+        pprof_out_lit(o, "the base");
+    }
+
+    pprof_out_lit(o, "): grew");
+
+    for (i = 1; i <= 5; i++) {
+        pprof_out_lit(o, "<span class=\"sw g");
+        pprof_out_uint(o, i);
+        pprof_out_lit(o, "\"></span>");
+    }
+
+    pprof_out_lit(o, " shrank");
+
+    for (i = 1; i <= 5; i++) {
+        pprof_out_lit(o, "<span class=\"sw s");
+        pprof_out_uint(o, i);
+        pprof_out_lit(o, "\"></span>");
+    }
+
+    pprof_out_lit(o, " (darker: a larger change, against the largest of a "
+                   "frame drawn), new (not in A)<span class=\"sw gn\">"
+                   "</span>, unchanged<span class=\"sw g0\"></span>. "
+                   "Hover a frame for B's value, A's and the delta; "
+                   "frames only in A are not drawn (the top table has "
+                   "them).</p>\n");
 }
 
 

@@ -47,6 +47,8 @@ const SABOTAGE = {
         .replace('white-space:normal;word-break:break-all', 'white-space:nowrap'),
     // the link to this view forgets the sort
     here: (html) => html.replace(/(<a href="[^"]*?)&amp;sort=cum([^"]*" rel="bookmark")/, '$1$2'),
+    // a diff's frames all drawn unchanged
+    diff: (html) => html.replace(/<a class="(?:g[1-5n]|s[1-5])"/g, '<a class="g0"'),
 };
 if (BREAK && !SABOTAGE[BREAK]) {
     console.error(`BROWSER_BREAK=${BREAK}: not one of ${Object.keys(SABOTAGE).join(' ')}`);
@@ -85,7 +87,7 @@ const UNITS = {
     ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, min: 60, hrs: 3600,
 };
 function parseValue(text) {
-    const m = /^(-?[\d.]+(?:e[+-]?\d+)?)\s*([a-zA-Zµ]*)$/.exec(text.trim());
+    const m = /^([+-]?[\d.]+(?:e[+-]?\d+)?)\s*([a-zA-Zµ]*)$/.exec(text.trim());
     assert(m && m[2] in UNITS, `cannot parse value "${text}"`);
     return parseFloat(m[1]) * UNITS[m[2]];
 }
@@ -711,9 +713,91 @@ async function main() {
         await page.close();
     });
 
+    // 16. a diff of two stored heap captures: the differential flame graph
+    await check('16 differential flame graph: colours by change, hover B/A/delta, legend, links keep the base', async () => {
+        const ids = [];
+        for (let i = 0; i < 2; i++) {
+            const r = await ctx.request.get(PPROF + 'heap?refresh=1&format=raw', { timeout: NAV_TIMEOUT });
+            assert(r.status() === 200, `heap capture ${i}: status ${r.status()}`);
+            ids.push(r.headers()['x-pprof-capture']);
+            assert(/^[0-9a-f]{16}$/.test(ids[i] || ''), `heap capture ${i}: X-Pprof-Capture ${ids[i]}`);
+        }
+        const [a, b] = ids;
+        const page = await newPage(ctx);
+        // alloc_space only grows between two captures of a live process
+        await goto(page, PPROF + `heap?capture=${b}&base=${a}&view=flame&sample=alloc_space`);
+        const fs = await frames(page);
+        assertFramesDrawn(fs, 'differential flame graph');
+
+        // the legend: its swatches are the frames' colours
+        const legend = page.locator('#diff-legend');
+        assert(await legend.count() === 1, 'no legend (#diff-legend)');
+        const ltext = await legend.innerText();
+        for (const w of ['grew', 'shrank', 'new', 'unchanged', a, b]) {
+            assert(ltext.includes(w), `legend does not say "${w}": ${ltext}`);
+        }
+        const sw = await legend.locator('.sw').evaluateAll((ss) => Object.fromEntries(
+            ss.map((s) => [s.className.replace('sw ', ''), getComputedStyle(s).backgroundImage !== 'none'
+                ? getComputedStyle(s).backgroundImage : getComputedStyle(s).backgroundColor])));
+        const rgb = (c) => (/rgb\((\d+), (\d+), (\d+)\)/.exec(c) || []).slice(1).map(Number);
+        for (let i = 1; i <= 5; i++) {
+            const [gr, , gb] = rgb(sw['g' + i]);
+            const [sr, , sb] = rgb(sw['s' + i]);
+            assert(gr > gb && sb > sr, `swatch ${i}: grew ${sw['g' + i]} is not red or shrank ${sw['s' + i]} not blue`);
+        }
+
+        // every frame: its title gives B, A and the delta, and its colour
+        // is the legend's for that change (red grew, blue shrank, new, grey)
+        const cls = await page.locator('.fg a').evaluateAll((as) => as.map((x) => x.className));
+        const tre = /B: (\S+), A: (\S+), delta: ([+-]\S+) \((new|[+-]\d+\.\d%)\)/;
+        let kinds = new Set();
+        for (const [i, f] of fs.entries()) {
+            const m = tre.exec(f.title);
+            assert(m, `frame "${f.name}" title without B/A/delta: ${JSON.stringify(f.title)}`);
+            if (f.root) {
+                continue;
+            }
+            const [vb, va, d] = [parseValue(m[1]), parseValue(m[2]), parseValue(m[3])];
+            assert(Math.abs(vb - va - d) <= 0.01 * Math.max(Math.abs(vb), Math.abs(va), 1),
+                `frame "${f.name}": B ${m[1]} - A ${m[2]} is not delta ${m[3]}`);
+            const want = va === 0 ? 'gn' : d > 0 ? 'g' : d < 0 ? 's' : 'g0';
+            assert(cls[i] === want || (want.length === 1 && new RegExp('^' + want + '[1-5]$').test(cls[i])),
+                `frame "${f.name}" (${m[0]}) has class ${cls[i]}, want ${want}`);
+            const bg = await page.locator('.fg a').nth(i).evaluate((x) => getComputedStyle(x).backgroundImage !== 'none'
+                ? getComputedStyle(x).backgroundImage : getComputedStyle(x).backgroundColor);
+            assert(bg === sw[cls[i]], `frame "${f.name}" is drawn ${bg}, the legend's ${cls[i]} is ${sw[cls[i]]}`);
+            kinds.add(cls[i][0] + (cls[i] === 'gn' ? 'n' : cls[i] === 'g0' ? '0' : ''));
+        }
+        console.log(`  (frames by change: ${[...kinds].join(' ')})`);
+        assert(kinds.has('g'), `no frame drawn as grown (alloc_space only grows): ${[...kinds]}`);
+
+        // hover: the frame under the pointer shows both values and the delta
+        const idx = fs.reduce((best, f, i) =>
+            (!f.root && (best < 0 || f.width > fs[best].width) ? i : best), -1);
+        await page.locator('.fg a').nth(idx).hover({ timeout: ACTION_TIMEOUT });
+        const hovered = await page.evaluate(() => {
+            const x = document.querySelector('.fg a:hover');
+            return x && x.title;
+        });
+        assert(hovered && tre.test(hovered), `hovered title: ${JSON.stringify(hovered)}`);
+        await screenshot(page, 'flame-diff');
+
+        // the page names the base; its links and forms keep capture and base
+        assert((await page.locator('.store').innerText()).includes(a), 'the store line does not name the base');
+        const hrefs = await page.locator('a[href^="?"]').evaluateAll((as) => as.map((x) => x.getAttribute('href')));
+        const lost = hrefs.filter((h) => !/refresh=1/.test(h)
+            && !(h.includes(`capture=${b}`) && h.includes(`base=${a}`)));
+        assert(hrefs.length > 5 && lost.length === 0, 'links without capture and base: ' + JSON.stringify(lost));
+        await clickAndWait(page, page.locator('nav a', { hasText: /^Top$/ }), /[?&]base=/);
+        const rows = await topRows(page);
+        assert(rows.length > 0, 'the diff top table has no rows');
+        noConsoleErrors(page);
+        await page.close();
+    });
+
     // 10. nothing in the whole run went anywhere but the gateway
     await check('10 every request of the run stayed on the origin', async () => {
-        assert(allRequests.length >= 10, `only ${allRequests.length} requests recorded`);
+        assert(allRequests.length >= (ONLY.length ? 1 : 10), `only ${allRequests.length} requests recorded`);
         const off = offOrigin(allRequests);
         assert(off.length === 0, 'requests leaving the origin: ' + JSON.stringify(off));
     });
