@@ -1,7 +1,9 @@
 #!/bin/bash
 # Engine benchmark: pprof-summary against zcat and `go tool pprof -top` on
 # the generator's -big profile (200k samples, 20k functions, stacks up to
-# 40 deep: about 5.9 MB gzip, 10.6 MB raw).
+# 40 deep: about 5.9 MB gzip, 10.6 MB raw), and the diff of it with another
+# such profile (-seed 2) as its base (--diff-base: top and the
+# differential flame graph), against zcat of one profile.
 #
 #   bench/run.sh [BUILD]          (make bench)
 #
@@ -39,6 +41,11 @@ if [ ! -s "$profile" ] || [ "$gen" -nt "$profile" ]; then
     "$gen" -big -o "$profile.tmp"
     mv "$profile.tmp" "$profile"
 fi
+base=$build/bench/big-base.pb.gz
+if [ ! -s "$base" ] || [ "$gen" -nt "$base" ]; then
+    "$gen" -big -seed 2 -o "$base.tmp"
+    mv "$base.tmp" "$base"
+fi
 gz_size=$(stat -c %s "$profile")
 raw_size=$(zcat "$profile" | wc -c)
 
@@ -62,8 +69,11 @@ once() {
         '{ printf "%.6f %.2f %d\n", b - a, $2 + $3, $1 }' >> "$tmp/$name.runs"
 }
 
-names=(zcat top html gotool)
-labels=("zcat" "pprof-summary --format=top" "pprof-summary --format=html" "go tool pprof -top")
+names=(zcat top html difftop diffflame gotool)
+labels=("zcat" "pprof-summary --format=top" "pprof-summary --format=html"
+        "diff of two 200k-sample profiles: --format=top --diff-base"
+        "diff of two 200k-sample profiles: --view=flame --diff-base"
+        "go tool pprof -top")
 
 # Warm the page cache and the binaries.
 cat "$profile" "$summary" > /dev/null
@@ -77,6 +87,9 @@ for ((round = 0; round < runs || round < gotool_runs; round++)); do
         once zcat zcat "$profile"
         once top "$summary" --format=top "$profile"
         once html "$summary" --format=html "$profile"
+        once difftop "$summary" --format=top --diff-base "$base" "$profile"
+        once diffflame "$summary" --format=html --view=flame \
+            --diff-base "$base" "$profile"
     fi
     if [ "$round" -lt "$gotool_runs" ]; then
         once gotool go tool pprof -top "$profile"
@@ -98,6 +111,8 @@ zcat_s=$(pick zcat 1)
 top_s=$(pick top 1)
 html_s=$(pick html 1)
 go_s=$(pick gotool 1)
+difftop_s=$(pick difftop 1)
+diffflame_s=$(pick diffflame 1)
 top_kb=$(pick top 3)
 html_kb=$(pick html 3)
 
@@ -152,6 +167,12 @@ check "top at most 2x zcat" \
 check "html at most 3x zcat" \
     "$(cmp "$html_s <= 3 * $zcat_s")" \
     "$(awk -v t="$html_s" -v z="$zcat_s" 'BEGIN { printf "%.2fx", t / z }')"
+check "diff top at most 4x zcat" \
+    "$(cmp "$difftop_s <= 4 * $zcat_s")" \
+    "$(awk -v t="$difftop_s" -v z="$zcat_s" 'BEGIN { printf "%.2fx", t / z }')"
+check "differential flame graph at most 4x zcat" \
+    "$(cmp "$diffflame_s <= 4 * $zcat_s")" \
+    "$(awk -v t="$diffflame_s" -v z="$zcat_s" 'BEGIN { printf "%.2fx", t / z }')"
 check "top peak RSS at most 3x decompressed + 16 MB" \
     "$(cmp "$top_kb <= $rss_limit_kb")" \
     "$(awk -v k="$top_kb" -v l="$rss_limit_kb" 'BEGIN { printf "%.1f MB, limit %.1f MB", k / 1024, l / 1024 }')"

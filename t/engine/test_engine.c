@@ -1980,6 +1980,215 @@ test_legend(void)
     tzset();
 }
 
+/* pprof_profile_merge(): B minus A as go tool pprof -diff_base / -base */
+
+static pprof_profile_t *
+diff_of(const prof_t *b, const prof_t *a, int mode, pprof_error_t *err)
+{
+    pprof_profile_t  *pb, *pa, *m;
+
+    pb = parse(b, err, NULL);
+    pa = parse(a, err, NULL);
+    if (pb == NULL || pa == NULL) {
+        pprof_profile_free(pb);
+        pprof_profile_free(pa);
+        return NULL;
+    }
+
+    m = pprof_profile_merge(pb, pa, mode, &alloc_count, err);
+    if (m == NULL) {
+        /* the caller keeps both */
+        pprof_profile_free(pb);
+        pprof_profile_free(pa);
+    }
+
+    return m;
+}
+
+
+/* A: base_profile's with b at 4, no c, its locations renumbered */
+static void
+older_profile(prof_t *p)
+{
+    int  i, k;
+
+    base_profile(p);
+    p->s[0].v[1] = 4;
+    p->ns = 2;
+
+    for (i = 0; i < p->nloc; i++) {
+        p->loc[i].id += 10;
+    }
+
+    for (i = 0; i < p->ns; i++) {
+        for (k = 0; k < p->s[i].nlocs; k++) {
+            p->s[i].locs[k] += 10;
+        }
+    }
+}
+
+
+static const pprof_tree_node_t *
+tree_node(const pprof_tree_t *t, const char *name)
+{
+    size_t  i;
+
+    for (i = 0; i < t->nnodes; i++) {
+        if (t->nodes[i].name.len == strlen(name)
+            && memcmp(t->nodes[i].name.data, name, strlen(name)) == 0)
+        {
+            return &t->nodes[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+static void
+test_diff(void)
+{
+    char                        buf[128];
+    size_t                      i, n;
+    prof_t                      a, b;
+    pprof_error_t               err;
+    pprof_report_t             *r;
+    pprof_profile_t            *m;
+    const pprof_tree_t         *t;
+    const pprof_tree_node_t    *nd;
+    const pprof_report_info_t  *ri;
+
+    base_profile(&b);
+    older_profile(&a);
+
+    /* -diff_base: the differences, in percent of the base's total */
+    m = diff_of(&b, &a, PPROF_BASE_DIFF, &err);
+    CHECK(m != NULL, "diff: %s", err.msg);
+    if (m == NULL) {
+        return;
+    }
+
+    CHECK(m->info.nsamples == 5 && m->nbase == 2, "diff samples: %zu",
+          m->info.nsamples);
+    CHECK(m->info.nlocations == 4, "the base's locations are shared: %zu",
+          m->info.nlocations);
+
+    r = pprof_report(m, NULL, &alloc_count, &err);
+    ri = r ? pprof_report_info(r) : NULL;
+    CHECK(ri != NULL, "%s", err.msg);
+    if (ri) {
+        CHECK(ri->diff == 1, "a diff report");
+        CHECK(ri->total == 9, "total of the base: %lld",
+              (long long) ri->total);
+        CHECK(FLAT(ri, "b") == 6 && FLAT(ri, "c") == 1
+              && CUM(ri, "a") == 6 && CUM(ri, "main") == 7,
+              "deltas: b %lld c %lld a %lld main %lld",
+              (long long) FLAT(ri, "b"), (long long) FLAT(ri, "c"),
+              (long long) CUM(ri, "a"), (long long) CUM(ri, "main"));
+
+        t = pprof_report_tree(r, &err);
+        CHECK(t != NULL, "%s", err.msg);
+        if (t) {
+            CHECK(t->nodes[0].cum == 16 && t->nodes[0].base == 9,
+                  "root: B %lld, A %lld", (long long) t->nodes[0].cum,
+                  (long long) t->nodes[0].base);
+            nd = tree_node(t, "b");
+            CHECK(nd && nd->cum == 10 && nd->base == 4, "node b: B/A");
+            nd = tree_node(t, "c");
+            CHECK(nd && nd->cum == 1 && nd->base == 0, "node c: new");
+        }
+
+        pprof_report_free(r);
+    }
+
+    pprof_profile_free(m);
+    CHECK(counter.live == 0, "the merged profile frees both: %ld",
+          counter.live);
+
+    /* -base: equal samples merge, so the total is of what is left */
+    m = diff_of(&b, &a, PPROF_BASE_SUBTRACT, &err);
+    CHECK(m != NULL, "base: %s", err.msg);
+    if (m) {
+        r = pprof_report(m, NULL, &alloc_count, &err);
+        ri = r ? pprof_report_info(r) : NULL;
+        CHECK(ri && ri->total == 6 + 0 + 1 && FLAT(ri, "b") == 6,
+              "-base total: %lld", ri ? (long long) ri->total : -1);
+        if (r) {
+            pprof_report_free(r);
+        }
+        pprof_profile_free(m);
+    }
+
+    /* the base's labels are rewritten into the merged strings */
+    older_profile(&a);
+    a.s[0].key = "worker";
+    a.s[0].str = "7";
+    b.s[1].key = "region";
+    b.s[1].str = "eu";
+    m = diff_of(&b, &a, PPROF_BASE_DIFF, &err);
+    CHECK(m != NULL, "labels: %s", err.msg);
+    if (m) {
+        n = pprof_sample_labels(m, 3, buf, sizeof(buf));
+        CHECK(n < sizeof(buf)
+              && strncmp(buf, "worker=7 pprof::base=true", n) == 0,
+              "base labels: %.*s", (int) n, buf);
+        n = pprof_sample_labels(m, 1, buf, sizeof(buf));
+        CHECK(n < sizeof(buf) && strncmp(buf, "region=eu", n) == 0,
+              "profile labels: %.*s", (int) n, buf);
+        n = pprof_sample_labels(m, 4, buf, sizeof(buf));
+        CHECK(n < sizeof(buf) && strncmp(buf, "pprof::base=true", n) == 0,
+              "base without labels: %.*s", (int) n, buf);
+        pprof_profile_free(m);
+    }
+
+    /* another kind of profile: refused, and the caller keeps both */
+    older_profile(&a);
+    a.st[0][0] = "alloc_space";
+    a.st[0][1] = "bytes";
+    m = diff_of(&b, &a, PPROF_BASE_DIFF, &err);
+    CHECK(m == NULL && strstr(err.msg, "another kind of profile")
+          && strstr(err.msg, "samples/count")
+          && strstr(err.msg, "alloc_space/bytes"),
+          "incompatible: %s", err.msg);
+    a.st[0][0] = "samples";
+    a.st[0][1] = "count";
+    a.nst = 1;
+    a.s[0].v[1] = 0;
+    m = diff_of(&b, &a, PPROF_BASE_DIFF, &err);
+    CHECK(m == NULL, "fewer sample types: refused");
+    CHECK(counter.live == 0, "refusals leak nothing: %ld", counter.live);
+
+    /* every allocation failing in turn: NULL, never a leak */
+    older_profile(&a);
+    n = 0;
+
+    for (i = 1; i < 20000; i += 61) {
+        pprof_profile_t  *pb, *pa;
+
+        pb = parse(&b, &err, NULL);
+        pa = parse(&a, &err, NULL);
+        counter.limit = counter.bytes + i;
+        m = (pb && pa) ? pprof_profile_merge(pb, pa, PPROF_BASE_DIFF,
+                                             &alloc_count, &err)
+                       : NULL;
+        counter.limit = 0;
+        if (m) {
+            n++;
+            pprof_profile_free(m);
+        } else {
+            pprof_profile_free(pb);
+            pprof_profile_free(pa);
+        }
+        CHECK(counter.live == 0, "merge oom leak at %zu: %ld", i,
+              counter.live);
+        if (counter.live) {
+            break;
+        }
+    }
+
+    CHECK(n > 0, "some limit is enough to merge");
+}
+
 
 int
 main(int argc, char **argv)
@@ -2010,6 +2219,7 @@ main(int argc, char **argv)
     test_tree_and_groups();
     test_legend();
     test_out();
+    test_diff();
 
     CHECK(counter.live == 0, "leaked %ld blocks", counter.live);
 
