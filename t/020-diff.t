@@ -4,7 +4,7 @@
 # link of a diff page keeps capture=B&base=A.  A base that is gone is a
 # 404 page naming it; a base of another profile, of text (debug=N), a
 # malformed one, a base without capture, format=raw: 400.  Nothing of it
-# reaches the APIServer (counted there).  Run: t/run.sh t/017-diff.t
+# reaches the APIServer (counted there).  Run: t/run.sh t/020-diff.t
 
 use Test::Nginx::Socket 'no_plan';
 use PprofGateway;
