@@ -19,7 +19,7 @@ ENGINE_TEST_HDRS :=	$(wildcard t/engine/*.h)
 ENGINE_EXTRA_SRCS ?=
 # zlib streams what libdeflate's whole-buffer inflate declines (see
 # pprof_inflate); the nginx module's config links the same two
-ENGINE_LIBS :=		-lz -ldeflate
+ENGINE_LIBS :=		-lz -ldeflate -lm
 ENGINE_ALL_SRCS =	$(ENGINE_SRCS) $(ENGINE_EXTRA_SRCS)
 
 FUZZ_SECONDS ?=		600

@@ -118,7 +118,9 @@ pprof_cli_usage(const char *msg)
                 (i % 3 == 2) ? "\n                    " : "",
                 pprof_report_args[i].flag,
                 i == PPROF_RARG_SAMPLE ? "NAME"
-                : i == PPROF_RARG_ZOOM ? "FUNC" : "RE");
+                : i == PPROF_RARG_ZOOM ? "FUNC"
+                : (i == PPROF_RARG_NODEFRACTION
+                   || i == PPROF_RARG_EDGEFRACTION) ? "F" : "RE");
     }
 
     fprintf(stderr, "\n                     [--diff-base FILE | --base FILE]"
@@ -336,7 +338,7 @@ pprof_cli_load(const char *path, pprof_fetch_t *fetch,
 int
 main(int argc, char **argv)
 {
-    int                      i, rc, mapped, view, mode;
+    int                      i, rc, mapped, view, mode, has_nodecount;
     char                    *end, *eq;
     size_t                   k, len, optlen;
     const char              *file, *opt, *val, *msg, *base;
@@ -355,6 +357,7 @@ main(int argc, char **argv)
     memset(&fetch, 0, sizeof(pprof_fetch_t));
     o.format = PPROF_FORMAT_TOP;
     view = PPROF_VIEW_TOP;
+    has_nodecount = 0;
     file = NULL;
     base = NULL;
     mode = PPROF_BASE_DIFF;
@@ -435,6 +438,7 @@ main(int argc, char **argv)
             }
 
             o.nodecount = (size_t) n;
+            has_nodecount = 1;
 
         } else if ((msg = pprof_fetch_option(&fetch, opt, optlen, val))
                    != NULL)
@@ -508,6 +512,13 @@ main(int argc, char **argv)
 
     o.view = view;
     o.title = file;
+
+    if (!has_nodecount
+        && (o.format == PPROF_FORMAT_DOT || o.format == PPROF_FORMAT_SVG
+            || (o.format == PPROF_FORMAT_HTML && view == PPROF_VIEW_GRAPH)))
+    {
+        o.nodecount = PPROF_GRAPH_NODECOUNT;
+    }
     o.write = pprof_cli_write;
     o.data = stdout;
     o.allocator = &allocator;

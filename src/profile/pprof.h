@@ -135,6 +135,10 @@ typedef struct {
     /* flame graph: make this function the root (its first occurrence on
      * each stack); NULL: the whole profile */
     const char              *zoom;
+    /* the call graph: pprof's -nodefraction and -edgefraction, decimal
+     * numbers from 0 to 1; NULL or "": pprof's 0.005 and 0.001 */
+    const char              *nodefraction;
+    const char              *edgefraction;
 } pprof_report_options_t;
 
 
@@ -156,6 +160,8 @@ enum {
     PPROF_RARG_SAMPLE,
     PPROF_RARG_FOCUS,
     PPROF_RARG_IGNORE,
+    PPROF_RARG_NODEFRACTION,
+    PPROF_RARG_EDGEFRACTION,
     PPROF_RARG_N
 };
 
@@ -211,14 +217,17 @@ typedef int (*pprof_write_pt)(void *data, const char *buf, size_t len);
 enum {
     PPROF_FORMAT_HTML = 0, PPROF_FORMAT_TOP, PPROF_FORMAT_JSON,
     PPROF_FORMAT_FLAMEGRAPH, PPROF_FORMAT_COLLAPSED,
-    PPROF_FORMAT_RAW            /* the profile as it came: never rendered, the caller copies it */
+    PPROF_FORMAT_RAW,           /* the profile as it came: never rendered, the caller copies it */
+    PPROF_FORMAT_DOT,           /* the call graph as `go tool pprof -dot` */
+    PPROF_FORMAT_SVG            /* the call graph drawn, a standalone SVG */
 };
 
 
 enum {
     PPROF_VIEW_TOP = 0,
     PPROF_VIEW_FLAME,
-    PPROF_VIEW_GOROUTINES
+    PPROF_VIEW_GOROUTINES,
+    PPROF_VIEW_GRAPH
 };
 
 
@@ -234,8 +243,8 @@ typedef struct {
     const char              *content_type;  /* pprof_formats only, else NULL */
 } pprof_keyword_t;
 
-extern const pprof_keyword_t  pprof_formats[];   /* html top json flamegraph collapsed raw; ends with a NULL name */
-extern const pprof_keyword_t  pprof_views[];     /* top flame goroutines */
+extern const pprof_keyword_t  pprof_formats[];   /* html top json flamegraph collapsed raw dot svg; ends with a NULL name */
+extern const pprof_keyword_t  pprof_views[];     /* top flame goroutines graph */
 extern const pprof_keyword_t  pprof_sorts[];     /* flat cum */
 
 /* the entry named by s (len bytes, not NUL-terminated), or NULL */
@@ -265,16 +274,23 @@ long pprof_query_string(char *dst, const char *src, size_t len, size_t max);
 #define PPROF_ARG_FOCUS      "focus"
 #define PPROF_ARG_IGNORE     "ignore"
 #define PPROF_ARG_ZOOM       "zoom"
+#define PPROF_ARG_NODEFRACTION  "nodefraction"
+#define PPROF_ARG_EDGEFRACTION  "edgefraction"
 #define PPROF_ARG_SEARCH     "search"
 #define PPROF_ARG_CAPTURE    "capture"
 #define PPROF_ARG_BASE       "base"
 #define PPROF_ARG_REFRESH    "refresh"
 
 
+/* the graph's nodes by default (pprof's -nodecount for -dot and -web);
+ * the callers set it when the query or flags give none */
+#define PPROF_GRAPH_NODECOUNT  80
+
+
 typedef struct {
     int                      format;      /* PPROF_FORMAT_* */
     int                      view;        /* PPROF_VIEW_*, HTML only */
-    size_t                   nodecount;   /* rows shown; 0: all */
+    size_t                   nodecount;   /* rows (graph: nodes) shown; 0: all */
     const char              *title;       /* profile name, e.g. "heap" */
     /* capture arguments kept in every link, already URL-encoded, e.g.
      * "seconds=30"; "" or NULL for none.  Links are relative ("?..."), so

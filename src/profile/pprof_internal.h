@@ -17,6 +17,8 @@
 #include "pprof_proto.h"
 #include "pprof_report.h"
 #include "pprof_legend.h"
+#include "pprof_graph.h"
+#include "pprof_dot.h"
 #include "pprof_text.h"
 #include "pprof_html.h"
 

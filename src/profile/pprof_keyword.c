@@ -27,6 +27,8 @@ const pprof_keyword_t  pprof_formats[] = {
     { "flamegraph", PPROF_FORMAT_FLAMEGRAPH, PPROF_CT_HTML },
     { "collapsed", PPROF_FORMAT_COLLAPSED, PPROF_CT_TEXT },
     { "raw", PPROF_FORMAT_RAW, "application/octet-stream" },
+    { "dot", PPROF_FORMAT_DOT, "text/vnd.graphviz; charset=utf-8" },
+    { "svg", PPROF_FORMAT_SVG, "image/svg+xml" },
     { NULL, 0, NULL }
 };
 
@@ -35,6 +37,7 @@ const pprof_keyword_t  pprof_views[] = {
     { "top", PPROF_VIEW_TOP, NULL },
     { "flame", PPROF_VIEW_FLAME, NULL },
     { "goroutines", PPROF_VIEW_GOROUTINES, NULL },
+    { "graph", PPROF_VIEW_GRAPH, NULL },
     { NULL, 0, NULL }
 };
 
@@ -52,7 +55,11 @@ const pprof_report_arg_t  pprof_report_args[PPROF_RARG_N] = {
       offsetof(pprof_report_options_t, sample_type) },
     { PPROF_ARG_FOCUS, "--focus", offsetof(pprof_report_options_t, focus) },
     { PPROF_ARG_IGNORE, "--ignore",
-      offsetof(pprof_report_options_t, ignore) }
+      offsetof(pprof_report_options_t, ignore) },
+    { PPROF_ARG_NODEFRACTION, "--nodefraction",
+      offsetof(pprof_report_options_t, nodefraction) },
+    { PPROF_ARG_EDGEFRACTION, "--edgefraction",
+      offsetof(pprof_report_options_t, edgefraction) }
 };
 
 

@@ -11,6 +11,7 @@
 #include "pprof_util.h"
 #include "pprof_out.h"
 #include "pprof_report.h"
+#include "pprof_dot.h"
 #include "pprof_text.h"
 #include "pprof_html.h"
 
@@ -52,6 +53,10 @@ pprof_render(pprof_report_t *report, const pprof_render_options_t *options,
 
     case PPROF_FORMAT_COLLAPSED:
         render = pprof_text_collapsed;
+        break;
+
+    case PPROF_FORMAT_DOT:
+        render = pprof_dot_render;
         break;
 
     case PPROF_FORMAT_RAW:

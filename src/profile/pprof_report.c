@@ -79,6 +79,7 @@ struct pprof_report_s {
     int                      stacks_ready;
     pprof_stacks_t           stacks;
     uint32_t                *stack_frames; /* of stacks */
+    unsigned char           *stack_inl;    /* of stacks, by frame */
     pprof_str_t             *rank_names;
 
     int                      tree_ready;
@@ -103,21 +104,6 @@ static int64_t
 pprof_abs(int64_t v)
 {
     return v < 0 ? -v : v;
-}
-
-
-static int
-pprof_str_cmp(pprof_str_t a, pprof_str_t b)
-{
-    int  rc;
-
-    rc = memcmp(a.data, b.data, a.len < b.len ? a.len : b.len);
-
-    if (rc != 0) {
-        return rc;
-    }
-
-    return a.len < b.len ? -1 : a.len > b.len;
 }
 
 
@@ -1264,6 +1250,7 @@ pprof_report_free(pprof_report_t *r)
     pprof_free(a, r->tree.nodes);
     pprof_free(a, r->stacks.stacks);
     pprof_free(a, r->stack_frames);
+    pprof_free(a, r->stack_inl);
     pprof_free(a, r->rank_names);
     pprof_free(a, r->groups);
     pprof_free(a, r->frames);
@@ -1305,7 +1292,6 @@ pprof_report_format_value(const pprof_report_t *report, size_t nodecount,
 {
     size_t                      i, n;
     int64_t                     min, v;
-    pprof_str_t                 unit, min_unit, max_unit, minimum;
     pprof_report_t             *r;
     const pprof_value_type_t   *st;
 
@@ -1332,26 +1318,7 @@ pprof_report_format_value(const pprof_report_t *report, size_t nodecount,
             }
         }
 
-        if (min == 0) {
-            min = r->info.total;
-        }
-
-        minimum.data = "minimum";
-        minimum.len = 7;
-
-        pprof_scale(min, st->unit, minimum, &min_unit);
-        pprof_scale(r->info.total, st->unit, minimum, &max_unit);
-
-        unit = min_unit;
-
-        if ((min_unit.len != max_unit.len
-             || memcmp(min_unit.data, max_unit.data, min_unit.len) != 0)
-            && min * 100 < r->info.total)
-        {
-            pprof_scale(100 * min, st->unit, minimum, &unit);
-        }
-
-        r->unit = unit.len ? unit : st->unit;
+        r->unit = pprof_output_unit(min, r->info.total, st->unit);
         r->unit_rows = n;
         r->unit_ready = 1;
 
@@ -1567,6 +1534,7 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
     size_t                   i, n, k, j, first, lo, hi, k0, j0, ns, nf, m;
     int64_t                  v;
     uint32_t                *lrank, *f;
+    unsigned char           *in;
     pprof_stack_t           *st;
     const pprof_profile_t   *pr;
 
@@ -1603,15 +1571,19 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
 
     lrank = pprof_report_alloc(r, pr->nlines, sizeof(uint32_t));
     r->stack_frames = pprof_report_alloc(r, nf, sizeof(uint32_t));
+    r->stack_inl = pprof_report_alloc(r, nf, 1);
     r->stacks.stacks = pprof_report_alloc(r, ns, sizeof(pprof_stack_t));
 
-    if (lrank == NULL || r->stack_frames == NULL || r->stacks.stacks == NULL
+    if (lrank == NULL || r->stack_frames == NULL || r->stack_inl == NULL
+        || r->stacks.stacks == NULL
         || pprof_rank_lines(r, lrank) != PPROF_OK)
     {
         pprof_free(&r->allocator, lrank);
         pprof_free(&r->allocator, r->stack_frames);
+        pprof_free(&r->allocator, r->stack_inl);
         pprof_free(&r->allocator, r->stacks.stacks);
         r->stack_frames = NULL;
+        r->stack_inl = NULL;
         r->stacks.stacks = NULL;
         pprof_set_error(err, "out of memory");
         return NULL;
@@ -1619,6 +1591,7 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
 
     st = r->stacks.stacks;
     f = r->stack_frames;
+    in = r->stack_inl;
 
     for (i = 0; i < pr->info.nsamples; i++) {
         n = pprof_prepare(r, i, &first, &v);
@@ -1635,12 +1608,16 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
         {
             st->weight = 0;
             st->base = pprof_abs(v);
+            /* the graph draws the profile minus its base */
+            st->value = -pprof_abs(v);
 
         } else {
             st->weight = pprof_abs(v);
             st->base = 0;
+            st->value = v;
         }
 
+        st->inl = in;
         st++;
         m = 0;
 
@@ -1649,11 +1626,14 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
 
             for (j = (k == k0 && r->zoom) ? j0 : hi; j > lo; j--) {
                 f[++m] = lrank[j - 1];
+                in[m] = (j != hi);
             }
         }
 
         f[0] = (uint32_t) m;
+        in[0] = 0;
         f += m + 1;
+        in += m + 1;
     }
 
     pprof_free(&r->allocator, lrank);
@@ -1678,6 +1658,13 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
         if (m > 0 && pprof_cmp_stack(&st[m - 1], &st[i]) == 0) {
             st[m - 1].weight += st[i].weight;
             st[m - 1].base += st[i].base;
+            st[m - 1].value += st[i].value;
+
+            /* an edge is inline only if it is in every sample */
+            for (k = 1; k <= st[i].frames[0]; k++) {
+                st[m - 1].inl[k] &= st[i].inl[k];
+            }
+
             continue;
         }
 

@@ -25,6 +25,11 @@ typedef struct {
     /* a diff (pprof_report_info_t.diff): the base's sum of |value| on
      * the stack, and weight only the profile's, so either may be 0 */
     int64_t                  base;
+    int64_t                  value;     /* sum of the values, signed */
+    /* inl[k] for frames[k], k >= 1: 1 if that frame is an inlined line
+     * of a location (not its outermost one) in every sample merged here;
+     * the call graph's "(inline)" edges */
+    unsigned char           *inl;
 } pprof_stack_t;
 
 

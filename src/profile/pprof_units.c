@@ -468,6 +468,34 @@ pprof_format_value(char *buf, size_t size, int64_t value, pprof_str_t unit)
 }
 
 
+pprof_str_t
+pprof_output_unit(int64_t min, int64_t total, pprof_str_t unit)
+{
+    pprof_str_t  out, min_unit, max_unit, minimum;
+
+    if (min == 0) {
+        min = total;
+    }
+
+    minimum.data = "minimum";
+    minimum.len = 7;
+
+    pprof_scale(min, unit, minimum, &min_unit);
+    pprof_scale(total, unit, minimum, &max_unit);
+
+    out = min_unit;
+
+    if ((min_unit.len != max_unit.len
+         || memcmp(min_unit.data, max_unit.data, min_unit.len) != 0)
+        && min * 100 < total)
+    {
+        pprof_scale(100 * min, unit, minimum, &out);
+    }
+
+    return out.len ? out : unit;
+}
+
+
 size_t
 pprof_format_percent(char *buf, size_t size, int64_t value, int64_t total)
 {

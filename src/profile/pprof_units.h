@@ -34,6 +34,13 @@ int pprof_scaler_init(pprof_scaler_t *s, pprof_str_t from, pprof_str_t to);
 size_t pprof_scaler_label(const pprof_scaler_t *s, char *buf, size_t size,
     int64_t value);
 
+/*
+ * The unit a whole report is printed in, as pprof's selectOutputUnit with
+ * -unit=minimum: min is the smallest non-zero |flat| (else |cum|) of what
+ * is shown (0: none), total the report's total; unit the sample unit.
+ */
+pprof_str_t pprof_output_unit(int64_t min, int64_t total, pprof_str_t unit);
+
 /* value as a share of total, "%5.2f%%" (below 1%: "%5.2g%%"), as -top */
 size_t pprof_format_percent(char *buf, size_t size, int64_t value,
     int64_t total);

@@ -98,6 +98,23 @@ pprof_str_has_prefix(pprof_str_t s, const char *c)
 }
 
 
+int
+pprof_str_cmp(pprof_str_t a, pprof_str_t b)
+{
+    int     rc;
+    size_t  n;
+
+    n = a.len < b.len ? a.len : b.len;
+    rc = n ? memcmp(a.data, b.data, n) : 0;
+
+    if (rc != 0) {
+        return rc;
+    }
+
+    return a.len < b.len ? -1 : a.len > b.len;
+}
+
+
 /* --- regular expressions --- */
 
 static int

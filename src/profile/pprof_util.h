@@ -40,6 +40,8 @@ void pprof_set_error(pprof_error_t *err, const char *fmt, ...)
 pprof_str_t pprof_cstr(const char *s);
 int pprof_str_is(pprof_str_t s, const char *c);
 int pprof_str_has_prefix(pprof_str_t s, const char *c);
+/* bytewise, a prefix first: < 0, 0 or > 0 like memcmp */
+int pprof_str_cmp(pprof_str_t a, pprof_str_t b);
 
 
 /*
