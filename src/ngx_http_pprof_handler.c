@@ -904,7 +904,12 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         q->report.sort = kw->value;
     }
 
-    q->nodecount = (q->format == PPROF_FORMAT_HTML)
+    q->nodecount = (q->format == PPROF_FORMAT_DOT
+                    || q->format == PPROF_FORMAT_SVG
+                    || (q->format == PPROF_FORMAT_HTML
+                        && q->view == PPROF_VIEW_GRAPH))
+                   ? PPROF_GRAPH_NODECOUNT
+                   : (q->format == PPROF_FORMAT_HTML)
                    ? NGX_HTTP_PPROF_HTML_NODECOUNT : 0;
 
     if (ngx_http_pprof_arg(r, PPROF_ARG_NODECOUNT, &value) == NGX_OK) {

@@ -25,6 +25,9 @@
 #include "pprof_dot.h"
 
 
+#define PPROF_DOT_NAME_MAX   8192
+
+
 typedef struct {
     pprof_out_t             *out;
     int                      first;     /* only the first line */
@@ -468,49 +471,21 @@ pprof_dot_esc(pprof_out_t *o, const char *s, size_t len)
 }
 
 
-/* pprof's multilinePrintableName: the short name, "::", "." as lines */
+/* pprof's multilinePrintableName: the name's lines, each ended by \\n */
 static void
 pprof_dot_label_name(pprof_out_t *o, pprof_str_t name)
 {
-    char         buf[4096];
-    size_t       i;
-    const char  *p;
-    pprof_str_t  s;
+    char         buf[PPROF_DOT_NAME_MAX];
+    size_t       i, n;
+    pprof_str_t  lines[64];
 
-    s = pprof_graph_short_name(name, buf, sizeof(buf));
-    p = s.data;
+    n = pprof_graph_name_lines(name, buf, sizeof(buf), lines,
+                               pprof_nelts(lines));
 
-    if (s.len == 0) {
-        pprof_out_lit(o, "<unknown>\\n");
-        return;
-    }
-
-    if (p[0] == '[' || pprof_str_is(s, "<unknown>")) {
-        pprof_dot_esc(o, p, s.len);
+    for (i = 0; i < n; i++) {
+        pprof_dot_esc(o, lines[i].data, lines[i].len);
         pprof_out_lit(o, "\\n");
-        return;
     }
-
-    for (i = 0; i < s.len; i++) {
-        if (p[i] == ':' && i + 1 < s.len && p[i + 1] == ':') {
-            pprof_out_lit(o, "\\n");
-            i++;
-
-        } else if (p[i] == '[' && s.len - i >= 5
-                   && memcmp(p + i, "[...]", 5) == 0)
-        {
-            pprof_out_lit(o, "[\xe2\x80\xa6]");
-            i += 4;
-
-        } else if (p[i] == '.') {
-            pprof_out_lit(o, "\\n");
-
-        } else {
-            pprof_dot_esc(o, p + i, 1);
-        }
-    }
-
-    pprof_out_lit(o, "\\n");
 }
 
 

@@ -684,14 +684,12 @@ pprof_graph_entropy(pprof_graph_work_t *w, const uint32_t *idx, size_t n,
         return 0;
     }
 
+    /* as Go computes it: a 0 weight or a negative total makes it NaN */
     for (i = 0; i < n; i++) {
         e = &w->slots[w->edges[idx[i]]];
         wt = pprof_graph_abs(e->weight);
-
-        if (wt != 0) {
-            frac = (double) wt / (double) total;
-            score += -frac * log2(frac);
-        }
+        frac = (double) wt / (double) total;
+        score += -frac * log2(frac);
     }
 
     if (self > 0) {
@@ -700,6 +698,18 @@ pprof_graph_entropy(pprof_graph_work_t *w, const uint32_t *idx, size_t n,
     }
 
     return score;
+}
+
+
+/* Go's int64(x) on amd64: NaN and out of range give the minimum */
+static int64_t
+pprof_graph_go_int64(double x)
+{
+    if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0)) {
+        return INT64_MIN;
+    }
+
+    return (int64_t) x;
 }
 
 
@@ -713,6 +723,7 @@ pprof_graph_cmp_node(const void *one, const void *two)
     a = one;
     b = two;
 
+    /* Go compares the abs64 as int64: the minimum stays negative */
     if (a->score != b->score) {
         return a->score > b->score ? -1 : 1;
     }
@@ -758,6 +769,7 @@ pprof_graph_sort(pprof_graph_work_t *w)
 {
     size_t               i;
     uint32_t             id, nin, nout;
+    uint64_t             v;
     double               score;
     pprof_graph_nkey_t  *keys;
 
@@ -779,9 +791,10 @@ pprof_graph_sort(pprof_graph_work_t *w)
                  : pprof_graph_entropy(w, w->out_idx + w->out_off[id], nout,
                                        w->flat[id]);
 
-        keys[i].score = pprof_graph_abs((int64_t) (score
-                                                   * (double) w->cum[id])
-                                        + w->flat[id]);
+        /* abs64(int64(score * cum) + flat), wrapping as Go on amd64 */
+        v = (uint64_t) pprof_graph_go_int64(score * (double) w->cum[id])
+            + (uint64_t) w->flat[id];
+        keys[i].score = (int64_t) ((v >> 63) ? -v : v);
         keys[i].name = w->names[id];
         keys[i].flat = pprof_graph_abs(w->flat[id]);
         keys[i].id = id;
@@ -1290,4 +1303,74 @@ pprof_graph_short_name(pprof_str_t name, char *buf, size_t size)
     }
 
     return s;
+}
+
+
+size_t
+pprof_graph_name_lines(pprof_str_t name, char *buf, size_t size,
+    pprof_str_t *lines, size_t max)
+{
+    char         *q;
+    size_t        i, n, used;
+    const char   *p;
+    pprof_str_t   s;
+
+    s = pprof_graph_short_name(name, buf, size);
+
+    if (s.len == 0) {
+        s = pprof_cstr("<unknown>");
+    }
+
+    if (max == 0) {
+        return 0;
+    }
+
+    lines[0] = s;
+
+    if (s.data[0] == '[' || pprof_str_is(s, "<unknown>")) {
+        return 1;
+    }
+
+    /* the lines are rewritten after the short name in buf, or in place
+     * when it is not there: "[...]" grows by 1 byte ("\xe2\x80\xa6" for "...") */
+    p = s.data;
+    used = (s.data >= buf && s.data < buf + size) ? s.len : 0;
+
+    if (size - used < s.len + s.len / 5 + 1) {
+        return 1;
+    }
+
+    q = buf + used;
+    n = 0;
+    lines[0].data = q;
+    lines[0].len = 0;
+
+    for (i = 0; i < s.len; i++) {
+        if ((p[i] == '.' || (p[i] == ':' && i + 1 < s.len && p[i + 1] == ':'))
+            && n + 1 < max)
+        {
+            lines[n].len = q - lines[n].data;
+            n++;
+            lines[n].data = q;
+
+            if (p[i] == ':') {
+                i++;
+            }
+
+            continue;
+        }
+
+        if (p[i] == '[' && s.len - i >= 5 && memcmp(p + i, "[...]", 5) == 0) {
+            memcpy(q, "[\xe2\x80\xa6]", 5);
+            q += 5;
+            i += 4;
+            continue;
+        }
+
+        *q++ = p[i];
+    }
+
+    lines[n].len = q - lines[n].data;
+
+    return n + 1;
 }

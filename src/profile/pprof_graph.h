@@ -85,6 +85,15 @@ void pprof_graph_free(pprof_graph_t *g);
 pprof_str_t pprof_graph_short_name(pprof_str_t name, char *buf,
     size_t size);
 
+/*
+ * The lines of a node's name in the graph, as pprof's
+ * multilinePrintableName splits it: the short name cut at "::" and ".",
+ * Go's "[...]" kept as "[\xe2\x80\xa6]".  Lines point into name or buf (size
+ * bytes); returns their number, at most max (the rest joins the last).
+ */
+size_t pprof_graph_name_lines(pprof_str_t name, char *buf, size_t size,
+    pprof_str_t *lines, size_t max);
+
 /* value in the graph's output unit, "1.50MB", like snprintf */
 size_t pprof_graph_format_value(const pprof_graph_t *g, char *buf,
     size_t size, int64_t value);

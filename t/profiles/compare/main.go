@@ -13,6 +13,10 @@
 // function, the same name, flat and cum.  It prints the first mismatches of
 // every failed case and ends with "compare: N passed, M failed".
 //
+// For every such case it also compares the call graph, `pprof-summary
+// --format dot` with `go tool pprof -dot -symbolize=none` (dot.go; -nodot
+// leaves it out).
+//
 // With -text it compares `pprof-summary --format top` with
 // `go tool pprof -top -nodefraction=0` (all rows, default units and edge
 // trimming) line by line instead,
@@ -55,6 +59,7 @@ var (
 	timeout     = flag.Duration("timeout", 5*time.Minute, "time limit of one command")
 	verbose     = flag.Bool("v", false, "print the commands run")
 	pairs       pairList
+	noDot       = flag.Bool("nodot", false, "leave out the call graph cases (pprof-summary --format dot against go tool pprof -dot)")
 	textMode    = flag.Bool("text", false, "compare `pprof-summary --format top` with `go tool pprof -top -nodefraction=0` (all rows) line by line, from \"Showing nodes\" on, instead of the JSON")
 )
 
@@ -112,12 +117,16 @@ type testCase struct {
 	base  string       // a pair's base profile, or ""
 	mode  string       // with base: "diff_base" or "base" (pprof's flags)
 	text  bool         // compared as text whatever -text says
+	dot   bool         // the call graph (dot.go), not the top report
 }
 
 func (c testCase) name() string {
 	t := "(default)"
 	if c.index >= 0 {
 		t = c.types[c.index].Type
+	}
+	if c.dot {
+		t += " dot"
 	}
 	if c.text && !*textMode {
 		t += " text"
@@ -143,6 +152,7 @@ func (c testCase) baseArgs(ref bool) []string {
 type result struct {
 	c       testCase
 	ok      bool
+	skipped bool   // ok, but nothing was compared
 	summary string // one line
 	details []string
 }
@@ -176,6 +186,12 @@ func main() {
 		cases = append(cases, testCase{file: file, types: types, index: -1, dflt: dflt})
 		for i := range types {
 			cases = append(cases, testCase{file: file, types: types, index: i, dflt: dflt})
+		}
+		if !*textMode && !*noDot {
+			cases = append(cases, testCase{file: file, types: types, index: -1, dflt: dflt, dot: true})
+			for i := range types {
+				cases = append(cases, testCase{file: file, types: types, index: i, dflt: dflt, dot: true})
+			}
 		}
 	}
 
@@ -222,8 +238,13 @@ func main() {
 	wg.Wait()
 	results = append(results, out...)
 
-	passed, failed := 0, 0
+	passed, failed, skipped := 0, 0, 0
 	for _, r := range results {
+		if r.skipped {
+			skipped++
+			fmt.Printf("skip %-40s %s\n", r.c.name(), r.summary)
+			continue
+		}
 		if r.ok {
 			passed++
 			fmt.Printf("ok   %-40s %s\n", r.c.name(), r.summary)
@@ -234,6 +255,9 @@ func main() {
 		for _, d := range r.details {
 			fmt.Printf("       %s\n", d)
 		}
+	}
+	if skipped > 0 {
+		fmt.Printf("compare: %d skipped\n", skipped)
 	}
 	fmt.Printf("compare: %d passed, %d failed\n", passed, failed)
 	if failed > 0 {
@@ -311,6 +335,9 @@ func listSampleTypes(file string) ([]sampleType, int, error) {
 func run(c testCase) result {
 	if *textMode || c.text {
 		return runText(c)
+	}
+	if c.dot {
+		return runDot(c)
 	}
 	r := result{c: c}
 	var want, got *report

@@ -1,0 +1,232 @@
+// The call graph's comparison: `pprof-summary --format dot` against
+// `go tool pprof -dot -symbolize=none` for the same profile and sample
+// type, parsed on both sides: the same nodes (by full name, the tooltip),
+// each with the same label (flat and cum with percentages), font size and
+// colours; the same edges (by source and destination name), each with the
+// same attributes (weight label, "(inline)", weight, penwidth, colour,
+// tooltips, dotted residual style); the same legend lines but "Time:".
+// Node ids and the order of edges of equal |weight| are not compared (Go's
+// sort is not stable for those).
+//
+// A profile whose reference draws sample labels (pprof's nodelets: boxes
+// "N1_0" for the labels and the "bytes" sizes of heap samples) is
+// reported as skipped: pprof-summary does not draw them, and they change
+// how many nodes pprof selects.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+var (
+	dotNodeRx     = regexp.MustCompile(`^N(\d+) \[label="(.*)" id="node\d+" fontsize=(\d+) shape=box tooltip="(.*) \(([^()]*)\)" color="(#[0-9a-f]{6})" fillcolor="(#[0-9a-f]{6})"\]$`)
+	dotEdgeRx     = regexp.MustCompile(`^N(\d+) -> N(\d+) \[(.*)\]$`)
+	dotNodeletRx  = regexp.MustCompile(`^N+\d+(_\d+)+ \[|^N+\d+(_\d+)* -> N+\d+(_\d+)+ \[`)
+	dotLegendRx   = regexp.MustCompile(`^subgraph cluster_L \{ "(.*)" \[shape=box fontsize=16 label="(.*)"( tooltip="[^"]*")?\] \}$`)
+	dotHeaderRx   = regexp.MustCompile(`^digraph "(.*)" \{$`)
+	dotNodeStyle  = `node [style=filled fillcolor="#f8f8f8"]`
+)
+
+var dotRuns = flag.Int("dot-runs", 4, "runs of go tool pprof -dot until one matches (it is not deterministic on diff profiles)")
+
+type dotNode struct {
+	label, fontsize, color, fill, cum string
+}
+
+type dotGraph struct {
+	title    string
+	legend   []string
+	nodes    map[string]dotNode
+	order    []string          // names in id order
+	edges    map[string]string // "src -> dst": attributes
+	nodelets bool
+}
+
+func parseDot(out []byte) (*dotGraph, error) {
+	g := &dotGraph{nodes: map[string]dotNode{}, edges: map[string]string{}}
+	names := map[string]string{}
+	var edgeLines [][]string
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	line := 0
+	closed := false
+	for sc.Scan() {
+		t := sc.Text()
+		line++
+		switch {
+		case line == 1:
+			m := dotHeaderRx.FindStringSubmatch(t)
+			if m == nil {
+				return nil, fmt.Errorf("line 1 is not a digraph header: %q", t)
+			}
+			g.title = m[1]
+		case line == 2:
+			if t != dotNodeStyle {
+				return nil, fmt.Errorf("line 2: expected %q, got %q", dotNodeStyle, t)
+			}
+		case t == "}":
+			closed = true
+		case closed:
+			return nil, fmt.Errorf("text after the closing brace: %q", t)
+		case dotLegendRx.MatchString(t):
+			m := dotLegendRx.FindStringSubmatch(t)
+			for _, l := range strings.Split(strings.TrimSuffix(m[2], `\l`), `\l`) {
+				if !strings.HasPrefix(l, "Time: ") {
+					g.legend = append(g.legend, l)
+				}
+			}
+		case dotNodeletRx.MatchString(t):
+			g.nodelets = true
+		case dotNodeRx.MatchString(t):
+			m := dotNodeRx.FindStringSubmatch(t)
+			if _, dup := g.nodes[m[4]]; dup {
+				return nil, fmt.Errorf("node %q twice", m[4])
+			}
+			names[m[1]] = m[4]
+			g.order = append(g.order, m[4])
+			g.nodes[m[4]] = dotNode{label: m[2], fontsize: m[3], color: m[6], fill: m[7], cum: m[5]}
+		case dotEdgeRx.MatchString(t):
+			edgeLines = append(edgeLines, dotEdgeRx.FindStringSubmatch(t))
+		default:
+			return nil, fmt.Errorf("line %d not understood: %q", line, t)
+		}
+	}
+	if !closed {
+		return nil, fmt.Errorf("no closing brace")
+	}
+	for _, m := range edgeLines {
+		src, ok1 := names[m[1]]
+		dst, ok2 := names[m[2]]
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("edge N%s -> N%s between unknown nodes", m[1], m[2])
+		}
+		k := src + " -> " + dst
+		if _, dup := g.edges[k]; dup {
+			return nil, fmt.Errorf("edge %q twice", k)
+		}
+		g.edges[k] = m[3]
+	}
+	return g, nil
+}
+
+func runDot(c testCase) result {
+	r := result{c: c}
+	refArgs := []string{"tool", "pprof", "-dot", "-symbolize=none"}
+	sumArgs := []string{"--format", "dot"}
+	if c.index >= 0 {
+		refArgs = append(refArgs, "-sample_index="+c.types[c.index].Type)
+		sumArgs = append(sumArgs, "--sample-type", c.types[c.index].Type)
+	}
+	gotOut, err := command(*summaryPath, append(sumArgs, c.file)...)
+	if err != nil {
+		r.summary = "pprof-summary --format dot failed"
+		r.details = []string{err.Error()}
+		return r
+	}
+	got, err := parseDot(gotOut)
+	if err != nil {
+		r.summary = "pprof-summary: bad DOT"
+		r.details = []string{err.Error()}
+		return r
+	}
+	// pprof is not deterministic when edges of one |weight| have both
+	// signs (a diff or delta profile): its unstable sort and map order
+	// decide which residual edges are redundant.  Ours must be one of the
+	// graphs it draws: a few runs of the reference until one matches.
+	var want *dotGraph
+	for run := 0; run < *dotRuns; run++ {
+		wantOut, err := command(*goPath, append(refArgs, c.file)...)
+		if err != nil {
+			r.summary = "go tool pprof -dot failed"
+			r.details = []string{err.Error()}
+			return r
+		}
+		want, err = parseDot(wantOut)
+		if err != nil {
+			r.summary = "go tool pprof -dot: unexpected DOT"
+			r.details = []string{err.Error()}
+			return r
+		}
+		if want.nodelets {
+			r.skipped = true
+			r.ok = true
+			r.summary = fmt.Sprintf("skipped: the reference draws sample labels (%d nodes)", len(want.nodes))
+			return r
+		}
+		if r.details = diffDot(want, got); len(r.details) == 0 {
+			break
+		}
+	}
+	r.ok = len(r.details) == 0
+	r.summary = fmt.Sprintf("dot: %d nodes, %d edges expected; %d, %d got",
+		len(want.nodes), len(want.edges), len(got.nodes), len(got.edges))
+	return r
+}
+
+func diffDot(want, got *dotGraph) []string {
+	var d []string
+	if want.title != got.title {
+		d = append(d, fmt.Sprintf("title: expected %q, got %q", want.title, got.title))
+	}
+	if strings.Join(want.legend, "\n") != strings.Join(got.legend, "\n") {
+		d = append(d, fmt.Sprintf("legend: expected %q, got %q", want.legend, got.legend))
+	}
+	var nd []string
+	for _, n := range want.order {
+		w := want.nodes[n]
+		g, ok := got.nodes[n]
+		switch {
+		case !ok:
+			nd = append(nd, fmt.Sprintf("missing node %q (%s)", n, w.label))
+		case g != w:
+			nd = append(nd, fmt.Sprintf("node %q: expected %+v, got %+v", n, w, g))
+		}
+	}
+	for _, n := range got.order {
+		if _, ok := want.nodes[n]; !ok {
+			nd = append(nd, fmt.Sprintf("extra node %q (%s)", n, got.nodes[n].label))
+		}
+	}
+	var keys []string
+	for k := range want.edges {
+		keys = append(keys, k)
+	}
+	for k := range got.edges {
+		if _, ok := want.edges[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		w, wok := want.edges[k]
+		g, gok := got.edges[k]
+		switch {
+		case !gok:
+			nd = append(nd, fmt.Sprintf("missing edge %q [%s]", k, w))
+		case !wok:
+			nd = append(nd, fmt.Sprintf("extra edge %q [%s]", k, g))
+		case w != g:
+			nd = append(nd, fmt.Sprintf("edge %q: expected [%s], got [%s]", k, w, g))
+		}
+	}
+	if len(nd) > 0 {
+		shown := nd
+		if len(shown) > *maxDiff {
+			shown = shown[:*maxDiff]
+		}
+		d = append(d, fmt.Sprintf("%d node and edge differences (first %d shown):", len(nd), len(shown)))
+		d = append(d, shown...)
+	}
+	// The nodes in pprof's order (ids): the entropy order decides which
+	// nodes a nodecount keeps, so it must match too.
+	if len(nd) == 0 && strings.Join(want.order, "\n") != strings.Join(got.order, "\n") {
+		d = append(d, "nodes in another order than pprof's")
+	}
+	return d
+}
