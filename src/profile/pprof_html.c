@@ -38,6 +38,9 @@
 #include "pprof_units.h"
 #include "pprof_report.h"
 #include "pprof_legend.h"
+#include "pprof_graph.h"
+#include "pprof_dot.h"
+#include "pprof_svg.h"
 #include "pprof_html.h"
 
 
@@ -171,6 +174,8 @@ static void pprof_html_index_href(pprof_out_t *o, const pprof_index_t *index,
 static void pprof_html_index_form(pprof_html_ctx_t *ctx,
     const pprof_index_t *index, const pprof_index_entry_t *e);
 static int pprof_html_top(pprof_html_ctx_t *ctx);
+static void pprof_html_controls(pprof_html_ctx_t *ctx, const char *count);
+static int pprof_html_graph(pprof_html_ctx_t *ctx);
 static int pprof_html_flame(pprof_html_ctx_t *ctx);
 static int pprof_html_goroutines(pprof_html_ctx_t *ctx);
 static int64_t pprof_html_abs(int64_t v);
@@ -283,6 +288,11 @@ static const char  pprof_html_css[] =
     ".ix form{margin:4px 0 0}"
     "pre.text{margin:0;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,"
     "Consolas,monospace;white-space:pre-wrap;word-break:break-all}"
+    ".legend{margin:0 0 10px;padding:0;list-style:none;color:#444}"
+    ".graph{overflow:auto;max-width:100%;border:1px solid #e4dccd}"
+    ".graph svg{display:block}"
+    ".graph a:focus rect{stroke-width:3}"
+    ".graph a:hover rect{stroke-width:2.5}"
     /* a phone: tighter, and wide tables scroll inside their box */
     "@media (max-width:640px){header{padding:8px 10px 4px}"
     "main{padding:8px 10px}h1{font-size:17px}"
@@ -319,7 +329,9 @@ pprof_html_page(pprof_report_t *report, const pprof_render_options_t *options,
 
     view = options->view;
 
-    if (view != PPROF_VIEW_FLAME && view != PPROF_VIEW_GOROUTINES) {
+    if (view != PPROF_VIEW_FLAME && view != PPROF_VIEW_GOROUTINES
+        && view != PPROF_VIEW_GRAPH)
+    {
         view = PPROF_VIEW_TOP;
     }
 
@@ -333,7 +345,8 @@ pprof_html_page(pprof_report_t *report, const pprof_render_options_t *options,
 
     pprof_html_head(&ctx, options->title, 0,
                     view == PPROF_VIEW_FLAME ? "flame graph"
-                    : view == PPROF_VIEW_GOROUTINES ? "goroutines" : "top");
+                    : view == PPROF_VIEW_GOROUTINES ? "goroutines"
+                    : view == PPROF_VIEW_GRAPH ? "graph" : "top");
     pprof_html_header(&ctx, NULL, 0, view);
 
     pprof_out_lit(ctx.out, PPROF_HTML_MAIN);
@@ -346,6 +359,10 @@ pprof_html_page(pprof_report_t *report, const pprof_render_options_t *options,
 
     case PPROF_VIEW_GOROUTINES:
         rc = pprof_html_goroutines(&ctx);
+        break;
+
+    case PPROF_VIEW_GRAPH:
+        rc = pprof_html_graph(&ctx);
         break;
 
     default:
@@ -1258,6 +1275,7 @@ pprof_html_nav(pprof_html_ctx_t *ctx, int current)
         const char  *label;
     }  views[] = {
         { PPROF_VIEW_TOP, "Top" },
+        { PPROF_VIEW_GRAPH, "Graph" },
         { PPROF_VIEW_FLAME, "Flame graph" },
         { PPROF_VIEW_GOROUTINES, "Goroutines" }
     };
@@ -1272,7 +1290,10 @@ pprof_html_nav(pprof_html_ctx_t *ctx, int current)
         { PPROF_FORMAT_COLLAPSED, "collapsed",
           "folded stacks, one \"a;b;c value\" a line" },
         { PPROF_FORMAT_FLAMEGRAPH, "flame graph file",
-          "a self-contained flame graph page to save or share" }
+          "a self-contained flame graph page to save or share" },
+        { PPROF_FORMAT_DOT, "DOT", "the call graph as go tool pprof -dot "
+          "prints it, for Graphviz" },
+        { PPROF_FORMAT_SVG, "SVG", "the call graph drawn, as a file" }
     };
 
     o = ctx->out;
@@ -1309,6 +1330,13 @@ pprof_html_nav(pprof_html_ctx_t *ctx, int current)
             l.search.len = 0;
         }
 
+        /* nodecount counts rows in one view, nodes in the other */
+        if ((views[i].view == PPROF_VIEW_GRAPH)
+            != (current == PPROF_VIEW_GRAPH))
+        {
+            l.has_nodecount = 0;
+        }
+
         pprof_out_lit(o, "<a ");
         pprof_html_href(ctx, &l);
         pprof_out_lit(o, ">");
@@ -1327,6 +1355,13 @@ pprof_html_nav(pprof_html_ctx_t *ctx, int current)
         if (formats[i].format != PPROF_FORMAT_FLAMEGRAPH) {
             l.arg[PPROF_RARG_ZOOM].len = 0;
             l.search.len = 0;
+        }
+
+        if ((formats[i].format == PPROF_FORMAT_DOT
+             || formats[i].format == PPROF_FORMAT_SVG)
+            != (current == PPROF_VIEW_GRAPH))
+        {
+            l.has_nodecount = 0;
         }
 
         pprof_out_lit(o, "<a ");
@@ -1709,33 +1744,7 @@ pprof_html_top(pprof_html_ctx_t *ctx)
         sum += ctx->rinfo->functions[i].flat;
     }
 
-    /* the controls: a plain GET form, the state in hidden inputs */
-    pprof_out_lit(o, "<form method=\"get\" role=\"search\">");
-    pprof_html_hidden(ctx, &ctx->state,
-                      PPROF_HTML_F_NODECOUNT | PPROF_HTML_F_SEARCH
-                      | PPROF_HTML_F_ARG(PPROF_RARG_FOCUS)
-                      | PPROF_HTML_F_ARG(PPROF_RARG_IGNORE));
-
-    pprof_out_lit(o, "<label>Rows <input type=\"number\" name=\""
-                  PPROF_ARG_NODECOUNT "\" "
-                   "min=\"0\" value=\"");
-    pprof_out_uint(o, ctx->options->nodecount);
-    pprof_out_lit(o, "\" title=\"0 shows all\"></label>\n"
-                   "<label>Focus <input type=\"text\" name=\""
-                   PPROF_ARG_FOCUS "\" "
-                   "placeholder=\"regex\" value=\"");
-    pprof_html_esc(o, ctx->state.arg[PPROF_RARG_FOCUS].data,
-                   ctx->state.arg[PPROF_RARG_FOCUS].len);
-    pprof_out_lit(o, "\" title=\"keep only samples with a function "
-                   "matching this regex\"></label>\n"
-                   "<label>Ignore <input type=\"text\" name=\""
-                   PPROF_ARG_IGNORE "\" "
-                   "placeholder=\"regex\" value=\"");
-    pprof_html_esc(o, ctx->state.arg[PPROF_RARG_IGNORE].data,
-                   ctx->state.arg[PPROF_RARG_IGNORE].len);
-    pprof_out_lit(o, "\" title=\"drop samples with a function matching "
-                   "this regex\"></label>\n"
-                   "<button type=\"submit\">Apply</button></form>\n");
+    pprof_html_controls(ctx, "Rows");
 
     pprof_out_lit(o, "<p class=\"note\">Showing <b>");
     pprof_out_uint(o, shown);
@@ -1837,6 +1846,177 @@ pprof_html_top(pprof_html_ctx_t *ctx)
     pprof_out_lit(o, "</tbody>\n</table></div>\n");
 
     return PPROF_OK;
+}
+
+
+/* the controls of the top and graph views: a plain GET form, the state
+ * in hidden inputs; count names what nodecount counts */
+
+static void
+pprof_html_controls(pprof_html_ctx_t *ctx, const char *count)
+{
+    pprof_out_t  *o;
+
+    o = ctx->out;
+
+    pprof_out_lit(o, "<form method=\"get\" role=\"search\">");
+    pprof_html_hidden(ctx, &ctx->state,
+                      PPROF_HTML_F_NODECOUNT | PPROF_HTML_F_SEARCH
+                      | PPROF_HTML_F_ARG(PPROF_RARG_FOCUS)
+                      | PPROF_HTML_F_ARG(PPROF_RARG_IGNORE));
+
+    pprof_out_lit(o, "<label>");
+    pprof_out_str(o, count);
+    pprof_out_lit(o, " <input type=\"number\" name=\""
+                  PPROF_ARG_NODECOUNT "\" "
+                   "min=\"0\" value=\"");
+    pprof_out_uint(o, ctx->options->nodecount);
+    pprof_out_lit(o, "\" title=\"0 shows all\"></label>\n"
+                   "<label>Focus <input type=\"text\" name=\""
+                   PPROF_ARG_FOCUS "\" "
+                   "placeholder=\"regex\" value=\"");
+    pprof_html_esc(o, ctx->state.arg[PPROF_RARG_FOCUS].data,
+                   ctx->state.arg[PPROF_RARG_FOCUS].len);
+    pprof_out_lit(o, "\" title=\"keep only samples with a function "
+                   "matching this regex\"></label>\n"
+                   "<label>Ignore <input type=\"text\" name=\""
+                   PPROF_ARG_IGNORE "\" "
+                   "placeholder=\"regex\" value=\"");
+    pprof_html_esc(o, ctx->state.arg[PPROF_RARG_IGNORE].data,
+                   ctx->state.arg[PPROF_RARG_IGNORE].len);
+    pprof_out_lit(o, "\" title=\"drop samples with a function matching "
+                   "this regex\"></label>\n"
+                   "<button type=\"submit\">Apply</button></form>\n");
+}
+
+
+/* the call graph: pprof's legend, the controls, the SVG inline; each node
+ * links to the graph focused on it */
+
+typedef struct {
+    pprof_html_ctx_t              *ctx;
+    pprof_html_link_t              link;
+    char                          *buf;     /* the focus regex */
+    size_t                         size;
+    int                            open;
+} pprof_html_graph_t;
+
+
+static void
+pprof_html_graph_legend(void *data, const char *s, size_t len, int eol)
+{
+    pprof_html_graph_t  *hg;
+
+    hg = data;
+
+    if (!hg->open) {
+        /* the last line's leading "\n" is a gap, not text */
+        if (len && s[0] == '\n') {
+            s++;
+            len--;
+        }
+
+        pprof_out_lit(hg->ctx->out, "<li>");
+        hg->open = 1;
+    }
+
+    pprof_html_esc(hg->ctx->out, s, len);
+
+    if (eol) {
+        pprof_out_lit(hg->ctx->out, "</li>");
+        hg->open = 0;
+    }
+}
+
+
+/* ' href="?...&focus=^name$"': the name as a POSIX ERE matching itself */
+static void
+pprof_html_graph_href(void *data, pprof_out_t *out,
+    const pprof_graph_node_t *node)
+{
+    size_t               i, n;
+    pprof_html_graph_t  *hg;
+
+    hg = data;
+    (void) out;
+
+    /* a name too long for a focus pattern is not a link */
+    if (2 * node->name.len + 2 > PPROF_MAX_REGEX) {
+        return;
+    }
+
+    n = 0;
+    hg->buf[n++] = '^';
+
+    for (i = 0; i < node->name.len; i++) {
+        if (strchr(".[]()*+?{}|^$\\", node->name.data[i]) != NULL) {
+            hg->buf[n++] = '\\';
+        }
+
+        hg->buf[n++] = node->name.data[i];
+    }
+
+    hg->buf[n++] = '$';
+
+    hg->link.arg[PPROF_RARG_FOCUS].data = hg->buf;
+    hg->link.arg[PPROF_RARG_FOCUS].len = n;
+
+    pprof_out_lit(hg->ctx->out, " ");
+    pprof_html_href(hg->ctx, &hg->link);
+}
+
+
+static int
+pprof_html_graph(pprof_html_ctx_t *ctx)
+{
+    int                    rc;
+    pprof_out_t           *o;
+    pprof_graph_t          g;
+    pprof_html_graph_t     hg;
+    pprof_svg_options_t    so;
+    pprof_graph_options_t  go;
+
+    o = ctx->out;
+
+    if (pprof_dot_graph_options(ctx->report, ctx->options, &go, ctx->err)
+        != PPROF_OK
+        || pprof_graph_build(ctx->report, &go, ctx->options->allocator, &g,
+                             ctx->err)
+           != PPROF_OK)
+    {
+        return PPROF_ERROR;
+    }
+
+    memset(&hg, 0, sizeof(pprof_html_graph_t));
+    hg.ctx = ctx;
+    hg.link = ctx->state;
+    hg.size = 2 * PPROF_MAX_REGEX + 3;
+    hg.buf = pprof_alloc(ctx->options->allocator, hg.size);
+
+    if (hg.buf == NULL) {
+        pprof_graph_free(&g);
+        pprof_set_error(ctx->err, "out of memory");
+        return PPROF_ERROR;
+    }
+
+    pprof_html_controls(ctx, "Nodes");
+
+    pprof_out_lit(o, "<ul class=\"legend\">");
+    pprof_dot_legend(ctx->report, &g, &go, pprof_html_graph_legend, &hg);
+    pprof_out_lit(o, "</ul>\n<div class=\"graph\">\n");
+
+    memset(&so, 0, sizeof(pprof_svg_options_t));
+    so.href = pprof_html_graph_href;
+    so.data = &hg;
+
+    rc = pprof_svg_draw(&g, &so, ctx->options->allocator, o, ctx->err);
+
+    pprof_out_lit(o, "</div>\n");
+
+    pprof_free(ctx->options->allocator, hg.buf);
+    pprof_graph_free(&g);
+
+    return rc;
 }
 
 

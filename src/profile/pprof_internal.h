@@ -19,6 +19,7 @@
 #include "pprof_legend.h"
 #include "pprof_graph.h"
 #include "pprof_dot.h"
+#include "pprof_svg.h"
 #include "pprof_text.h"
 #include "pprof_html.h"
 

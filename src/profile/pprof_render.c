@@ -12,6 +12,7 @@
 #include "pprof_out.h"
 #include "pprof_report.h"
 #include "pprof_dot.h"
+#include "pprof_svg.h"
 #include "pprof_text.h"
 #include "pprof_html.h"
 
@@ -57,6 +58,10 @@ pprof_render(pprof_report_t *report, const pprof_render_options_t *options,
 
     case PPROF_FORMAT_DOT:
         render = pprof_dot_render;
+        break;
+
+    case PPROF_FORMAT_SVG:
+        render = pprof_svg_render;
         break;
 
     case PPROF_FORMAT_RAW:

@@ -58,14 +58,16 @@ test_tables(void)
         { "flamegraph", PPROF_FORMAT_FLAMEGRAPH,
           "text/html; charset=utf-8" },
         { "collapsed", PPROF_FORMAT_COLLAPSED, "text/plain; charset=utf-8" },
-        { "raw", PPROF_FORMAT_RAW, "application/octet-stream" }
+        { "raw", PPROF_FORMAT_RAW, "application/octet-stream" },
+        { "dot", PPROF_FORMAT_DOT, "text/vnd.graphviz; charset=utf-8" },
+        { "svg", PPROF_FORMAT_SVG, "image/svg+xml" }
     };
 
-    CHECK(count(pprof_formats) == 6, "%zu formats", count(pprof_formats));
-    CHECK(count(pprof_views) == 3, "%zu views", count(pprof_views));
+    CHECK(count(pprof_formats) == 8, "%zu formats", count(pprof_formats));
+    CHECK(count(pprof_views) == 4, "%zu views", count(pprof_views));
     CHECK(count(pprof_sorts) == 2, "%zu sorts", count(pprof_sorts));
 
-    for (i = 0; i < 6; i++) {
+    for (i = 0; i < 8; i++) {
         CHECK(strcmp(pprof_formats[i].name, formats[i].name) == 0,
               "format %zu is %s", i, pprof_formats[i].name);
         CHECK(pprof_formats[i].value == formats[i].value, "%s value %d",
@@ -81,12 +83,14 @@ test_tables(void)
           && pprof_views[1].value == PPROF_VIEW_FLAME, "views[1]");
     CHECK(strcmp(pprof_views[2].name, "goroutines") == 0
           && pprof_views[2].value == PPROF_VIEW_GOROUTINES, "views[2]");
+    CHECK(strcmp(pprof_views[3].name, "graph") == 0
+          && pprof_views[3].value == PPROF_VIEW_GRAPH, "views[3]");
     CHECK(strcmp(pprof_sorts[0].name, "flat") == 0
           && pprof_sorts[0].value == PPROF_SORT_FLAT, "sorts[0]");
     CHECK(strcmp(pprof_sorts[1].name, "cum") == 0
           && pprof_sorts[1].value == PPROF_SORT_CUM, "sorts[1]");
 
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < 4; i++) {
         CHECK(pprof_views[i].content_type == NULL, "view %zu type", i);
     }
 
@@ -175,7 +179,8 @@ test_list(void)
     char    buf[128];
     size_t  n;
 
-    static const char  all[] = "html, top, json, flamegraph, collapsed or raw";
+    static const char  all[] = "html, top, json, flamegraph, collapsed, raw, "
+                               "dot or svg";
     static const pprof_keyword_t  one[] = {
         { "only", 1, NULL }, { NULL, 0, NULL }
     };
@@ -186,7 +191,8 @@ test_list(void)
           buf);
 
     n = pprof_keyword_list(pprof_views, buf, sizeof(buf));
-    CHECK(strcmp(buf, "top, flame or goroutines") == 0 && n == strlen(buf),
+    CHECK(strcmp(buf, "top, flame, goroutines or graph") == 0
+          && n == strlen(buf),
           "\"%s\"", buf);
 
     n = pprof_keyword_list(pprof_sorts, buf, sizeof(buf));
