@@ -429,3 +429,60 @@ GET /debug/pprof/heap?format=top&focus=%28a%29%5C1
 --- response_body_like: focus: backreferences are not supported
 --- error_log
 pprof: focus: backreferences are not supported
+
+
+
+=== TEST 27: format=dot: the call graph as go tool pprof -dot prints it, 80 nodes at most
+--- request
+GET /debug/pprof/heap?format=dot&sample=alloc_space
+--- response_headers
+Content-Type: text/vnd.graphviz; charset=utf-8
+--- response_body_like: (?s)^digraph "[^"]*" \{\nnode \[style=filled fillcolor="#f8f8f8"\]\nsubgraph cluster_L \{ .*Type: alloc_space.*\nN1 \[label=".*" id="node1" fontsize=\d+ shape=box tooltip="[^"]+ \([^"]+\)" color="#[0-9a-f]{6}" fillcolor="#[0-9a-f]{6}"\]\n.*\nN\d+ -> N\d+ \[label=" [^"]+".*\n\}\n$
+--- response_body_unlike: \nN81 \[
+--- no_error_log
+[error]
+
+
+
+=== TEST 28: format=dot&nodecount=3: three nodes
+--- request
+GET /debug/pprof/heap?format=dot&sample=alloc_space&nodecount=3
+--- response_body_like: (?s)Showing top 3 nodes out of \d+.*\nN3 \[label=
+--- response_body_unlike: \nN4 \[
+--- no_error_log
+[error]
+
+
+
+=== TEST 29: format=svg: the call graph drawn, a standalone SVG document
+--- request
+GET /debug/pprof/heap?format=svg&sample=alloc_space
+--- response_headers
+Content-Type: image/svg+xml
+--- response_body_like: (?s)^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http://www.w3.org/2000/svg" .*<g class="edge"><title>[^<]+</title><path .*<g class="node" id="node1"><title>[^<]+</title><rect .*</svg>\n$
+--- no_error_log
+[error]
+
+
+
+=== TEST 30: view=graph: the page embeds the SVG; nodes link to the graph focused on them, capture arguments and options kept
+--- request
+GET /debug/pprof/heap?seconds=1&view=graph&sample=alloc_space&ignore=nothing_matches
+--- more_headers
+Accept: text/html
+--- response_headers
+Content-Type: text/html; charset=utf-8
+--- response_body_like: (?s)^<!DOCTYPE html>.*<strong aria-current="page">Graph</strong>.*<ul class="legend">.*Showing nodes accounting for.*<div class="graph">\n<svg xmlns="http://www.w3.org/2000/svg" .*<g class="node" id="node1"><title>[^<]+</title><a href="\?seconds=1&amp;view=graph&amp;nodecount=80&amp;sample=alloc_space&amp;focus=%5E[^"]+%24&amp;ignore=nothing_matches">.*</svg>\n</div>.*</html>\s*$
+--- response_body_unlike: href="/
+--- no_error_log
+[error]
+
+
+
+=== TEST 31: nodefraction that is not a fraction: 400 with the reason
+--- request
+GET /debug/pprof/heap?format=dot&nodefraction=2
+--- error_code: 400
+--- response_body_like: nodefraction.*must be a number from 0 to 1
+--- error_log
+nodefraction

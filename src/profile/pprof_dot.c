@@ -35,7 +35,6 @@ typedef struct {
 } pprof_dot_lines_t;
 
 
-static int pprof_dot_fraction(const char *s, double dflt, double *f);
 static int64_t pprof_dot_share(int64_t w, int64_t k, int64_t total);
 static void pprof_dot_esc(pprof_out_t *o, const char *s, size_t len);
 static void pprof_dot_piece(void *data, const char *s, size_t len, int eol);
@@ -54,7 +53,7 @@ pprof_dot_graph_options(pprof_report_t *report,
 
     go->nodecount = options->nodecount;
 
-    if (pprof_dot_fraction(ro ? ro->nodefraction : NULL,
+    if (pprof_fraction(ro ? ro->nodefraction : NULL,
                            PPROF_GRAPH_NODE_FRACTION, &go->node_fraction)
         != PPROF_OK)
     {
@@ -63,7 +62,7 @@ pprof_dot_graph_options(pprof_report_t *report,
         return PPROF_ERROR;
     }
 
-    if (pprof_dot_fraction(ro ? ro->edgefraction : NULL,
+    if (pprof_fraction(ro ? ro->edgefraction : NULL,
                            PPROF_GRAPH_EDGE_FRACTION, &go->edge_fraction)
         != PPROF_OK)
     {
@@ -71,34 +70,6 @@ pprof_dot_graph_options(pprof_report_t *report,
                         "number from 0 to 1");
         return PPROF_ERROR;
     }
-
-    return PPROF_OK;
-}
-
-
-/* "0.005", "0", "1e-3": a finite number in [0, 1], whole */
-static int
-pprof_dot_fraction(const char *s, double dflt, double *f)
-{
-    char    *end;
-    double   v;
-
-    if (s == NULL || s[0] == '\0') {
-        *f = dflt;
-        return PPROF_OK;
-    }
-
-    if (strlen(s) > 32 || !((s[0] >= '0' && s[0] <= '9') || s[0] == '.')) {
-        return PPROF_ERROR;
-    }
-
-    v = strtod(s, &end);
-
-    if (*end != '\0' || !(v >= 0.0 && v <= 1.0)) {
-        return PPROF_ERROR;
-    }
-
-    *f = v;
 
     return PPROF_OK;
 }

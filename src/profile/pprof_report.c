@@ -1148,6 +1148,7 @@ pprof_report(const pprof_profile_t *profile,
     pprof_error_t *err)
 {
     int                   index;
+    double                fraction;
     size_t                nnames;
     pprof_report_t       *r;
     const pprof_info_t   *info;
@@ -1169,6 +1170,17 @@ pprof_report(const pprof_profile_t *profile,
     if (index < 0) {
         pprof_set_error(err, "unknown sample type \"%.64s\"",
                         options->sample_type);
+        return NULL;
+    }
+
+    /* the call graph's: checked here, where every bad option is */
+    if (pprof_fraction(options->nodefraction, 0, &fraction) != PPROF_OK
+        || pprof_fraction(options->edgefraction, 0, &fraction) != PPROF_OK)
+    {
+        pprof_set_error(err, "\"%s\" must be a number from 0 to 1",
+                        pprof_fraction(options->nodefraction, 0, &fraction)
+                        != PPROF_OK ? PPROF_ARG_NODEFRACTION
+                                    : PPROF_ARG_EDGEFRACTION);
         return NULL;
     }
 

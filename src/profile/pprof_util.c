@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pprof_util.h"
@@ -95,6 +96,33 @@ pprof_str_has_prefix(pprof_str_t s, const char *c)
     len = strlen(c);
 
     return s.len >= len && memcmp(s.data, c, len) == 0;
+}
+
+
+int
+pprof_fraction(const char *s, double dflt, double *f)
+{
+    char    *end;
+    double   v;
+
+    if (s == NULL || s[0] == '\0') {
+        *f = dflt;
+        return PPROF_OK;
+    }
+
+    if (strlen(s) > 32 || !((s[0] >= '0' && s[0] <= '9') || s[0] == '.')) {
+        return PPROF_ERROR;
+    }
+
+    v = strtod(s, &end);
+
+    if (*end != '\0' || !(v >= 0.0 && v <= 1.0)) {
+        return PPROF_ERROR;
+    }
+
+    *f = v;
+
+    return PPROF_OK;
 }
 
 

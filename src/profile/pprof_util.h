@@ -40,6 +40,10 @@ void pprof_set_error(pprof_error_t *err, const char *fmt, ...)
 pprof_str_t pprof_cstr(const char *s);
 int pprof_str_is(pprof_str_t s, const char *c);
 int pprof_str_has_prefix(pprof_str_t s, const char *c);
+/* a fraction option ("0.005", "0", "1e-3"): a whole decimal number in
+ * [0, 1]; NULL or "" is dflt.  PPROF_ERROR when it is not one. */
+int pprof_fraction(const char *s, double dflt, double *f);
+
 /* bytewise, a prefix first: < 0, 0 or > 0 like memcmp */
 int pprof_str_cmp(pprof_str_t a, pprof_str_t b);
 
