@@ -1,5 +1,6 @@
 #!/bin/bash
-# Engine benchmark: pprof-summary against zcat and `go tool pprof -top` on
+# Engine benchmark: pprof-summary (top, html, the call graph as dot, svg
+# and its page) against zcat and `go tool pprof -top` on
 # the generator's -big profile (200k samples, 20k functions, stacks up to
 # 40 deep: about 5.9 MB gzip, 10.6 MB raw), and the diff of it with another
 # such profile (-seed 2) as its base (--diff-base: top and the
@@ -69,8 +70,10 @@ once() {
         '{ printf "%.6f %.2f %d\n", b - a, $2 + $3, $1 }' >> "$tmp/$name.runs"
 }
 
-names=(zcat top html difftop diffflame gotool)
+names=(zcat top html dot svg graph difftop diffflame gotool)
 labels=("zcat" "pprof-summary --format=top" "pprof-summary --format=html"
+        "pprof-summary --format=dot" "pprof-summary --format=svg"
+        "pprof-summary --view=graph (html)"
         "diff of two 200k-sample profiles: --format=top --diff-base"
         "diff of two 200k-sample profiles: --view=flame --diff-base"
         "go tool pprof -top")
@@ -87,6 +90,9 @@ for ((round = 0; round < runs || round < gotool_runs; round++)); do
         once zcat zcat "$profile"
         once top "$summary" --format=top "$profile"
         once html "$summary" --format=html "$profile"
+        once dot "$summary" --format=dot "$profile"
+        once svg "$summary" --format=svg "$profile"
+        once graph "$summary" --format=html --view=graph "$profile"
         once difftop "$summary" --format=top --diff-base "$base" "$profile"
         once diffflame "$summary" --format=html --view=flame \
             --diff-base "$base" "$profile"
@@ -115,6 +121,9 @@ difftop_s=$(pick difftop 1)
 diffflame_s=$(pick diffflame 1)
 top_kb=$(pick top 3)
 html_kb=$(pick html 3)
+dot_s=$(pick dot 1)
+svg_s=$(pick svg 1)
+graph_s=$(pick graph 1)
 
 echo "## pprof engine benchmark"
 echo
@@ -167,6 +176,15 @@ check "top at most 2x zcat" \
 check "html at most 3x zcat" \
     "$(cmp "$html_s <= 3 * $zcat_s")" \
     "$(awk -v t="$html_s" -v z="$zcat_s" 'BEGIN { printf "%.2fx", t / z }')"
+check "graph (dot) at most 3x zcat" \
+    "$(cmp "$dot_s <= 3 * $zcat_s")" \
+    "$(awk -v t="$dot_s" -v z="$zcat_s" 'BEGIN { printf "%.2fx", t / z }')"
+check "graph (svg) at most 3x zcat" \
+    "$(cmp "$svg_s <= 3 * $zcat_s")" \
+    "$(awk -v t="$svg_s" -v z="$zcat_s" 'BEGIN { printf "%.2fx", t / z }')"
+check "graph (html page) at most 3x zcat" \
+    "$(cmp "$graph_s <= 3 * $zcat_s")" \
+    "$(awk -v t="$graph_s" -v z="$zcat_s" 'BEGIN { printf "%.2fx", t / z }')"
 check "diff top at most 4x zcat" \
     "$(cmp "$difftop_s <= 4 * $zcat_s")" \
     "$(awk -v t="$difftop_s" -v z="$zcat_s" 'BEGIN { printf "%.2fx", t / z }')"

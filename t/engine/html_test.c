@@ -1072,6 +1072,7 @@ test_index(void)
                  "memory allocations of live objects.</p>") != NULL
        && strstr(b, "<a href=\"heap?view=top\">top</a>")
        && strstr(b, "<a href=\"heap?view=flame\">flame</a>")
+       && strstr(b, "<a href=\"heap?view=graph\">graph</a>")
        && strstr(b, "heap?view=goroutines") == NULL
        && strstr(b, "<a href=\"heap?format=raw\" download")
        && strstr(b, "<a href=\"heap?debug=1\"")
@@ -1098,7 +1099,8 @@ test_index(void)
                     "required min=\"1\" max=\"7\" step=\"1\" value=\"7\">"
                     "</label>") != NULL
        && strstr(b, "<label>View <select name=\"view\"><option>top</option>"
-                    "<option>flame</option></select></label>") != NULL
+                    "<option>flame</option><option>graph</option></select>"
+                    "</label>") != NULL
        && strstr(b, "<button type=\"submit\" name=\"format\" value=\"raw\">"
                     "Download raw</button>") != NULL,
        "index: profile: a form bounded by max_seconds, the view, raw; "
