@@ -54,8 +54,13 @@ sub index_ok {
         push @errs, "$n: goroutines view" if $n ne 'goroutine'
             && $href{"$base$n?view=goroutines"};
     }
-    push @errs, 'the views of profile are not in its form'
-        if $listed{profile} and not $body =~ m{<select name="view"><option>top</option><option>flame</option></select>};
+    # the views of the engine's table, but goroutines
+    my ($opts) = $body =~ m{<select name="view">((?:<option>\w+</option>)+)</select>};
+    my @opts = defined $opts ? $opts =~ m{<option>(\w+)</option>}g : ();
+    push @errs, 'the views of profile are not in its form: ' . join(' ', @opts)
+        if $listed{profile}
+           and (join(' ', grep { /^(top|flame|graph)$/ } @opts) ne 'top flame graph'
+                or grep { $_ eq 'goroutines' } @opts);
     push @errs, "no link to the APIServer's own index"
         unless $href{"$base?format=raw"};
     push @errs, 'history link: ' . ($href{'?view=history'} ? 'present' : 'absent')
@@ -191,7 +196,7 @@ __DATA__
  "Types of profiles available",
  "<ul class=\"ix\">",
  "only the raw format applies here",
- "&quot;format&quot; must be html, top, json, flamegraph, collapsed or raw",
+ "&quot;format&quot; must be html, top, json, flamegraph, collapsed, raw, dot or svg",
  "\\A1\\n\\z"]
 
 
