@@ -152,6 +152,8 @@ ngx_http_pprof_render(ngx_http_pprof_render_t *rd)
     }
 
     *ropts = q->report;
+    /* the peek view's focus picks its rows */
+    ropts->peek = q->view == PPROF_VIEW_PEEK;
 
     report = pprof_report(profile, ropts, &allocator, &err);
 

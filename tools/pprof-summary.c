@@ -503,6 +503,9 @@ main(int argc, char **argv)
         profile = merged;
     }
 
+    /* the peek view's --focus picks its rows */
+    ro.peek = view == PPROF_VIEW_PEEK;
+
     report = pprof_report(profile, &ro, &allocator, &err);
     if (report == NULL) {
         fprintf(stderr, "pprof-summary: %s\n", err.msg);

@@ -127,8 +127,9 @@ enum {
 
 typedef struct {
     const char              *sample_type;   /* NULL or "": the default */
-    /* POSIX extended regular expressions on function names, like pprof's
-     * -focus (keep samples with a matching frame) and -ignore (drop them) */
+    /* POSIX extended regular expressions on function and file names (and
+     * a location's mapping file), like pprof's -focus (keep samples with
+     * a matching frame) and -ignore (drop them) */
     const char              *focus;
     const char              *ignore;
     int                      sort;          /* PPROF_SORT_* */
@@ -139,13 +140,33 @@ typedef struct {
      * numbers from 0 to 1; NULL or "": pprof's 0.005 and 0.001 */
     const char              *nodefraction;
     const char              *edgefraction;
+    /* pprof's -hide (drop matching frames), -show (keep only matching
+     * frames) and -show_from (drop the frames above the outermost match),
+     * regexes as focus */
+    const char              *hide;
+    const char              *show;
+    const char              *show_from;
+    /* pprof's -tagfocus and -tagignore on sample labels: "REGEX[,REGEX]"
+     * on "key:value", or "key=REGEX[,REGEX]" on that key's values */
+    const char              *tagfocus;
+    const char              *tagignore;
+    /* a word of pprof_granularities, NULL or "": "functions" */
+    const char              *granularity;
+    /* the peek view: focus selects the rows shown with their callers and
+     * callees (`go tool pprof -peek focus`) and filters no sample */
+    int                      peek;
 } pprof_report_options_t;
 
 
+/* a row of the report: a node at its granularity, named as `go tool pprof
+ * -top` prints it ("main.f", "main.f /src/f.go:12", ...) */
 typedef struct {
     pprof_str_t              name;
     int64_t                  flat;
     int64_t                  cum;
+    /* the name before pprof's simplification of demangled names; equal to
+     * name when it is the same */
+    pprof_str_t              full;
 } pprof_function_row_t;
 
 
@@ -162,6 +183,12 @@ enum {
     PPROF_RARG_IGNORE,
     PPROF_RARG_NODEFRACTION,
     PPROF_RARG_EDGEFRACTION,
+    PPROF_RARG_HIDE,
+    PPROF_RARG_SHOW,
+    PPROF_RARG_SHOW_FROM,
+    PPROF_RARG_TAGFOCUS,
+    PPROF_RARG_TAGIGNORE,
+    PPROF_RARG_GRANULARITY,
     PPROF_RARG_N
 };
 
@@ -227,7 +254,19 @@ enum {
     PPROF_VIEW_TOP = 0,
     PPROF_VIEW_FLAME,
     PPROF_VIEW_GOROUTINES,
-    PPROF_VIEW_GRAPH
+    PPROF_VIEW_GRAPH,
+    PPROF_VIEW_PEEK
+};
+
+
+/* granularity= (pprof's -functions, -filefunctions, -files, -lines,
+ * -addresses): what a row of the report is */
+enum {
+    PPROF_GRAN_FUNCTIONS = 0,
+    PPROF_GRAN_FILEFUNCTIONS,
+    PPROF_GRAN_FILES,
+    PPROF_GRAN_LINES,
+    PPROF_GRAN_ADDRESSES
 };
 
 
@@ -244,8 +283,9 @@ typedef struct {
 } pprof_keyword_t;
 
 extern const pprof_keyword_t  pprof_formats[];   /* html top json flamegraph collapsed raw dot svg; ends with a NULL name */
-extern const pprof_keyword_t  pprof_views[];     /* top flame goroutines graph */
+extern const pprof_keyword_t  pprof_views[];     /* top flame goroutines graph peek */
 extern const pprof_keyword_t  pprof_sorts[];     /* flat cum */
+extern const pprof_keyword_t  pprof_granularities[];  /* functions ... addresses */
 
 /* the entry named by s (len bytes, not NUL-terminated), or NULL */
 const pprof_keyword_t *pprof_keyword_find(const pprof_keyword_t *table, const char *s, size_t len);
@@ -276,6 +316,12 @@ long pprof_query_string(char *dst, const char *src, size_t len, size_t max);
 #define PPROF_ARG_ZOOM       "zoom"
 #define PPROF_ARG_NODEFRACTION  "nodefraction"
 #define PPROF_ARG_EDGEFRACTION  "edgefraction"
+#define PPROF_ARG_HIDE       "hide"
+#define PPROF_ARG_SHOW       "show"
+#define PPROF_ARG_SHOW_FROM  "show_from"
+#define PPROF_ARG_TAGFOCUS   "tagfocus"
+#define PPROF_ARG_TAGIGNORE  "tagignore"
+#define PPROF_ARG_GRANULARITY "granularity"
 #define PPROF_ARG_SEARCH     "search"
 #define PPROF_ARG_CAPTURE    "capture"
 #define PPROF_ARG_BASE       "base"

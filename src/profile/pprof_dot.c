@@ -324,27 +324,25 @@ pprof_dot_legend(pprof_report_t *report, const pprof_graph_t *g,
         piece(data, "", 0, 1);
     }
 
-    if (lg.focus.len || lg.ignore.len) {
+    if (lg.nfilters) {
         piece(data, "Active filters:", 15, 1);
 
-        f[0] = lg.focus;
-        f[1] = lg.ignore;
-
-        for (k = 0; k < 2; k++) {
-            if (f[k].len == 0) {
-                continue;
-            }
+        for (k = 0; k < lg.nfilters; k++) {
+            f[0] = pprof_cstr(lg.filters[k].name);
+            f[1] = lg.filters[k].value;
 
             /* pprof cuts a filter at 80 bytes and adds an ellipsis */
-            piece(data, k ? "   ignore=" : "   focus=", k ? 10 : 9, 0);
-            len = (k ? 7 : 6) + f[k].len;
+            piece(data, "   ", 3, 0);
+            piece(data, f[0].data, f[0].len, 0);
+            piece(data, "=", 1, 0);
+            len = f[0].len + 1 + f[1].len;
 
             if (len > 80) {
-                piece(data, f[k].data, 80 - (k ? 7 : 6), 0);
+                piece(data, f[1].data, 80 - f[0].len - 1, 0);
                 piece(data, "\xe2\x80\xa6", 3, 1);
 
             } else {
-                piece(data, f[k].data, f[k].len, 1);
+                piece(data, f[1].data, f[1].len, 1);
             }
         }
     }

@@ -151,6 +151,7 @@ static void pprof_html_header(pprof_html_ctx_t *ctx, const char *title,
     size_t title_len, int current);
 static void pprof_html_nav(pprof_html_ctx_t *ctx, int current);
 static void pprof_html_meta(pprof_html_ctx_t *ctx);
+static void pprof_html_refine_state(pprof_html_ctx_t *ctx);
 static void pprof_html_samples(pprof_html_ctx_t *ctx);
 static void pprof_html_store(pprof_html_ctx_t *ctx);
 static void pprof_html_foot(pprof_html_ctx_t *ctx, int script);
@@ -178,6 +179,7 @@ static void pprof_html_controls(pprof_html_ctx_t *ctx, const char *count);
 static int pprof_html_graph(pprof_html_ctx_t *ctx);
 static int pprof_html_flame(pprof_html_ctx_t *ctx);
 static int pprof_html_goroutines(pprof_html_ctx_t *ctx);
+static int pprof_html_peek(pprof_html_ctx_t *ctx);
 static int64_t pprof_html_abs(int64_t v);
 static void pprof_html_diff_legend(pprof_html_ctx_t *ctx);
 static void pprof_html_diff_frame(pprof_html_ctx_t *ctx,
@@ -232,6 +234,13 @@ static const char  pprof_html_css[] =
     "input[type=text]{width:16em}"
     "input[type=number]{width:6em}"
     ".note{margin:0 0 10px;color:#555}"
+    ".refine input[type=text]{width:11em}"
+    ".refined code{margin-right:8px;padding:0 4px;background:#f1ece2;"
+    "border-radius:3px}"
+    ".peek tbody{border-top:2px solid #d5cdbf}"
+    ".peek tr.self{background:#fff7e3}"
+    ".peek tr.caller td:last-child,.peek tr.callee td:last-child"
+    "{padding-left:2em}"
     ".err{color:#b3261e;font-weight:600}"
     ".top{border-collapse:collapse;font:13px/1.35 ui-monospace,"
     "SFMono-Regular,Menlo,Consolas,monospace}"
@@ -330,12 +339,17 @@ pprof_html_page(pprof_report_t *report, const pprof_render_options_t *options,
     view = options->view;
 
     if (view != PPROF_VIEW_FLAME && view != PPROF_VIEW_GOROUTINES
-        && view != PPROF_VIEW_GRAPH)
+        && view != PPROF_VIEW_GRAPH && view != PPROF_VIEW_PEEK)
     {
         view = PPROF_VIEW_TOP;
     }
 
     ctx.state.view = view;
+
+    if (view == PPROF_VIEW_PEEK) {
+        /* peek trims no row: its unit is that of all rows */
+        ctx.opts.nodecount = 0;
+    }
 
     if (view != PPROF_VIEW_FLAME) {
         /* zoom and search only mean something on the flame graph */
@@ -346,7 +360,8 @@ pprof_html_page(pprof_report_t *report, const pprof_render_options_t *options,
     pprof_html_head(&ctx, options->title, 0,
                     view == PPROF_VIEW_FLAME ? "flame graph"
                     : view == PPROF_VIEW_GOROUTINES ? "goroutines"
-                    : view == PPROF_VIEW_GRAPH ? "graph" : "top");
+                    : view == PPROF_VIEW_GRAPH ? "graph"
+                    : view == PPROF_VIEW_PEEK ? "peek" : "top");
     pprof_html_header(&ctx, NULL, 0, view);
 
     pprof_out_lit(ctx.out, PPROF_HTML_MAIN);
@@ -363,6 +378,10 @@ pprof_html_page(pprof_report_t *report, const pprof_render_options_t *options,
 
     case PPROF_VIEW_GRAPH:
         rc = pprof_html_graph(&ctx);
+        break;
+
+    case PPROF_VIEW_PEEK:
+        rc = pprof_html_peek(&ctx);
         break;
 
     default:
@@ -1244,6 +1263,7 @@ pprof_html_header(pprof_html_ctx_t *ctx, const char *title,
     }
 
     pprof_html_meta(ctx);
+    pprof_html_refine_state(ctx);
     pprof_html_samples(ctx);
 
     if (lg->ncomments) {
@@ -1276,6 +1296,7 @@ pprof_html_nav(pprof_html_ctx_t *ctx, int current)
     }  views[] = {
         { PPROF_VIEW_TOP, "Top" },
         { PPROF_VIEW_GRAPH, "Graph" },
+        { PPROF_VIEW_PEEK, "Peek" },
         { PPROF_VIEW_FLAME, "Flame graph" },
         { PPROF_VIEW_GOROUTINES, "Goroutines" }
     };
@@ -1825,6 +1846,16 @@ pprof_html_top(pprof_html_ctx_t *ctx)
         pprof_out_lit(o, "</td><td><a ");
         l.arg[PPROF_RARG_ZOOM] = row->name;
         pprof_html_href(ctx, &l);
+
+        /* the name before pprof's simplification, on hover */
+        if (row->full.len != row->name.len
+            || memcmp(row->full.data, row->name.data, row->name.len) != 0)
+        {
+            pprof_out_lit(o, " title=\"");
+            pprof_html_esc(o, row->full.data, row->full.len);
+            pprof_out_lit(o, "\"");
+        }
+
         pprof_out_lit(o, ">");
         pprof_html_esc(o, row->name.data, row->name.len);
         pprof_out_lit(o, "</a>");
@@ -1849,44 +1880,345 @@ pprof_html_top(pprof_html_ctx_t *ctx)
 }
 
 
-/* the controls of the top and graph views: a plain GET form, the state
- * in hidden inputs; count names what nodecount counts */
+/* the controls of the views: every filter and the granularity, one GET
+ * form; count names what nodecount counts, NULL: no such field */
 
 static void
 pprof_html_controls(pprof_html_ctx_t *ctx, const char *count)
+{
+    int                     peek;
+    size_t                  i;
+    unsigned                shown;
+    pprof_str_t             v, g;
+    pprof_out_t            *o;
+    const pprof_keyword_t  *k;
+
+    static const struct {
+        int          arg;
+        const char  *label;
+        const char  *title;
+    }  fields[] = {
+        { PPROF_RARG_FOCUS, "Focus",
+          "keep only samples with a frame whose function or file name "
+          "matches this regex" },
+        { PPROF_RARG_IGNORE, "Ignore",
+          "drop samples with a frame whose function or file name matches "
+          "this regex" },
+        { PPROF_RARG_HIDE, "Hide",
+          "drop the frames whose function or file name matches" },
+        { PPROF_RARG_SHOW, "Show",
+          "keep only the frames whose function or file name matches" },
+        { PPROF_RARG_SHOW_FROM, "Show from",
+          "drop the frames above the outermost match" },
+        { PPROF_RARG_TAGFOCUS, "Tag focus",
+          "keep samples with a label matching: regex on key:value, or "
+          "key=regex" },
+        { PPROF_RARG_TAGIGNORE, "Tag ignore",
+          "drop samples with a label matching: regex on key:value, or "
+          "key=regex" }
+    };
+
+    o = ctx->out;
+
+    shown = PPROF_HTML_F_ARG(PPROF_RARG_GRANULARITY);
+    for (i = 0; i < pprof_nelts(fields); i++) {
+        shown |= PPROF_HTML_F_ARG(fields[i].arg);
+    }
+
+    if (count) {
+        shown |= PPROF_HTML_F_NODECOUNT | PPROF_HTML_F_SEARCH;
+    }
+
+    /* a plain GET form, the rest of the state in hidden inputs */
+    pprof_out_lit(o, "<form method=\"get\" class=\"refine\" "
+                  "aria-label=\"refine\">");
+    pprof_html_hidden(ctx, &ctx->state, shown);
+
+    if (count) {
+        pprof_out_lit(o, "<label>");
+        pprof_out_str(o, count);
+        pprof_out_lit(o, " <input type=\"number\" name=\""
+                      PPROF_ARG_NODECOUNT "\" min=\"0\" value=\"");
+        pprof_out_uint(o, ctx->options->nodecount);
+        pprof_out_lit(o, "\" title=\"0 shows all\"></label>\n");
+    }
+
+    for (i = 0; i < pprof_nelts(fields); i++) {
+        v = ctx->state.arg[fields[i].arg];
+
+        pprof_out_lit(o, "<label>");
+
+        peek = fields[i].arg == PPROF_RARG_FOCUS
+               && ctx->state.view == PPROF_VIEW_PEEK;
+
+        pprof_out_str(o, peek ? "Peek" : fields[i].label);
+        pprof_out_lit(o, " <input type=\"text\" name=\"");
+        pprof_out_str(o, pprof_report_args[fields[i].arg].name);
+        pprof_out_lit(o, "\" placeholder=\"regex\" value=\"");
+        pprof_html_esc(o, v.data, v.len);
+        pprof_out_lit(o, "\" title=\"");
+        pprof_out_str(o, peek ? "the functions shown with their callers and "
+                                "callees (go tool pprof -peek)"
+                              : fields[i].title);
+        pprof_out_lit(o, "\"></label>\n");
+    }
+
+    g = ctx->state.arg[PPROF_RARG_GRANULARITY];
+
+    pprof_out_lit(o, "<label>Granularity <select name=\""
+                  PPROF_ARG_GRANULARITY "\" title=\"what a row is, as "
+                  "go tool pprof -functions, -files, -lines ...\">");
+
+    for (k = pprof_granularities; k->name != NULL; k++) {
+        pprof_out_lit(o, "<option");
+
+        if ((g.len == 0 && k == pprof_granularities)
+            || (g.len == strlen(k->name)
+                && memcmp(g.data, k->name, g.len) == 0))
+        {
+            pprof_out_lit(o, " selected");
+        }
+
+        pprof_out_lit(o, ">");
+        pprof_out_str(o, k->name);
+        pprof_out_lit(o, "</option>");
+    }
+
+    pprof_out_lit(o, "</select></label>\n"
+                  "<button type=\"submit\">Apply</button></form>\n");
+}
+
+
+/* the current refine options on every page, and a link without them */
+
+static void
+pprof_html_refine_state(pprof_html_ctx_t *ctx)
+{
+    size_t              i, n;
+    pprof_out_t        *o;
+    pprof_html_link_t   l;
+
+    static const int  args[] = {
+        PPROF_RARG_FOCUS, PPROF_RARG_IGNORE, PPROF_RARG_HIDE,
+        PPROF_RARG_SHOW, PPROF_RARG_SHOW_FROM, PPROF_RARG_TAGFOCUS,
+        PPROF_RARG_TAGIGNORE, PPROF_RARG_GRANULARITY
+    };
+
+    o = ctx->out;
+    l = ctx->state;
+    n = 0;
+
+    for (i = 0; i < pprof_nelts(args); i++) {
+        if (ctx->state.arg[args[i]].len == 0) {
+            continue;
+        }
+
+        if (n++ == 0) {
+            pprof_out_lit(o, "<p class=\"meta refined\"><b>Refined:</b> ");
+        }
+
+        pprof_out_lit(o, "<code>");
+        pprof_out_str(o, pprof_report_args[args[i]].name);
+        pprof_out_lit(o, "=");
+        pprof_html_esc(o, ctx->state.arg[args[i]].data,
+                       ctx->state.arg[args[i]].len);
+        pprof_out_lit(o, "</code> ");
+        l.arg[args[i]].len = 0;
+    }
+
+    if (n) {
+        pprof_out_lit(o, "<a ");
+        pprof_html_href(ctx, &l);
+        pprof_out_lit(o, ">clear</a></p>\n");
+    }
+}
+
+
+/* the peek view: `go tool pprof -peek` as tables, each name a link */
+
+
+/* "^name$" with the regex's special characters escaped, or NULL */
+static char *
+pprof_html_peek_regex(pprof_html_ctx_t *ctx, pprof_str_t name,
+    pprof_str_t *re)
+{
+    char    *p, *s;
+    size_t   i;
+
+    s = pprof_alloc(ctx->options->allocator, 2 * name.len + 3);
+    if (s == NULL) {
+        return NULL;
+    }
+
+    p = s;
+    *p++ = '^';
+
+    for (i = 0; i < name.len; i++) {
+        if (strchr("\\.[]()*+?{}|^$", name.data[i]) != NULL
+            && name.data[i] != '\0')
+        {
+            *p++ = '\\';
+        }
+
+        *p++ = name.data[i];
+    }
+
+    *p++ = '$';
+    re->data = s;
+    re->len = (size_t) (p - s);
+
+    return s;
+}
+
+
+static void
+pprof_html_peek_name(pprof_html_ctx_t *ctx, const pprof_function_row_t *row,
+    int self)
+{
+    char               *re;
+    pprof_out_t        *o;
+    pprof_html_link_t   l;
+
+    o = ctx->out;
+    l = ctx->state;
+    l.view = PPROF_VIEW_PEEK;
+
+    re = pprof_html_peek_regex(ctx, row->name, &l.arg[PPROF_RARG_FOCUS]);
+    if (re == NULL) {
+        o->failed = PPROF_OUT_NOMEM;
+        return;
+    }
+
+    pprof_out_lit(o, "<a ");
+    pprof_html_href(ctx, &l);
+
+    if (row->full.len != row->name.len
+        || memcmp(row->full.data, row->name.data, row->name.len) != 0)
+    {
+        pprof_out_lit(o, " title=\"");
+        pprof_html_esc(o, row->full.data, row->full.len);
+        pprof_out_lit(o, "\"");
+    }
+
+    pprof_out_str(o, self ? "><b>" : ">");
+    pprof_html_esc(o, row->name.data, row->name.len);
+    pprof_out_str(o, self ? "</b></a>" : "</a>");
+
+    pprof_free(ctx->options->allocator, re);
+}
+
+
+static void
+pprof_html_peek_edge(pprof_html_ctx_t *ctx, const pprof_peek_edge_t *e,
+    int64_t cum, int caller)
 {
     pprof_out_t  *o;
 
     o = ctx->out;
 
-    pprof_out_lit(o, "<form method=\"get\" role=\"search\">");
-    pprof_html_hidden(ctx, &ctx->state,
-                      PPROF_HTML_F_NODECOUNT | PPROF_HTML_F_SEARCH
-                      | PPROF_HTML_F_ARG(PPROF_RARG_FOCUS)
-                      | PPROF_HTML_F_ARG(PPROF_RARG_IGNORE));
+    pprof_out_str(o, caller ? "<tr class=\"caller\">"
+                            : "<tr class=\"callee\">");
+    pprof_out_lit(o, "<td colspan=\"5\"></td><td>");
+    pprof_html_rvalue(ctx, e->weight);
+    pprof_out_lit(o, "</td><td>");
+    pprof_html_percent(ctx, e->weight, cum);
+    pprof_out_lit(o, "</td><td>");
+    pprof_out_str(o, caller ? "\xe2\x86\x91 " : "\xe2\x86\x93 ");
+    pprof_html_peek_name(ctx, &ctx->rinfo->functions[e->row], 0);
 
-    pprof_out_lit(o, "<label>");
-    pprof_out_str(o, count);
-    pprof_out_lit(o, " <input type=\"number\" name=\""
-                  PPROF_ARG_NODECOUNT "\" "
-                   "min=\"0\" value=\"");
-    pprof_out_uint(o, ctx->options->nodecount);
-    pprof_out_lit(o, "\" title=\"0 shows all\"></label>\n"
-                   "<label>Focus <input type=\"text\" name=\""
-                   PPROF_ARG_FOCUS "\" "
-                   "placeholder=\"regex\" value=\"");
-    pprof_html_esc(o, ctx->state.arg[PPROF_RARG_FOCUS].data,
-                   ctx->state.arg[PPROF_RARG_FOCUS].len);
-    pprof_out_lit(o, "\" title=\"keep only samples with a function "
-                   "matching this regex\"></label>\n"
-                   "<label>Ignore <input type=\"text\" name=\""
-                   PPROF_ARG_IGNORE "\" "
-                   "placeholder=\"regex\" value=\"");
-    pprof_html_esc(o, ctx->state.arg[PPROF_RARG_IGNORE].data,
-                   ctx->state.arg[PPROF_RARG_IGNORE].len);
-    pprof_out_lit(o, "\" title=\"drop samples with a function matching "
-                   "this regex\"></label>\n"
-                   "<button type=\"submit\">Apply</button></form>\n");
+    if (e->inl) {
+        pprof_out_lit(o, " <small>(inline)</small>");
+    }
+
+    pprof_out_lit(o, "</td></tr>\n");
+}
+
+
+static int
+pprof_html_peek(pprof_html_ctx_t *ctx)
+{
+    size_t                      i, j, n;
+    int64_t                     sum, total;
+    pprof_out_t                *o;
+    const pprof_peek_t         *pk;
+    const pprof_function_row_t *row;
+
+    o = ctx->out;
+    total = ctx->rinfo->total;
+
+    pprof_html_controls(ctx, NULL);
+
+    if (ctx->state.arg[PPROF_RARG_FOCUS].len == 0) {
+        pprof_out_lit(o, "<p class=\"note\">Peek shows the callers and "
+                      "callees of the functions matching a regex, as "
+                      "<code>go tool pprof -peek</code> does: type one in "
+                      "Peek, or follow a name.</p>\n");
+        return PPROF_OK;
+    }
+
+    if (pprof_report_peek(ctx->report, &pk, &n, ctx->err) != PPROF_OK) {
+        return PPROF_ERROR;
+    }
+
+    if (n == 0) {
+        pprof_out_lit(o, "<p class=\"note\">No function matches <code>");
+        pprof_html_esc(o, ctx->state.arg[PPROF_RARG_FOCUS].data,
+                       ctx->state.arg[PPROF_RARG_FOCUS].len);
+        pprof_out_lit(o, "</code>.</p>\n");
+        return PPROF_OK;
+    }
+
+    pprof_out_lit(o, "<p class=\"note\"><b>");
+    pprof_out_uint(o, n);
+    pprof_out_lit(o, "</b> matching functions: callers above each "
+                  "(\xe2\x86\x91), callees below (\xe2\x86\x93).</p>\n"
+                  "<table class=\"top peek\">\n<thead><tr>"
+                  "<th scope=\"col\">flat</th><th scope=\"col\">flat%</th>"
+                  "<th scope=\"col\">sum%</th><th scope=\"col\">cum</th>"
+                  "<th scope=\"col\">cum%</th><th scope=\"col\">calls</th>"
+                  "<th scope=\"col\">calls%</th>"
+                  "<th scope=\"col\">context</th></tr></thead>\n");
+
+    sum = 0;
+
+    for (i = 0; i < n; i++) {
+        row = &ctx->rinfo->functions[pk[i].row];
+        sum += row->flat;
+
+        pprof_out_lit(o, "<tbody>\n");
+
+        for (j = 0; j < pk[i].nin; j++) {
+            pprof_html_peek_edge(ctx, &pk[i].in[j], row->cum, 1);
+        }
+
+        pprof_out_lit(o, "<tr class=\"self\"><td>");
+        pprof_html_rvalue(ctx, row->flat);
+        pprof_out_lit(o, "</td><td>");
+        pprof_html_percent(ctx, row->flat, total);
+        pprof_out_lit(o, "</td><td>");
+        pprof_html_percent(ctx, sum, total);
+        pprof_out_lit(o, "</td><td>");
+        pprof_html_rvalue(ctx, row->cum);
+        pprof_out_lit(o, "</td><td>");
+        pprof_html_percent(ctx, row->cum, total);
+        pprof_out_lit(o, "</td><td></td><td></td><td>");
+        pprof_html_peek_name(ctx, row, 1);
+        pprof_out_lit(o, "</td></tr>\n");
+
+        for (j = 0; j < pk[i].nout; j++) {
+            pprof_html_peek_edge(ctx, &pk[i].out[j], row->cum, 0);
+        }
+
+        pprof_out_lit(o, "</tbody>\n");
+
+        if (o->failed) {
+            break;
+        }
+    }
+
+    pprof_out_lit(o, "</table>\n");
+
+    return PPROF_OK;
 }
 
 
@@ -2047,6 +2379,8 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
 
     nodes = tree->nodes;
     rootcum = tree->nnodes ? nodes[0].cum : 0;
+
+    pprof_html_controls(ctx, NULL);
 
     /* the search form; zoom and the rest of the state ride along hidden */
     pprof_out_lit(o, "<form method=\"get\" role=\"search\">");

@@ -1,8 +1,8 @@
 
 /*
- * The query vocabulary: the words users type for format=, view= and
- * sort= and what they mean (pprof.h's pprof_formats, pprof_views,
- * pprof_sorts), looked up by name or by value and listed for messages;
+ * The query vocabulary: the words users type for format=, view=, sort=
+ * and granularity= and what they mean (pprof.h's pprof_formats,
+ * pprof_views, pprof_sorts, pprof_granularities), looked up by name or by value and listed for messages;
  * the report's string options by argument name and CLI flag
  * (pprof_report_args).
  * It uses only the output buffer.  The nginx handler, the CLI and the
@@ -38,6 +38,7 @@ const pprof_keyword_t  pprof_views[] = {
     { "flame", PPROF_VIEW_FLAME, NULL },
     { "goroutines", PPROF_VIEW_GOROUTINES, NULL },
     { "graph", PPROF_VIEW_GRAPH, NULL },
+    { "peek", PPROF_VIEW_PEEK, NULL },
     { NULL, 0, NULL }
 };
 
@@ -45,6 +46,16 @@ const pprof_keyword_t  pprof_views[] = {
 const pprof_keyword_t  pprof_sorts[] = {
     { "flat", PPROF_SORT_FLAT, NULL },
     { "cum", PPROF_SORT_CUM, NULL },
+    { NULL, 0, NULL }
+};
+
+
+const pprof_keyword_t  pprof_granularities[] = {
+    { "functions", PPROF_GRAN_FUNCTIONS, NULL },
+    { "filefunctions", PPROF_GRAN_FILEFUNCTIONS, NULL },
+    { "files", PPROF_GRAN_FILES, NULL },
+    { "lines", PPROF_GRAN_LINES, NULL },
+    { "addresses", PPROF_GRAN_ADDRESSES, NULL },
     { NULL, 0, NULL }
 };
 
@@ -59,7 +70,17 @@ const pprof_report_arg_t  pprof_report_args[PPROF_RARG_N] = {
     { PPROF_ARG_NODEFRACTION, "--nodefraction",
       offsetof(pprof_report_options_t, nodefraction) },
     { PPROF_ARG_EDGEFRACTION, "--edgefraction",
-      offsetof(pprof_report_options_t, edgefraction) }
+      offsetof(pprof_report_options_t, edgefraction) },
+    { PPROF_ARG_HIDE, "--hide", offsetof(pprof_report_options_t, hide) },
+    { PPROF_ARG_SHOW, "--show", offsetof(pprof_report_options_t, show) },
+    { PPROF_ARG_SHOW_FROM, "--show-from",
+      offsetof(pprof_report_options_t, show_from) },
+    { PPROF_ARG_TAGFOCUS, "--tagfocus",
+      offsetof(pprof_report_options_t, tagfocus) },
+    { PPROF_ARG_TAGIGNORE, "--tagignore",
+      offsetof(pprof_report_options_t, tagignore) },
+    { PPROF_ARG_GRANULARITY, "--granularity",
+      offsetof(pprof_report_options_t, granularity) }
 };
 
 

@@ -90,12 +90,18 @@ pprof_report_legend(const pprof_report_t *report, pprof_legend_t *legend)
 {
     size_t                         i;
     double                         total_ns;
-    pprof_str_t                    ns;
+    pprof_str_t                    ns, v;
     const pprof_info_t            *info;
     const pprof_profile_t         *pr;
     const pprof_value_type_t      *st;
     const pprof_report_info_t     *ri;
     const pprof_report_options_t  *o;
+
+    static const int  filters[PPROF_LEGEND_FILTERS] = {
+        PPROF_RARG_FOCUS, PPROF_RARG_IGNORE, PPROF_RARG_HIDE,
+        PPROF_RARG_SHOW, PPROF_RARG_SHOW_FROM, PPROF_RARG_TAGFOCUS,
+        PPROF_RARG_TAGIGNORE
+    };
 
     memset(legend, 0, sizeof(pprof_legend_t));
 
@@ -155,8 +161,18 @@ pprof_report_legend(const pprof_report_t *report, pprof_legend_t *legend)
         }
     }
 
-    if (o != NULL) {
-        legend->focus = pprof_cstr(o->focus);
-        legend->ignore = pprof_cstr(o->ignore);
+    legend->nfilters = 0;
+
+    for (i = 0; o != NULL && i < PPROF_LEGEND_FILTERS; i++) {
+        v = pprof_cstr(pprof_report_arg(o, filters[i]));
+
+        /* the peek view's focus picks rows, it is no filter */
+        if (v.len == 0 || (o->peek && filters[i] == PPROF_RARG_FOCUS)) {
+            continue;
+        }
+
+        legend->filters[legend->nfilters].name =
+                                           pprof_report_args[filters[i]].name;
+        legend->filters[legend->nfilters++].value = v;
     }
 }

@@ -14,6 +14,9 @@
 #include "pprof.h"
 
 
+#define PPROF_LEGEND_FILTERS    7
+
+
 /* strings point into the profile and report, or are "" when unknown */
 typedef struct {
     pprof_str_t              file;          /* the main binary's base name */
@@ -34,8 +37,13 @@ typedef struct {
     /* a time total as a share of the duration, as -top prints it: "99.62%"
      * or "  100%" (padded like a -top column); "" when it is not time */
     char                     total_share[32];
-    pprof_str_t              focus;         /* the active filters */
-    pprof_str_t              ignore;
+    /* the active filters in pprof's order (focus, ignore, hide, show,
+     * show_from, tagfocus, tagignore): argument names and values */
+    struct {
+        const char          *name;
+        pprof_str_t          value;
+    }                        filters[PPROF_LEGEND_FILTERS];
+    size_t                   nfilters;
 } pprof_legend_t;
 
 

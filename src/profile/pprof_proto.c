@@ -1220,7 +1220,7 @@ typedef struct {
  */
 static uint32_t
 pprof_name_node(pprof_profile_t *pr, pprof_name_table_t *t, unsigned kind,
-    pprof_str_t key, pprof_str_t name, pprof_str_t *keys)
+    pprof_str_t key, pprof_str_t name, pprof_str_t full, pprof_str_t *keys)
 {
     size_t    h;
     uint32_t  n;
@@ -1241,6 +1241,7 @@ pprof_name_node(pprof_profile_t *pr, pprof_name_table_t *t, unsigned kind,
     t->slots[h] = n + 1;
     keys[n] = key;
     pr->names[n] = name;
+    pr->full_names[n] = full;
     pr->name_flags[n] = (unsigned char) kind;
 
     if (name.len > pr->longest_name) {
@@ -1272,13 +1273,122 @@ pprof_base(pprof_str_t s)
 }
 
 
+/*
+ * pprof's symbolizer heuristic for names already demangled
+ * (looksLikeDemangledCPlusPlus): not Java's "class.<init>", not Go's
+ * "pkg.(*T[...]).M", but anything with "<>[]" or "::".
+ */
+static int
+pprof_looks_demangled(pprof_str_t s)
+{
+    size_t  i;
+
+    for (i = 0; i + 1 < s.len; i++) {
+        if (s.data[i] == '.' && s.data[i + 1] == '<') {
+            return 0;
+        }
+
+        if (i + 2 < s.len && s.data[i] == ']' && s.data[i + 1] == ')'
+            && s.data[i + 2] == '.')
+        {
+            return 0;
+        }
+    }
+
+    for (i = 0; i < s.len; i++) {
+        switch (s.data[i]) {
+        case '<': case '>': case '[': case ']':
+            return 1;
+        case ':':
+            if (i + 1 < s.len && s.data[i + 1] == ':') {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+/* pprof's removeMatching: nested open..close removed in place; returns
+ * the new length (what was removed before a mismatch stays removed) */
+static size_t
+pprof_remove_matching(char *s, size_t len, char open, char close)
+{
+    size_t  cur, first, nesting;
+
+    nesting = 0;
+    first = 0;
+
+    for (cur = 0; cur < len; cur++) {
+        if (s[cur] == open) {
+            if (nesting++ == 0) {
+                first = cur;
+            }
+
+        } else if (s[cur] == close) {
+            if (nesting == 0) {
+                return len;
+            }
+
+            if (--nesting == 0) {
+                memmove(s + first, s + cur + 1, len - cur - 1);
+                len -= cur + 1 - first;
+                cur = first;
+                cur--;
+            }
+        }
+    }
+
+    return len;
+}
+
+
+/*
+ * The name `go tool pprof` shows for function i with its default
+ * symbolization (demangleSingleFunction without a demangler): a name
+ * that differs from the system name is kept; else the system name,
+ * without argument lists and template parameters when it looks like
+ * demangled C++.  *full is the name before that.  p: room for the copy.
+ */
+static pprof_str_t
+pprof_display_name(const pprof_function_t *fn, char **p, pprof_str_t *full)
+{
+    pprof_str_t  name, sys;
+
+    name = fn->name;
+    sys = fn->system_name;
+    *full = name;
+
+    if (name.len && (name.len != sys.len
+                     || memcmp(name.data, sys.data, sys.len) != 0))
+    {
+        return name;
+    }
+
+    *full = sys;
+
+    if (!pprof_looks_demangled(sys)) {
+        return sys;
+    }
+
+    name.data = *p;
+    memcpy(*p, sys.data, sys.len);
+    name.len = pprof_remove_matching(*p, sys.len, '(', ')');
+    name.len = pprof_remove_matching(*p, name.len, '<', '>');
+    *p += name.len;
+
+    return name;
+}
+
+
 static int
 pprof_build_names(pprof_profile_t *pr, uint32_t *fnodes, uint32_t *unknown,
     pprof_error_t *err)
 {
-    char                *p;
+    char                *p, *d;
     size_t               i, n, size, synth;
-    pprof_str_t          name, key, base, *keys;
+    pprof_str_t          name, key, base, full, *keys;
     pprof_name_table_t   t;
 
     n = pr->info.nfunctions + pr->info.nmappings + 1;
@@ -1290,15 +1400,24 @@ pprof_build_names(pprof_profile_t *pr, uint32_t *fnodes, uint32_t *unknown,
         synth += pprof_base(pr->mappings[i].filename).len + 2;
     }
 
+    /* room for the simplified names */
+    for (i = 0; i < pr->info.nfunctions; i++) {
+        if (pprof_looks_demangled(pr->functions[i].system_name)) {
+            synth += pr->functions[i].system_name.len;
+        }
+    }
+
     t.mask = size - 1;
     t.slots = pprof_alloc_n(&pr->allocator, size, sizeof(uint32_t));
     keys = pprof_alloc_n(&pr->allocator, n, sizeof(pprof_str_t));
     pr->names = pprof_alloc_n(&pr->allocator, n, sizeof(pprof_str_t));
+    pr->full_names = pprof_alloc_n(&pr->allocator, n, sizeof(pprof_str_t));
     pr->name_flags = pprof_alloc(&pr->allocator, n);
     pr->synth = pprof_alloc(&pr->allocator, synth);
 
     if (t.slots == NULL || keys == NULL || pr->names == NULL
-        || pr->name_flags == NULL || pr->synth == NULL)
+        || pr->full_names == NULL || pr->name_flags == NULL
+        || pr->synth == NULL)
     {
         pprof_free(&pr->allocator, t.slots);
         pprof_free(&pr->allocator, keys);
@@ -1309,15 +1428,24 @@ pprof_build_names(pprof_profile_t *pr, uint32_t *fnodes, uint32_t *unknown,
     memset(t.slots, 0, size * sizeof(uint32_t));
 
     /*
-     * Names are taken as they are, like `go tool pprof -symbolize=none`:
-     * its default symbolization would also strip "(...)" and "<...>" from
-     * names that look like demangled C++, which Go profiles never have.
+     * Names as `go tool pprof` shows them with its default symbolization:
+     * "(...)" and "<...>" stripped from names that look like demangled
+     * C++ or Rust (pprof_display_name); functions merge by that name.
+     * The simplified copies go after the synthetic names.
      */
+    d = pr->synth + synth;
     for (i = 0; i < pr->info.nfunctions; i++) {
-        name = pr->functions[i].name;
+        if (pprof_looks_demangled(pr->functions[i].system_name)) {
+            d -= pr->functions[i].system_name.len;
+        }
+    }
+
+    for (i = 0; i < pr->info.nfunctions; i++) {
+        name = pprof_display_name(&pr->functions[i], &d, &full);
 
         /* pprof names an unnamed function after its location's mapping */
-        fnodes[i] = name.len ? pprof_name_node(pr, &t, 0, name, name, keys)
+        fnodes[i] = name.len ? pprof_name_node(pr, &t, 0, name, name, full,
+                                               keys)
                              : PPROF_NONE;
     }
 
@@ -1329,7 +1457,8 @@ pprof_build_names(pprof_profile_t *pr, uint32_t *fnodes, uint32_t *unknown,
     key.data = "";
     key.len = 0;
 
-    *unknown = pprof_name_node(pr, &t, PPROF_NAME_SYNTH, key, name, keys);
+    *unknown = pprof_name_node(pr, &t, PPROF_NAME_SYNTH, key, name, name,
+                               keys);
 
     for (i = 0; i < pr->info.nmappings; i++) {
         key = pr->mappings[i].filename;
@@ -1348,7 +1477,7 @@ pprof_build_names(pprof_profile_t *pr, uint32_t *fnodes, uint32_t *unknown,
         *p++ = ']';
 
         pr->mappings[i].node = pprof_name_node(pr, &t, PPROF_NAME_SYNTH, key,
-                                               name, keys);
+                                               name, name, keys);
     }
 
     pprof_free(&pr->allocator, t.slots);
@@ -1676,30 +1805,37 @@ failed:
 }
 
 
-size_t
-pprof_sample_labels(const pprof_profile_t *profile, size_t i, char *buf,
-    size_t size)
+void
+pprof_labels_begin(const pprof_profile_t *profile, size_t i,
+    pprof_labels_t *it)
 {
-    int                   has_str, has_num;
-    size_t                len;
-    int64_t               num;
+    it->p = profile->labels + profile->samples[i].off;
+    it->end = it->p + (profile->samples[i].len & PPROF_SAMPLE_LEN);
+}
+
+
+int
+pprof_labels_next(const pprof_profile_t *profile, pprof_labels_t *it,
+    pprof_slabel_t *l)
+{
+    int                   has_num;
     uint64_t              key, str, unit;
     pprof_pb_t            sb, lb;
-    pprof_str_t           s;
     pprof_pb_field_t      sf, lf;
 
-    sb.p = profile->labels + profile->samples[i].off;
-    sb.end = sb.p + (profile->samples[i].len & PPROF_SAMPLE_LEN);
-    len = 0;
+    sb.p = it->p;
+    sb.end = it->end;
 
     while (pprof_pb_next(&sb, &sf) == 1) {
+        it->p = sb.p;
+
         if (sf.field != 3 || sf.wire != PPROF_WIRE_LEN) {
             continue;
         }
 
         key = str = unit = 0;
-        num = 0;
-        has_str = has_num = 0;
+        l->num = 0;
+        has_num = 0;
         lb.p = sf.data;
         lb.end = sf.data + sf.len;
 
@@ -1710,10 +1846,9 @@ pprof_sample_labels(const pprof_profile_t *profile, size_t i, char *buf,
                 break;
             case 2:
                 str = lf.v;
-                has_str = 1;
                 break;
             case 3:
-                num = (int64_t) lf.v;
+                l->num = (int64_t) lf.v;
                 has_num = 1;
                 break;
             case 4:
@@ -1728,8 +1863,37 @@ pprof_sample_labels(const pprof_profile_t *profile, size_t i, char *buf,
             continue;
         }
 
+        l->key = profile->strings[key];
+        l->str = profile->strings[str];
+        l->unit = profile->strings[unit];
+        /* as pprof decodes it: a string label when str is set */
+        l->is_num = str == 0 && has_num;
+
+        return 1;
+    }
+
+    it->p = it->end;
+
+    return 0;
+}
+
+
+size_t
+pprof_sample_labels(const pprof_profile_t *profile, size_t i, char *buf,
+    size_t size)
+{
+    char             tmp[64];
+    size_t           len;
+    pprof_str_t      s;
+    pprof_slabel_t   l;
+    pprof_labels_t   it;
+
+    len = 0;
+    pprof_labels_begin(profile, i, &it);
+
+    while (pprof_labels_next(profile, &it, &l)) {
         /* "k=v"; numeric labels "k=N" or "k=N unit" */
-        s = profile->strings[key];
+        s = l.key;
         if (len) {
             if (buf && len < size) {
                 buf[len] = ' ';
@@ -1747,28 +1911,15 @@ pprof_sample_labels(const pprof_profile_t *profile, size_t i, char *buf,
         }
         len++;
 
-        if (has_str && str != 0) {
-            s = profile->strings[str];
-
-        } else if (has_num) {
-            char  tmp[64];
-
+        if (l.is_num) {
             s.len = (size_t) snprintf(tmp, sizeof(tmp), "%lld%s%.*s",
-                                      (long long) num, unit ? " " : "",
-                                      (int) (unit && profile->strings[unit].len
-                                             < 32
-                                             ? profile->strings[unit].len : 0),
-                                      profile->strings[unit].data);
+                                      (long long) l.num, l.unit.len ? " " : "",
+                                      (int) (l.unit.len < 32 ? l.unit.len : 0),
+                                      l.unit.data);
             s.data = tmp;
 
-            if (buf && len + s.len < size) {
-                memcpy(buf + len, s.data, s.len);
-            }
-            len += s.len;
-            continue;
-
         } else {
-            s = profile->strings[0];
+            s = l.str;
         }
 
         if (buf && len + s.len < size) {
@@ -1908,6 +2059,7 @@ pprof_profile_release(pprof_profile_t *pr)
     pprof_free(a, pr->stacks);
     pprof_free(a, pr->values);
     pprof_free(a, pr->names);
+    pprof_free(a, pr->full_names);
     pprof_free(a, pr->name_flags);
     pprof_free(a, pr->synth);
     pprof_free(a, pr->info.sample_types);

@@ -111,6 +111,7 @@ struct pprof_profile_s {
 
     /* distinct function names (merged) and mapping-made names */
     pprof_str_t             *names;
+    pprof_str_t             *full_names;   /* before simplification */
     unsigned char           *name_flags;
     size_t                   nnames;
     size_t                   longest_name;
@@ -153,6 +154,25 @@ typedef struct {
  */
 int pprof_sample_label_next(const pprof_profile_t *profile, size_t i,
     size_t *pos, pprof_label_t *label);
+/* a sample's label: a string label, or a number with its unit */
+typedef struct {
+    pprof_str_t              key;
+    pprof_str_t              str;
+    int64_t                  num;
+    pprof_str_t              unit;
+    int                      is_num;
+} pprof_slabel_t;
+
+typedef struct {
+    const unsigned char     *p;
+    const unsigned char     *end;
+} pprof_labels_t;
+
+/* the labels of sample i in order: next returns 1 and fills l, or 0 */
+void pprof_labels_begin(const pprof_profile_t *profile, size_t i,
+    pprof_labels_t *it);
+int pprof_labels_next(const pprof_profile_t *profile, pprof_labels_t *it,
+    pprof_slabel_t *l);
 
 /* "k=v k=v" of sample i's labels, or the length needed when buf is NULL */
 size_t pprof_sample_labels(const pprof_profile_t *profile, size_t i,

@@ -15,6 +15,7 @@
 
 
 #include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,10 +25,7 @@
 #include "pprof_report.h"
 
 
-/* per name node */
-#define PPROF_NODE_FOCUS       0x01
-#define PPROF_NODE_IGNORE      0x02
-#define PPROF_NODE_DROP        0x04
+/* per node */
 #define PPROF_NODE_ZOOM        0x08
 #define PPROF_NODE_INL_PARENT  0x10    /* is inlined somewhere */
 #define PPROF_NODE_NOINLINE    0x20    /* has a non-inline caller edge */
@@ -36,6 +34,22 @@
 /* per location, from drop_frames */
 #define PPROF_LOC_PRUNE        1       /* the whole location is dropped */
 #define PPROF_LOC_BENEATH      2       /* inlined lines below it dropped */
+
+/* the name filters, as bits of a line's or a location's matches */
+enum {
+    PPROF_RX_FOCUS = 0,
+    PPROF_RX_IGNORE,
+    PPROF_RX_HIDE,
+    PPROF_RX_SHOW,
+    PPROF_RX_SHOW_FROM,
+    PPROF_RX_N
+};
+
+#define PPROF_RX_BIT(k)        (1u << (k))
+#define PPROF_RX_DONE          0x80    /* a function's bits are computed */
+
+/* the tag filters: at most this many comma-separated regexes each */
+#define PPROF_TAG_MAX_RX       32
 
 
 /* a static inline edge (caller, callee) inside some location */
@@ -47,6 +61,20 @@ typedef struct {
     size_t                   mask;
     size_t                   n;
 } pprof_pairs_t;
+
+
+/* pprof's NodeInfo: what a node is keyed by */
+typedef struct {
+    uint64_t                 address;
+    pprof_str_t              file;      /* cleaned */
+    int64_t                  line;
+    int64_t                  start_line;
+    uint32_t                 name;      /* a profile name, or PPROF_NONE */
+    uint32_t                 obj;       /* its mapping's name, or NONE */
+    pprof_str_t              fname;     /* the function's, when named */
+    pprof_str_t              objfile;   /* the mapping's file, when not */
+    uint64_t                 hash;
+} pprof_node_key_t;
 
 
 struct pprof_report_s {
@@ -64,7 +92,36 @@ struct pprof_report_s {
     uint32_t                *loc_skip;
     int                      focus;
     int                      ignore;
+    int                      hide;         /* hide or show: empty locations */
+    int                      show_from;
     int                      zoom;
+    int                      granularity;  /* PPROF_GRAN_* */
+
+    /* the nodes at the report's granularity: lnode[line] of each line of
+     * the profile; names and full names per node */
+    uint32_t                *lnode;
+    pprof_str_t             *names;
+    pprof_str_t             *full;
+    size_t                   nnodes;
+    char                    *name_buf;
+
+    /* the lines of location li after drop_frames, hide, show and
+     * show_from: eline[eoff[li] .. eend[li]), innermost first, and their
+     * nodes in enode[] */
+    uint32_t                *eoff;
+    uint32_t                *eend;
+    uint32_t                *eline;
+    uint32_t                *enode;
+    unsigned char           *loc_flags;    /* PPROF_RX_BIT()s, or NULL */
+    unsigned char           *sample_keep;  /* the tag filters, or NULL */
+    uint32_t                *node_row;     /* a node's row */
+    pprof_node_key_t        *node_keys;    /* NULL: functions */
+    char                    *clean_buf;
+
+    int                      peek_ready;
+    pprof_peek_t            *peeks;
+    size_t                   npeeks;
+    pprof_peek_edge_t       *peek_edges;
 
     const uint32_t          *stk;          /* the sample pprof_prepare()d */
     uint32_t                *locs;         /* scratch, max_depth */
@@ -97,6 +154,8 @@ typedef struct {
     pprof_function_row_t     row;
     uint32_t                 node;
     unsigned char            inl;
+    /* NULL at the functions granularity, where ties go by node */
+    const pprof_node_key_t  *key;
 } pprof_sort_row_t;
 
 
@@ -104,6 +163,53 @@ static int64_t
 pprof_abs(int64_t v)
 {
     return v < 0 ? -v : v;
+}
+
+
+/*
+ * The last tie-break of pprof's node orders (compareNodes):
+ * fmt.Sprint(NodeInfo), "{name origname address file start line objfile}"
+ */
+static int
+pprof_cmp_info(const pprof_sort_row_t *x, const pprof_sort_row_t *y)
+{
+    int                      rc;
+    size_t                   i, n[2];
+    char                     buf[2][512];
+    const pprof_node_key_t  *k;
+
+    if (x->key == NULL || y->key == NULL) {
+        return x->node < y->node ? -1 : x->node > y->node;
+    }
+
+    for (i = 0; i < 2; i++) {
+        k = i ? y->key : x->key;
+
+        n[i] = (size_t) snprintf(buf[i], sizeof(buf[i]),
+                                 "{%.*s  %llu %.*s %lld %lld %.*s}",
+                                 (int) (k->fname.len & 0xff), k->fname.data,
+                                 (unsigned long long) k->address,
+                                 (int) (k->file.len & 0xff), k->file.data,
+                                 (long long) k->start_line,
+                                 (long long) k->line,
+                                 (int) (k->objfile.len & 0x7f),
+                                 k->objfile.data);
+
+        if (n[i] >= sizeof(buf[i])) {
+            n[i] = sizeof(buf[i]) - 1;
+        }
+    }
+
+    rc = memcmp(buf[0], buf[1], n[0] < n[1] ? n[0] : n[1]);
+    if (rc != 0) {
+        return rc;
+    }
+
+    if (n[0] != n[1]) {
+        return n[0] < n[1] ? -1 : 1;
+    }
+
+    return x->node < y->node ? -1 : x->node > y->node;
 }
 
 
@@ -135,7 +241,7 @@ pprof_cmp_flat(const void *one, const void *two)
         return a > b ? -1 : 1;
     }
 
-    return x->node < y->node ? -1 : x->node > y->node;
+    return pprof_cmp_info(x, y);
 }
 
 
@@ -167,7 +273,7 @@ pprof_cmp_cum(const void *one, const void *two)
         return a > b ? -1 : 1;
     }
 
-    return x->node < y->node ? -1 : x->node > y->node;
+    return pprof_cmp_info(x, y);
 }
 
 
@@ -237,6 +343,7 @@ pprof_setup_prune(pprof_report_t *r, char *tmp, pprof_error_t *err)
     size_t                    i, j, len;
     regex_t                   drop_rx, keep_rx;
     pprof_str_t               name;
+    unsigned char            *drop;
     const pprof_line_t       *ln;
     const pprof_profile_t    *pr;
     const pprof_location_t   *loc;
@@ -292,7 +399,21 @@ pprof_setup_prune(pprof_report_t *r, char *tmp, pprof_error_t *err)
 
     pprof_free(&r->allocator, re);
 
+    /* by the profile's names, whatever the granularity */
+    drop = pprof_report_alloc(r, pr->nnames, 1);
+    if (drop == NULL) {
+        regfree(&drop_rx);
+        if (keep) {
+            regfree(&keep_rx);
+        }
+
+        pprof_set_error(err, "out of memory");
+        return PPROF_ERROR;
+    }
+
     for (i = 0; i < pr->nnames; i++) {
+        drop[i] = 0;
+
         if (pr->name_flags[i] & PPROF_NAME_SYNTH) {
             continue;
         }
@@ -302,7 +423,7 @@ pprof_setup_prune(pprof_report_t *r, char *tmp, pprof_error_t *err)
         if (pprof_regex_match(&drop_rx, name, tmp)
             && !(keep && pprof_regex_match(&keep_rx, name, tmp)))
         {
-            r->flags[i] |= PPROF_NODE_DROP;
+            drop[i] = 1;
         }
     }
 
@@ -315,6 +436,7 @@ pprof_setup_prune(pprof_report_t *r, char *tmp, pprof_error_t *err)
     r->loc_skip = pprof_report_alloc(r, pr->info.nlocations,
                                      sizeof(uint32_t));
     if (r->loc_prune == NULL || r->loc_skip == NULL) {
+        pprof_free(&r->allocator, drop);
         pprof_set_error(err, "out of memory");
         return PPROF_ERROR;
     }
@@ -327,7 +449,7 @@ pprof_setup_prune(pprof_report_t *r, char *tmp, pprof_error_t *err)
 
         /* the outermost matching line, scanning from the caller */
         for (j = loc->nlines; j > 0; j--) {
-            if (r->flags[ln[j - 1].node] & PPROF_NODE_DROP) {
+            if (drop[ln[j - 1].node]) {
                 break;
             }
         }
@@ -346,29 +468,842 @@ pprof_setup_prune(pprof_report_t *r, char *tmp, pprof_error_t *err)
         }
     }
 
+    pprof_free(&r->allocator, drop);
+
     return PPROF_OK;
 }
 
 
-static int
-pprof_setup_filters(pprof_report_t *r, pprof_error_t *err)
+/* --- the nodes at the report's granularity --- */
+
+static uint64_t
+pprof_node_hash(const pprof_node_key_t *k)
 {
-    int                      rc;
+    size_t    i;
+    uint64_t  h;
+
+    h = k->address * 0x9e3779b97f4a7c15ULL ^ (uint64_t) k->line
+        ^ (uint64_t) k->start_line << 20 ^ (uint64_t) k->name << 32
+        ^ (uint64_t) k->obj;
+
+    for (i = 0; i < k->file.len; i++) {
+        h = (h ^ (unsigned char) k->file.data[i]) * 0x100000001b3ULL;
+    }
+
+    return h ^ h >> 29;
+}
+
+
+static int
+pprof_node_eq(const pprof_node_key_t *a, const pprof_node_key_t *b)
+{
+    return a->hash == b->hash && a->address == b->address
+           && a->line == b->line && a->start_line == b->start_line
+           && a->name == b->name && a->obj == b->obj
+           && pprof_str_cmp(a->file, b->file) == 0;
+}
+
+
+/* pprof's PrintableName: "[%016x ]name[ file[:line]]" into p */
+static size_t
+pprof_node_name(const pprof_node_key_t *k, pprof_str_t name,
+    pprof_str_t obj, char *p)
+{
+    char  *s;
+
+    s = p;
+
+    if (k->address) {
+        p += sprintf(p, "%016llx", (unsigned long long) k->address);
+    }
+
+    if (k->name != PPROF_NONE) {
+        if (p != s) {
+            *p++ = ' ';
+        }
+
+        memcpy(p, name.data, name.len);
+        p += name.len;
+    }
+
+    if (k->line == 0 && k->file.len == 0 && k->name != PPROF_NONE) {
+        return (size_t) (p - s);
+    }
+
+    if (p != s) {
+        *p++ = ' ';
+    }
+
+    if (k->line != 0) {
+        memcpy(p, k->file.data, k->file.len);
+        p += k->file.len;
+        p += sprintf(p, ":%lld", (long long) k->line);
+
+    } else if (k->file.len) {
+        memcpy(p, k->file.data, k->file.len);
+        p += k->file.len;
+
+    } else {
+        /* "[base]" or "<unknown>" */
+        memcpy(p, obj.data, obj.len);
+        p += obj.len;
+    }
+
+    return (size_t) (p - s);
+}
+
+
+/*
+ * The report's nodes (pprof's Aggregate and NodeInfo): a function at the
+ * default granularity, the profile's own name nodes; else keyed by what
+ * the granularity keeps of address, function, file and line, and named
+ * as `go tool pprof` prints them.
+ */
+static int
+pprof_setup_nodes(pprof_report_t *r, pprof_error_t *err)
+{
+    int                       g, named;
+    char                     *cb, *p;
+    size_t                    i, j, size, h, n, len, room;
+    uint32_t                 *slots;
+    pprof_str_t              *clean;
+    pprof_node_key_t         *keys, k;
+    const pprof_line_t       *ln;
+    const pprof_keyword_t    *kw;
+    const pprof_function_t   *fn;
+    const pprof_location_t   *loc;
+    const pprof_profile_t    *pr;
+    const char               *word;
+
+    static const pprof_str_t  unknown = { "<unknown>", 9 };
+
+    pr = r->pr;
+    word = r->info.options->granularity;
+
+    if (word == NULL || word[0] == '\0') {
+        g = PPROF_GRAN_FUNCTIONS;
+
+    } else {
+        kw = pprof_keyword_find(pprof_granularities, word, strlen(word));
+        if (kw == NULL) {
+            char  list[128];
+
+            pprof_keyword_list(pprof_granularities, list, sizeof(list));
+            pprof_set_error(err, "granularity \"%.32s\" is not %s", word,
+                            list);
+            return PPROF_ERROR;
+        }
+
+        g = kw->value;
+    }
+
+    r->granularity = g;
+    r->lnode = pprof_report_alloc(r, pr->nlines, sizeof(uint32_t));
+    if (r->lnode == NULL) {
+        goto nomem;
+    }
+
+    if (g == PPROF_GRAN_FUNCTIONS) {
+        for (i = 0; i < pr->nlines; i++) {
+            r->lnode[i] = pr->lines[i].node;
+        }
+
+        r->names = pr->names;
+        r->full = pr->full_names;
+        r->nnodes = pr->nnames;
+
+        return PPROF_OK;
+    }
+
+    /* cleaned file names, once a function */
+    len = 0;
+    for (i = 0; i < pr->info.nfunctions; i++) {
+        len += pr->functions[i].filename.len + 1;
+    }
+
+    for (size = 16; size < 2 * pr->nlines; size <<= 1) { /* void */ }
+
+    clean = pprof_report_alloc(r, pr->info.nfunctions, sizeof(pprof_str_t));
+    cb = pprof_alloc(&r->allocator, len + 1);
+    slots = pprof_report_alloc(r, size, sizeof(uint32_t));
+    keys = pprof_report_alloc(r, pr->nlines, sizeof(pprof_node_key_t));
+
+    if (clean == NULL || cb == NULL || slots == NULL || keys == NULL) {
+        pprof_free(&r->allocator, clean);
+        pprof_free(&r->allocator, cb);
+        pprof_free(&r->allocator, slots);
+        pprof_free(&r->allocator, keys);
+        goto nomem;
+    }
+
+    p = cb;
+    for (i = 0; i < pr->info.nfunctions; i++) {
+        fn = &pr->functions[i];
+        clean[i].data = p;
+        clean[i].len = fn->filename.len ? pprof_clean_path(p, fn->filename)
+                                        : 0;
+        p += clean[i].len;
+    }
+
+    memset(slots, 0, size * sizeof(uint32_t));
+    n = 0;
+    room = 0;
+
+    for (i = 0; i < pr->info.nlocations; i++) {
+        loc = &pr->locations[i];
+
+        for (j = loc->line; j < loc->line + loc->nlines; j++) {
+            ln = &pr->lines[j];
+
+            memset(&k, 0, sizeof(pprof_node_key_t));
+            k.name = PPROF_NONE;
+            k.obj = PPROF_NONE;
+
+            if (g == PPROF_GRAN_ADDRESSES) {
+                k.address = loc->address;
+            }
+
+            named = ln->function != PPROF_NONE
+                    && !(pr->name_flags[ln->node] & PPROF_NAME_SYNTH);
+
+            if (named && g != PPROF_GRAN_FILES) {
+                k.name = ln->node;
+                k.fname = pr->names[ln->node];
+            }
+
+            if (ln->function != PPROF_NONE) {
+                k.file = clean[ln->function];
+
+                if (g == PPROF_GRAN_LINES || g == PPROF_GRAN_ADDRESSES) {
+                    k.line = ln->line;
+                }
+            }
+
+            if (k.name == PPROF_NONE) {
+                /* pprof keys such a node by its object file too: the
+                 * mapping's name node */
+                if (!named) {
+                    k.obj = ln->node;
+
+                } else if (loc->mapping != PPROF_NONE) {
+                    k.obj = pr->mappings[loc->mapping].node;
+                }
+
+                if (loc->mapping != PPROF_NONE) {
+                    k.objfile = pr->mappings[loc->mapping].filename;
+                }
+
+                if (ln->function != PPROF_NONE) {
+                    k.start_line = pr->functions[ln->function].start_line;
+                }
+            }
+
+            k.hash = pprof_node_hash(&k);
+
+            for (h = k.hash & (size - 1); slots[h] != 0;
+                 h = (h + 1) & (size - 1))
+            {
+                if (pprof_node_eq(&keys[slots[h] - 1], &k)) {
+                    break;
+                }
+            }
+
+            if (slots[h] == 0) {
+                keys[n] = k;
+                slots[h] = (uint32_t) ++n;
+                /* "%016x " name " " file ":" line, and the full name */
+                len = 17 + 2 + k.file.len + 21 + sizeof("<unknown>")
+                      + (k.obj != PPROF_NONE ? pr->names[k.obj].len : 0);
+                if (k.name != PPROF_NONE) {
+                    len += pr->names[k.name].len
+                           + pr->full_names[k.name].len + len;
+                }
+                room += len;
+            }
+
+            r->lnode[j] = slots[h] - 1;
+        }
+    }
+
+    r->names = pprof_report_alloc(r, n, sizeof(pprof_str_t));
+    r->full = pprof_report_alloc(r, n, sizeof(pprof_str_t));
+    r->name_buf = pprof_alloc(&r->allocator, room + 1);
+
+    if (r->names == NULL || r->full == NULL || r->name_buf == NULL) {
+        pprof_free(&r->allocator, clean);
+        pprof_free(&r->allocator, slots);
+        pprof_free(&r->allocator, keys);
+        pprof_free(&r->allocator, cb);
+        goto nomem;
+    }
+
+    p = r->name_buf;
+
+    for (i = 0; i < n; i++) {
+        k = keys[i];
+        r->names[i].data = p;
+        r->names[i].len = pprof_node_name(&k,
+                              k.name != PPROF_NONE ? pr->names[k.name]
+                                                   : pr->strings[0],
+                              k.obj != PPROF_NONE ? pr->names[k.obj]
+                                                  : unknown, p);
+        p += r->names[i].len;
+        r->full[i] = r->names[i];
+
+        if (k.name != PPROF_NONE
+            && pprof_str_cmp(pr->names[k.name], pr->full_names[k.name]) != 0)
+        {
+            r->full[i].data = p;
+            r->full[i].len = pprof_node_name(&k, pr->full_names[k.name],
+                                             unknown, p);
+            p += r->full[i].len;
+        }
+    }
+
+    r->nnodes = n;
+    /* the keys and their file names break ties of the rows' order */
+    r->node_keys = keys;
+    r->clean_buf = cb;
+
+    pprof_free(&r->allocator, clean);
+    pprof_free(&r->allocator, slots);
+
+    return PPROF_OK;
+
+nomem:
+
+    pprof_set_error(err, "out of memory");
+
+    return PPROF_ERROR;
+}
+
+
+/* the option of name filter k */
+static const char *
+pprof_rx_option(const pprof_report_options_t *o, int k)
+{
+    static const int  args[PPROF_RX_N] = {
+        PPROF_RARG_FOCUS, PPROF_RARG_IGNORE, PPROF_RARG_HIDE,
+        PPROF_RARG_SHOW, PPROF_RARG_SHOW_FROM
+    };
+
+    return pprof_report_arg(o, args[k]);
+}
+
+
+/* what name filters match of a line: its function's name or file name */
+static unsigned
+pprof_function_bits(pprof_report_t *r, const pprof_line_t *ln,
+    unsigned char *fbits, regex_t *rx, const int *have, char *tmp)
+{
+    int                      k;
+    unsigned                 b;
+    pprof_str_t              name, file;
+    const pprof_profile_t   *pr;
+
+    if (ln->function == PPROF_NONE) {
+        return 0;
+    }
+
+    if (fbits[ln->function] & PPROF_RX_DONE) {
+        return fbits[ln->function] & ~PPROF_RX_DONE;
+    }
+
+    pr = r->pr;
+    name = pr->names[ln->node];
+    if (pr->name_flags[ln->node] & PPROF_NAME_SYNTH) {
+        name.len = 0;
+    }
+
+    file = pr->functions[ln->function].filename;
+    b = 0;
+
+    for (k = 0; k < PPROF_RX_N; k++) {
+        if (have[k] && (pprof_regex_match(&rx[k], name, tmp)
+                        || pprof_regex_match(&rx[k], file, tmp)))
+        {
+            b |= PPROF_RX_BIT(k);
+        }
+    }
+
+    fbits[ln->function] = (unsigned char) (b | PPROF_RX_DONE);
+
+    return b;
+}
+
+
+/*
+ * The lines of each location after the name filters, as pprof's
+ * FilterSamplesByName and ShowFrom edit locations: focus and ignore match
+ * a location by any of its lines or its mapping's file; hide drops the
+ * matching lines, show keeps only those (lines without a function stay);
+ * show_from keeps the lines up to the outermost match.
+ */
+static int
+pprof_setup_lines(pprof_report_t *r, regex_t *rx, const int *have,
+    char *tmp)
+{
+    int                       k;
+    size_t                    i, j, lo, hi, pos, start, q;
+    unsigned                  b, lf, mb;
+    unsigned char            *fbits, *mbits;
+    const pprof_line_t       *lines;
+    const pprof_mapping_t    *m;
+    const pprof_profile_t    *pr;
+    const pprof_location_t   *loc;
+
+    pr = r->pr;
+    lines = pr->lines;
+
+    r->eoff = pprof_report_alloc(r, pr->info.nlocations, sizeof(uint32_t));
+    r->eend = pprof_report_alloc(r, pr->info.nlocations, sizeof(uint32_t));
+    r->eline = pprof_report_alloc(r, pr->nlines, sizeof(uint32_t));
+    r->enode = pprof_report_alloc(r, pr->nlines, sizeof(uint32_t));
+    fbits = pprof_report_alloc(r, pr->info.nfunctions, 1);
+    mbits = pprof_report_alloc(r, pr->info.nmappings, 1);
+
+    if (r->focus || r->ignore || r->show_from) {
+        r->loc_flags = pprof_report_alloc(r, pr->info.nlocations, 1);
+        if (r->loc_flags == NULL) {
+            goto nomem;
+        }
+    }
+
+    if (r->eoff == NULL || r->eend == NULL || r->eline == NULL
+        || r->enode == NULL || fbits == NULL || mbits == NULL)
+    {
+        goto nomem;
+    }
+
+    memset(fbits, 0, pr->info.nfunctions);
+
+    for (i = 0; i < pr->info.nmappings; i++) {
+        m = &pr->mappings[i];
+        mbits[i] = 0;
+
+        for (k = 0; k < PPROF_RX_N; k++) {
+            if (have[k] && pprof_regex_match(&rx[k], m->filename, tmp)) {
+                mbits[i] |= PPROF_RX_BIT(k);
+            }
+        }
+    }
+
+    pos = 0;
+
+    for (i = 0; i < pr->info.nlocations; i++) {
+        loc = &pr->locations[i];
+        lo = loc->line + (r->loc_skip ? r->loc_skip[i] : 0);
+        hi = loc->line + loc->nlines;
+        mb = loc->mapping != PPROF_NONE ? mbits[loc->mapping] : 0;
+
+        lf = mb;
+        start = pos;
+
+        for (j = lo; j < hi; j++) {
+            b = pprof_function_bits(r, &lines[j], fbits, rx, have, tmp);
+            lf |= b;
+
+            if (have[PPROF_RX_HIDE] && (mb & PPROF_RX_BIT(PPROF_RX_HIDE))) {
+                continue;
+            }
+
+            if (b & PPROF_RX_BIT(PPROF_RX_HIDE)) {
+                continue;
+            }
+
+            /* an address-only location has no lines in pprof: show keeps
+             * it only by its mapping */
+            if (have[PPROF_RX_SHOW] && !(mb & PPROF_RX_BIT(PPROF_RX_SHOW))
+                && !(b & PPROF_RX_BIT(PPROF_RX_SHOW)))
+            {
+                continue;
+            }
+
+            r->eline[pos++] = (uint32_t) j;
+        }
+
+        if (r->loc_flags != NULL) {
+            /* an ignored location is not also a focused one */
+            b = (lf & PPROF_RX_BIT(PPROF_RX_IGNORE))
+                ? PPROF_RX_BIT(PPROF_RX_IGNORE)
+                : lf & PPROF_RX_BIT(PPROF_RX_FOCUS);
+
+            if (have[PPROF_RX_SHOW_FROM]) {
+                if (mb & PPROF_RX_BIT(PPROF_RX_SHOW_FROM)) {
+                    b |= PPROF_RX_BIT(PPROF_RX_SHOW_FROM);
+
+                } else {
+                    for (q = pos; q > start; q--) {
+                        if (pprof_function_bits(r, &lines[r->eline[q - 1]],
+                                                fbits, rx, have, tmp)
+                            & PPROF_RX_BIT(PPROF_RX_SHOW_FROM))
+                        {
+                            break;
+                        }
+                    }
+
+                    if (q > start) {
+                        b |= PPROF_RX_BIT(PPROF_RX_SHOW_FROM);
+                        pos = q;
+                    }
+                }
+            }
+
+            r->loc_flags[i] = (unsigned char) b;
+        }
+
+        r->eoff[i] = (uint32_t) start;
+        r->eend[i] = (uint32_t) pos;
+    }
+
+    for (j = 0; j < pos; j++) {
+        r->enode[j] = r->lnode[r->eline[j]];
+    }
+
+    pprof_free(&r->allocator, fbits);
+    pprof_free(&r->allocator, mbits);
+
+    return PPROF_OK;
+
+nomem:
+
+    pprof_free(&r->allocator, fbits);
+    pprof_free(&r->allocator, mbits);
+
+    return PPROF_ERROR;
+}
+
+
+/* --- the tag filters --- */
+
+typedef struct {
+    pprof_str_t              key;       /* empty: "key:value" of any */
+    regex_t                  rx[PPROF_TAG_MAX_RX];
+    size_t                   nrx;
+} pprof_tag_filter_t;
+
+
+/*
+ * pprof's parseTagFilterRange recognizes "N[unit]", "N[unit]:",
+ * ":N[unit]" and "N[unit]:M[unit]" as numeric ranges
+ */
+static size_t
+pprof_tag_number(const char *s, size_t len)
+{
+    size_t  i;
+
+    i = 0;
+    if (i < len && (s[i] == '+' || s[i] == '-')) {
+        i++;
+    }
+
+    if (i == len || s[i] < '0' || s[i] > '9') {
+        return 0;
+    }
+
+    while (i < len && s[i] >= '0' && s[i] <= '9') {
+        i++;
+    }
+
+    while (i < len && ((s[i] >= 'a' && s[i] <= 'z')
+                       || (s[i] >= 'A' && s[i] <= 'Z')))
+    {
+        i++;
+    }
+
+    return i;
+}
+
+
+static int
+pprof_tag_is_range(const char *s, size_t len)
+{
+    size_t  n, m;
+
+    if (len && s[0] == ':') {
+        return pprof_tag_number(s + 1, len - 1) == len - 1;
+    }
+
+    n = pprof_tag_number(s, len);
+    if (n == 0) {
+        return 0;
+    }
+
+    if (n == len || (n + 1 == len && s[n] == ':')) {
+        return 1;
+    }
+
+    if (s[n] != ':') {
+        return 0;
+    }
+
+    m = pprof_tag_number(s + n + 1, len - n - 1);
+
+    return m && n + 1 + m == len;
+}
+
+
+static void
+pprof_tag_filter_free(pprof_tag_filter_t *tf)
+{
+    size_t  i;
+
+    for (i = 0; i < tf->nrx; i++) {
+        regfree(&tf->rx[i]);
+    }
+
+    tf->nrx = 0;
+}
+
+
+/* pprof's compileTagFilter: "[key=]REGEX[,REGEX...]" */
+static int
+pprof_tag_filter_compile(pprof_report_t *r, pprof_tag_filter_t *tf,
+    const char *what, const char *value, pprof_error_t *err)
+{
+    char        *re;
+    size_t       len, n;
+    const char  *eq, *p, *comma;
+
+    tf->nrx = 0;
+    tf->key.data = "";
+    tf->key.len = 0;
+
+    eq = strchr(value, '=');
+    if (eq != NULL) {
+        tf->key.data = value;
+        tf->key.len = (size_t) (eq - value);
+        value = eq + 1;
+    }
+
+    len = strlen(value);
+
+    if (pprof_tag_is_range(value, len)) {
+        pprof_set_error(err, "%s: numeric tag ranges (\"%.64s\") are not "
+                        "supported", what, value);
+        return PPROF_ERROR;
+    }
+
+    re = pprof_alloc(&r->allocator, len + 1);
+    if (re == NULL) {
+        pprof_set_error(err, "out of memory");
+        return PPROF_ERROR;
+    }
+
+    for (p = value; ; p = comma + 1) {
+        comma = strchr(p, ',');
+        n = comma ? (size_t) (comma - p) : strlen(p);
+
+        if (tf->nrx == PPROF_TAG_MAX_RX) {
+            pprof_set_error(err, "%s: more than %d regexes", what,
+                            PPROF_TAG_MAX_RX);
+            goto failed;
+        }
+
+        memcpy(re, p, n);
+        re[n] = '\0';
+
+        if (pprof_regex_compile(&tf->rx[tf->nrx], what, re, err)
+            != PPROF_OK)
+        {
+            goto failed;
+        }
+
+        tf->nrx++;
+
+        if (comma == NULL) {
+            break;
+        }
+    }
+
+    pprof_free(&r->allocator, re);
+
+    return PPROF_OK;
+
+failed:
+
+    pprof_free(&r->allocator, re);
+    pprof_tag_filter_free(tf);
+
+    return PPROF_ERROR;
+}
+
+
+/* whether sample i's string labels match, as pprof's tag filters do */
+static int
+pprof_tag_match(pprof_report_t *r, pprof_tag_filter_t *tf, size_t i,
+    char *buf, char *tmp)
+{
+    size_t           k;
+    pprof_str_t      kv;
+    pprof_slabel_t   l;
+    pprof_labels_t   it;
+
+    if (tf->key.len) {
+        /* the key's values: any regex matching any of them */
+        pprof_labels_begin(r->pr, i, &it);
+
+        while (pprof_labels_next(r->pr, &it, &l)) {
+            if (l.is_num || l.key.len != tf->key.len
+                || memcmp(l.key.data, tf->key.data, l.key.len) != 0)
+            {
+                continue;
+            }
+
+            for (k = 0; k < tf->nrx; k++) {
+                if (pprof_regex_match(&tf->rx[k], l.str, tmp)) {
+                    return 1;
+                }
+            }
+        }
+
+        return 0;
+    }
+
+    /* every regex matching some "key:value" */
+    for (k = 0; k < tf->nrx; k++) {
+        pprof_labels_begin(r->pr, i, &it);
+
+        for ( ;; ) {
+            if (!pprof_labels_next(r->pr, &it, &l)) {
+                return 0;
+            }
+
+            if (l.is_num) {
+                continue;
+            }
+
+            memcpy(buf, l.key.data, l.key.len);
+            buf[l.key.len] = ':';
+            memcpy(buf + l.key.len + 1, l.str.data, l.str.len);
+            kv.data = buf;
+            kv.len = l.key.len + 1 + l.str.len;
+
+            if (pprof_regex_match(&tf->rx[k], kv, tmp)) {
+                break;
+            }
+        }
+    }
+
+    return 1;
+}
+
+
+/* -tagfocus and -tagignore into r->sample_keep */
+static int
+pprof_setup_tags(pprof_report_t *r, pprof_error_t *err)
+{
+    int                      rc, focus, ignore, keep;
     char                    *tmp;
-    size_t                   i;
-    regex_t                  focus_rx, ignore_rx;
-    pprof_str_t              zoom;
+    size_t                   i, longest;
+    pprof_tag_filter_t      *tf;
     const pprof_profile_t   *pr;
     const pprof_report_options_t  *o;
 
     pr = r->pr;
     o = r->info.options;
 
-    r->focus = o->focus != NULL && o->focus[0] != '\0';
-    r->ignore = o->ignore != NULL && o->ignore[0] != '\0';
-    r->zoom = o->zoom != NULL && o->zoom[0] != '\0';
+    focus = o->tagfocus != NULL && o->tagfocus[0] != '\0';
+    ignore = o->tagignore != NULL && o->tagignore[0] != '\0';
 
-    tmp = pprof_alloc(&r->allocator, pr->longest_name + 1);
+    if (!focus && !ignore) {
+        return PPROF_OK;
+    }
+
+    tf = pprof_report_alloc(r, 2, sizeof(pprof_tag_filter_t));
+    if (tf == NULL) {
+        pprof_set_error(err, "out of memory");
+        return PPROF_ERROR;
+    }
+
+    tf[0].nrx = 0;
+    tf[1].nrx = 0;
+    tmp = NULL;
+    rc = PPROF_ERROR;
+
+    if ((focus && pprof_tag_filter_compile(r, &tf[0], PPROF_ARG_TAGFOCUS,
+                                           o->tagfocus, err) != PPROF_OK)
+        || (ignore && pprof_tag_filter_compile(r, &tf[1],
+                                               PPROF_ARG_TAGIGNORE,
+                                               o->tagignore, err)
+                      != PPROF_OK))
+    {
+        goto done;
+    }
+
+    longest = 0;
+    for (i = 0; i < pr->nstrings; i++) {
+        if (pr->strings[i].len > longest) {
+            longest = pr->strings[i].len;
+        }
+    }
+
+    /* "key:value" and its NUL-terminated copy */
+    tmp = pprof_alloc(&r->allocator, 4 * longest + 4);
+    r->sample_keep = pprof_report_alloc(r, pr->info.nsamples, 1);
+    if (tmp == NULL || r->sample_keep == NULL) {
+        pprof_set_error(err, "out of memory");
+        goto done;
+    }
+
+    for (i = 0; i < pr->info.nsamples; i++) {
+        keep = !focus || pprof_tag_match(r, &tf[0], i, tmp,
+                                         tmp + 2 * longest + 2);
+        if (keep && ignore) {
+            keep = !pprof_tag_match(r, &tf[1], i, tmp,
+                                    tmp + 2 * longest + 2);
+        }
+
+        r->sample_keep[i] = (unsigned char) keep;
+    }
+
+    rc = PPROF_OK;
+
+done:
+
+    pprof_tag_filter_free(&tf[0]);
+    pprof_tag_filter_free(&tf[1]);
+    pprof_free(&r->allocator, tf);
+    pprof_free(&r->allocator, tmp);
+
+    return rc;
+}
+
+
+static int
+pprof_setup_filters(pprof_report_t *r, pprof_error_t *err)
+{
+    int                      k, rc, have[PPROF_RX_N];
+    char                    *tmp;
+    size_t                   i, longest;
+    regex_t                  rx[PPROF_RX_N];
+    pprof_str_t              zoom;
+    const char              *re;
+    const pprof_profile_t   *pr;
+    const pprof_report_options_t  *o;
+
+    static const char  *names[PPROF_RX_N] = {
+        PPROF_ARG_FOCUS, PPROF_ARG_IGNORE, PPROF_ARG_HIDE, PPROF_ARG_SHOW,
+        PPROF_ARG_SHOW_FROM
+    };
+
+    pr = r->pr;
+    o = r->info.options;
+
+    longest = pr->longest_name;
+    for (i = 0; i < pr->info.nfunctions; i++) {
+        if (pr->functions[i].filename.len > longest) {
+            longest = pr->functions[i].filename.len;
+        }
+    }
+
+    for (i = 0; i < pr->info.nmappings; i++) {
+        if (pr->mappings[i].filename.len > longest) {
+            longest = pr->mappings[i].filename.len;
+        }
+    }
+
+    tmp = pprof_alloc(&r->allocator, longest + 1);
     if (tmp == NULL) {
         pprof_set_error(err, "out of memory");
         return PPROF_ERROR;
@@ -376,51 +1311,73 @@ pprof_setup_filters(pprof_report_t *r, pprof_error_t *err)
 
     rc = PPROF_ERROR;
 
-    if (r->focus
-        && pprof_regex_compile(&focus_rx, "focus", o->focus, err) != PPROF_OK)
-    {
+    for (k = 0; k < PPROF_RX_N; k++) {
+        have[k] = 0;
+    }
+
+    for (k = 0; k < PPROF_RX_N; k++) {
+        re = pprof_rx_option(o, k);
+        /* the peek view's focus picks rows, it filters no sample */
+        have[k] = re != NULL && re[0] != '\0'
+                  && !(o->peek && k == PPROF_RX_FOCUS);
+
+        if (have[k]
+            && pprof_regex_compile(&rx[k], names[k], re, err) != PPROF_OK)
+        {
+            have[k] = 0;
+            goto done;
+        }
+    }
+
+    if (o->peek && o->focus != NULL && o->focus[0] != '\0') {
+        /* checked here, so that a bad one is the caller's error */
+        if (pprof_regex_compile(&rx[PPROF_RX_FOCUS], names[PPROF_RX_FOCUS],
+                                o->focus, err)
+            != PPROF_OK)
+        {
+            goto done;
+        }
+
+        regfree(&rx[PPROF_RX_FOCUS]);
+    }
+
+    r->focus = have[PPROF_RX_FOCUS];
+    r->ignore = have[PPROF_RX_IGNORE];
+    r->hide = have[PPROF_RX_HIDE] || have[PPROF_RX_SHOW];
+    r->show_from = have[PPROF_RX_SHOW_FROM];
+    r->zoom = o->zoom != NULL && o->zoom[0] != '\0';
+
+    if (pprof_setup_prune(r, tmp, err) != PPROF_OK) {
         goto done;
     }
 
-    if (r->ignore
-        && pprof_regex_compile(&ignore_rx, "ignore", o->ignore, err)
-           != PPROF_OK)
-    {
-        if (r->focus) {
-            regfree(&focus_rx);
-        }
+    if (pprof_setup_lines(r, rx, have, tmp) != PPROF_OK) {
+        pprof_set_error(err, "out of memory");
+        goto done;
+    }
+
+    if (pprof_setup_tags(r, err) != PPROF_OK) {
         goto done;
     }
 
     zoom.data = o->zoom;
     zoom.len = r->zoom ? strlen(o->zoom) : 0;
 
-    /* each distinct name is matched once, not once per frame */
-    for (i = 0; i < pr->nnames; i++) {
-        if (r->focus && pprof_regex_match(&focus_rx, pr->names[i], tmp)) {
-            r->flags[i] |= PPROF_NODE_FOCUS;
-        }
-
-        if (r->ignore && pprof_regex_match(&ignore_rx, pr->names[i], tmp)) {
-            r->flags[i] |= PPROF_NODE_IGNORE;
-        }
-
-        if (r->zoom && pprof_str_cmp(zoom, pr->names[i]) == 0) {
+    for (i = 0; r->zoom && i < r->nnodes; i++) {
+        if (pprof_str_cmp(zoom, r->names[i]) == 0) {
             r->flags[i] |= PPROF_NODE_ZOOM;
         }
     }
 
-    if (r->focus) {
-        regfree(&focus_rx);
-    }
-
-    if (r->ignore) {
-        regfree(&ignore_rx);
-    }
-
-    rc = pprof_setup_prune(r, tmp, err);
+    rc = PPROF_OK;
 
 done:
+
+    for (k = 0; k < PPROF_RX_N; k++) {
+        if (have[k]) {
+            regfree(&rx[k]);
+        }
+    }
 
     pprof_free(&r->allocator, tmp);
 
@@ -428,31 +1385,30 @@ done:
 }
 
 
-/* the lines of location li in effect after drop_frames: [*lo, *hi) */
+/* the lines of location li in effect after the filters: [*lo, *hi) of
+ * r->eline and r->enode */
 static void
 pprof_loc_lines(const pprof_report_t *r, uint32_t li, size_t *lo,
     size_t *hi)
 {
-    const pprof_location_t  *loc;
-
-    loc = &r->pr->locations[li];
-    *lo = loc->line + (r->loc_skip ? r->loc_skip[li] : 0);
-    *hi = loc->line + loc->nlines;
+    *lo = r->eoff[li];
+    *hi = r->eend[li];
 }
 
 
 /*
- * Points r->stk at sample i's locations.  Returns their number and sets
- * *first to the first one kept (leaf side) after drop_frames; returns 0 if
- * focus/ignore drop the sample.  *value is the chosen value.
+ * Points r->stk at sample i's locations.  Returns the end of the ones
+ * kept and sets *first to the first one kept (leaf side) after
+ * drop_frames; show_from lowers the end.  Returns 0 if the filters drop
+ * the sample.  *value is the chosen value.
  */
 static size_t
 pprof_prepare(pprof_report_t *r, size_t i, size_t *first, int64_t *value)
 {
     int                      found, focused;
-    size_t                   n, k, j, lo, hi;
+    size_t                   n, k;
     unsigned                 f;
-    const pprof_line_t      *lines;
+    uint32_t                 li;
     const pprof_profile_t   *pr;
 
     pr = r->pr;
@@ -460,6 +1416,10 @@ pprof_prepare(pprof_report_t *r, size_t i, size_t *first, int64_t *value)
     n = pr->samples[i].depth;
     *value = pr->values[i * pr->info.nsample_types + r->info.sample_index];
     *first = 0;
+
+    if (r->sample_keep != NULL && !r->sample_keep[i]) {
+        return 0;
+    }
 
     if (r->loc_prune != NULL) {
         /* pprof's Prune: from the root, the first pruned location after
@@ -483,35 +1443,63 @@ pprof_prepare(pprof_report_t *r, size_t i, size_t *first, int64_t *value)
         }
     }
 
-    if (!r->focus && !r->ignore) {
-        return n;
-    }
+    if (r->focus || r->ignore) {
+        /* pprof's FilterSamplesByName: an ignored location drops the
+         * sample; without focus, any location keeps it */
+        focused = !r->focus && n > *first;
 
-    /* pprof's FilterSamplesByName: an ignored frame drops the sample; without
-     * focus, any frame keeps it */
-    lines = r->pr->lines;
-    focused = !r->focus && n > *first;
+        for (k = *first; k < n; k++) {
+            f = r->loc_flags[r->stk[k]];
 
-    for (k = *first; k < n; k++) {
-        pprof_loc_lines(r, r->stk[k], &lo, &hi);
-
-        for (j = lo; j < hi; j++) {
-            f = r->flags[lines[j].node];
-
-            if (f & PPROF_NODE_IGNORE) {
+            if (f & PPROF_RX_BIT(PPROF_RX_IGNORE)) {
                 *first = 0;
                 return 0;
             }
 
-            if (f & PPROF_NODE_FOCUS) {
+            if (f & PPROF_RX_BIT(PPROF_RX_FOCUS)) {
                 focused = 1;
             }
         }
+
+        if (!focused) {
+            *first = 0;
+            return 0;
+        }
     }
 
-    if (!focused) {
-        *first = 0;
-        return 0;
+    if (r->show_from) {
+        /* pprof's ShowFrom: the frames above the outermost match go */
+        for (k = n; k > *first; k--) {
+            li = r->stk[k - 1];
+
+            if ((r->loc_flags[li] & PPROF_RX_BIT(PPROF_RX_SHOW_FROM))
+                && r->eend[li] > r->eoff[li])
+            {
+                break;
+            }
+        }
+
+        if (k == *first) {
+            *first = 0;
+            return 0;
+        }
+
+        n = k;
+    }
+
+    if (r->hide) {
+        /* a sample whose locations hide and show emptied is dropped */
+        for (k = *first; k < n; k++) {
+            li = r->stk[k];
+            if (r->eend[li] > r->eoff[li]) {
+                break;
+            }
+        }
+
+        if (k == n) {
+            *first = 0;
+            return 0;
+        }
     }
 
     return n;
@@ -695,16 +1683,16 @@ pprof_walk_build(pprof_report_t *r, pprof_edges_t *st, uint32_t **walk,
 {
     size_t                   i, j, lo, hi, n, off;
     uint32_t                *w, *m, caller, callee, ei;
-    const pprof_line_t      *lines;
+    const uint32_t          *lines;
     const pprof_profile_t   *pr;
 
     pr = r->pr;
-    lines = pr->lines;
+    lines = r->enode;
 
     n = 1;
     for (i = 0; i < pr->info.nlocations; i++) {
         pprof_loc_lines(r, (uint32_t) i, &lo, &hi);
-        if (hi - lo > 1) {
+        if (hi - lo != 1) {
             n += 1 + 2 * (hi - lo);
         }
     }
@@ -728,7 +1716,7 @@ pprof_walk_build(pprof_report_t *r, pprof_edges_t *st, uint32_t **walk,
         pprof_loc_lines(r, (uint32_t) i, &lo, &hi);
 
         if (hi - lo == 1) {
-            w[i] = lines[lo].node;
+            w[i] = lines[lo];
             continue;
         }
 
@@ -736,10 +1724,10 @@ pprof_walk_build(pprof_report_t *r, pprof_edges_t *st, uint32_t **walk,
         m[off++] = (uint32_t) (hi - lo);
 
         for (j = hi; j > lo; j--) {
-            callee = lines[j - 1].node;
+            callee = lines[j - 1];
             ei = PPROF_NONE;
 
-            if (j != hi && (caller = lines[j].node) != callee) {
+            if (j != hi && (caller = lines[j]) != callee) {
                 ei = pprof_edge_insert(r, st,
                                        (uint64_t) caller << 32 | callee);
                 if (ei == PPROF_NONE) {
@@ -1005,9 +1993,7 @@ pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
     pprof_acc_t             *acc, *a;
     pprof_edge_t            *e;
     pprof_edges_t            edges;
-    const pprof_profile_t   *pr;
 
-    pr = r->pr;
     rc = PPROF_ERROR;
     walk = NULL;
     multi = NULL;
@@ -1015,7 +2001,7 @@ pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
 
     memset(&edges, 0, sizeof(pprof_edges_t));
 
-    acc = pprof_report_alloc(r, pr->nnames, sizeof(pprof_acc_t));
+    acc = pprof_report_alloc(r, r->nnodes, sizeof(pprof_acc_t));
 
     if (acc == NULL
         || pprof_walk_build(r, &edges, &walk, &multi) != PPROF_OK)
@@ -1023,7 +2009,7 @@ pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
         goto nomem;
     }
 
-    for (i = 0; i < pr->nnames; i++) {
+    for (i = 0; i < r->nnodes; i++) {
         a = &acc[i];
         a->cum = 0;
         a->stamp = 0;
@@ -1040,7 +2026,7 @@ pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
     }
 
     flat_sum = 0;
-    for (i = 0; i < pr->nnames; i++) {
+    for (i = 0; i < r->nnodes; i++) {
         flat_sum += r->flat[i];
         r->cum[i] = acc[i].cum;
     }
@@ -1083,12 +2069,10 @@ pprof_make_rows(pprof_report_t *r, pprof_error_t *err)
     size_t                   i, n;
     unsigned                 f;
     pprof_sort_row_t        *rows;
-    const pprof_profile_t   *pr;
 
-    pr = r->pr;
     n = 0;
 
-    for (i = 0; i < pr->nnames; i++) {
+    for (i = 0; i < r->nnodes; i++) {
         if (r->cum[i] != 0 || r->flat[i] != 0) {
             n++;
         }
@@ -1099,9 +2083,10 @@ pprof_make_rows(pprof_report_t *r, pprof_error_t *err)
                                            sizeof(pprof_function_row_t));
     r->row_node = pprof_report_alloc(r, n, sizeof(uint32_t));
     r->row_inline = pprof_report_alloc(r, n, 1);
+    r->node_row = pprof_report_alloc(r, r->nnodes, sizeof(uint32_t));
 
     if (rows == NULL || r->info.functions == NULL || r->row_node == NULL
-        || r->row_inline == NULL)
+        || r->row_inline == NULL || r->node_row == NULL)
     {
         pprof_free(&r->allocator, rows);
         pprof_set_error(err, "out of memory");
@@ -1110,16 +2095,20 @@ pprof_make_rows(pprof_report_t *r, pprof_error_t *err)
 
     n = 0;
 
-    for (i = 0; i < pr->nnames; i++) {
+    for (i = 0; i < r->nnodes; i++) {
+        r->node_row[i] = PPROF_NONE;
+
         if (r->cum[i] == 0 && r->flat[i] == 0) {
             continue;
         }
 
         f = r->flags[i];
-        rows[n].row.name = pr->names[i];
+        rows[n].row.name = r->names[i];
+        rows[n].row.full = r->full[i];
         rows[n].row.flat = r->flat[i];
         rows[n].row.cum = r->cum[i];
         rows[n].node = (uint32_t) i;
+        rows[n].key = r->node_keys ? &r->node_keys[i] : NULL;
         rows[n].inl = (f & PPROF_NODE_INLINE)
                       ? ((f & PPROF_NODE_NOINLINE) ? 2 : 1) : 0;
         n++;
@@ -1131,6 +2120,7 @@ pprof_make_rows(pprof_report_t *r, pprof_error_t *err)
 
     for (i = 0; i < n; i++) {
         r->info.functions[i] = rows[i].row;
+        r->node_row[rows[i].node] = (uint32_t) i;
         r->row_node[i] = rows[i].node;
         r->row_inline[i] = rows[i].inl;
     }
@@ -1197,7 +2187,11 @@ pprof_report(const pprof_profile_t *profile,
     r->info.options = options;
     r->info.sample_index = (size_t) index;
 
-    nnames = profile->nnames;
+    if (pprof_setup_nodes(r, err) != PPROF_OK) {
+        goto failed;
+    }
+
+    nnames = r->nnodes;
 
     r->flags = pprof_report_alloc(r, nnames, 1);
     r->flat = pprof_report_alloc(r, nnames, sizeof(int64_t));
@@ -1258,6 +2252,23 @@ pprof_report_free(pprof_report_t *r)
     pprof_free(a, r->info.functions);
     pprof_free(a, r->loc_prune);
     pprof_free(a, r->loc_skip);
+    pprof_free(a, r->lnode);
+    if (r->names != r->pr->names) {
+        pprof_free(a, r->names);
+        pprof_free(a, r->full);
+    }
+    pprof_free(a, r->name_buf);
+    pprof_free(a, r->node_keys);
+    pprof_free(a, r->clean_buf);
+    pprof_free(a, r->eoff);
+    pprof_free(a, r->eend);
+    pprof_free(a, r->eline);
+    pprof_free(a, r->enode);
+    pprof_free(a, r->loc_flags);
+    pprof_free(a, r->sample_keep);
+    pprof_free(a, r->node_row);
+    pprof_free(a, r->peeks);
+    pprof_free(a, r->peek_edges);
     pprof_free(a, r->locs);
     pprof_free(a, r->tree.nodes);
     pprof_free(a, r->stacks.stacks);
@@ -1406,7 +2417,7 @@ pprof_sort_stacks(pprof_report_t *r, pprof_stack_t *st, size_t n)
     pprof_stack_t  *tmp;
 
     /* key 0: no frames; else the root's rank + 1 */
-    nkeys = r->pr->nnames + 1;
+    nkeys = r->nnodes + 1;
 
     count = pprof_report_alloc(r, nkeys + 1, sizeof(size_t));
     tmp = pprof_report_alloc(r, n, sizeof(pprof_stack_t));
@@ -1455,32 +2466,27 @@ pprof_sort_stacks(pprof_report_t *r, pprof_stack_t *st, size_t n)
 
 
 /*
- * Each line's name rank (names sorted, ties by node) into lrank, and the
+ * Each node's name rank (names sorted, ties by node) into rank, and the
  * names by rank into r->rank_names.
  */
 static int
-pprof_rank_lines(pprof_report_t *r, uint32_t *lrank)
+pprof_rank_nodes(pprof_report_t *r, uint32_t *rank)
 {
     size_t                   i, nn;
-    uint32_t                *rank;
     pprof_name_rank_t       *names;
-    const pprof_profile_t   *pr;
 
-    pr = r->pr;
-    nn = pr->nnames;
+    nn = r->nnodes;
 
     names = pprof_report_alloc(r, nn, sizeof(pprof_name_rank_t));
-    rank = pprof_report_alloc(r, nn, sizeof(uint32_t));
     r->rank_names = pprof_report_alloc(r, nn, sizeof(pprof_str_t));
 
-    if (names == NULL || rank == NULL || r->rank_names == NULL) {
+    if (names == NULL || r->rank_names == NULL) {
         pprof_free(&r->allocator, names);
-        pprof_free(&r->allocator, rank);
         return PPROF_ERROR;
     }
 
     for (i = 0; i < nn; i++) {
-        names[i].name = pr->names[i];
+        names[i].name = r->names[i];
         names[i].node = (uint32_t) i;
     }
 
@@ -1491,12 +2497,7 @@ pprof_rank_lines(pprof_report_t *r, uint32_t *lrank)
         r->rank_names[i] = names[i].name;
     }
 
-    for (i = 0; i < pr->nlines; i++) {
-        lrank[i] = rank[pr->lines[i].node];
-    }
-
     pprof_free(&r->allocator, names);
-    pprof_free(&r->allocator, rank);
 
     return PPROF_OK;
 }
@@ -1508,9 +2509,9 @@ pprof_zoom_start(pprof_report_t *r, size_t n, size_t first, size_t *k0,
     size_t *j0)
 {
     size_t               k, j, lo, hi;
-    const pprof_line_t  *lines;
+    const uint32_t      *lines;
 
-    lines = r->pr->lines;
+    lines = r->enode;
     *k0 = n;
     *j0 = 0;
 
@@ -1523,7 +2524,7 @@ pprof_zoom_start(pprof_report_t *r, size_t n, size_t first, size_t *k0,
         pprof_loc_lines(r, r->stk[k - 1], &lo, &hi);
 
         for (j = hi; j > lo; j--) {
-            if (r->flags[lines[j - 1].node] & PPROF_NODE_ZOOM) {
+            if (r->flags[lines[j - 1]] & PPROF_NODE_ZOOM) {
                 *k0 = k;
                 *j0 = j;
                 return 0;
@@ -1581,14 +2582,14 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
         }
     }
 
-    lrank = pprof_report_alloc(r, pr->nlines, sizeof(uint32_t));
+    lrank = pprof_report_alloc(r, r->nnodes, sizeof(uint32_t));
     r->stack_frames = pprof_report_alloc(r, nf, sizeof(uint32_t));
     r->stack_inl = pprof_report_alloc(r, nf, 1);
     r->stacks.stacks = pprof_report_alloc(r, ns, sizeof(pprof_stack_t));
 
     if (lrank == NULL || r->stack_frames == NULL || r->stack_inl == NULL
         || r->stacks.stacks == NULL
-        || pprof_rank_lines(r, lrank) != PPROF_OK)
+        || pprof_rank_nodes(r, lrank) != PPROF_OK)
     {
         pprof_free(&r->allocator, lrank);
         pprof_free(&r->allocator, r->stack_frames);
@@ -1637,7 +2638,7 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
             pprof_loc_lines(r, r->stk[k - 1], &lo, &hi);
 
             for (j = (k == k0 && r->zoom) ? j0 : hi; j > lo; j--) {
-                f[++m] = lrank[j - 1];
+                f[++m] = lrank[r->enode[j - 1]];
                 in[m] = (j != hi);
             }
         }
@@ -1694,7 +2695,7 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
 
     r->stacks.nstacks = m;
     r->stacks.names = r->rank_names;
-    r->stacks.nnames = pr->nnames;
+    r->stacks.nnames = r->nnodes;
     r->stacks_ready = 1;
 
     return &r->stacks;
@@ -2085,8 +3086,8 @@ pprof_report_stack_groups(pprof_report_t *r, size_t *ngroups,
             pprof_loc_lines(r, r->stk[k], &lo, &hi);
 
             for (j = lo; j < hi; j++) {
-                seq[nf++] = fid[j];
-                hash = (hash ^ fid[j]) * 0x100000001b3ULL;
+                seq[nf++] = fid[r->eline[j]];
+                hash = (hash ^ fid[r->eline[j]]) * 0x100000001b3ULL;
             }
         }
 
@@ -2187,4 +3188,264 @@ nomem:
     pprof_set_error(err, "out of memory");
 
     return NULL;
+}
+
+
+/* --- peek: callers and callees of the matching rows --- */
+
+/* an edge between rows, with the names it sorts by */
+typedef struct {
+    pprof_str_t              from;
+    pprof_str_t              to;
+    int64_t                  weight;
+    uint32_t                 caller;
+    uint32_t                 callee;
+    int                      inl;
+} pprof_peek_sort_t;
+
+
+/* pprof's edgeList order: |weight| desc, the caller's name, the callee's */
+static int
+pprof_cmp_peek_edge(const void *one, const void *two)
+{
+    int                       rc;
+    int64_t                   a, b;
+    const pprof_peek_sort_t  *x, *y;
+
+    x = one;
+    y = two;
+
+    a = pprof_abs(x->weight);
+    b = pprof_abs(y->weight);
+    if (a != b) {
+        return a > b ? -1 : 1;
+    }
+
+    rc = pprof_str_cmp(x->from, y->from);
+    if (rc != 0) {
+        return rc;
+    }
+
+    return pprof_str_cmp(x->to, y->to);
+}
+
+
+/*
+ * The edges of pprof's call graph that touch a matching node: one walk
+ * over the kept samples, each edge counted once a sample, inline when its
+ * callee is not the outermost line of its location.
+ */
+static int
+pprof_peek_edges(pprof_report_t *r, const unsigned char *match,
+    pprof_edges_t *edges)
+{
+    size_t                   i, n, k, j, first, lo, hi;
+    int64_t                  v;
+    uint32_t                 node, parent, cur, e;
+    const pprof_profile_t   *pr;
+
+    pr = r->pr;
+
+    for (i = 0; i < pr->info.nsamples; i++) {
+        n = pprof_prepare(r, i, &first, &v);
+        if (v == 0 || n == first) {
+            continue;
+        }
+
+        cur = (uint32_t) i + 1;
+        parent = PPROF_NONE;
+
+        for (k = n; k > first; k--) {
+            pprof_loc_lines(r, r->stk[k - 1], &lo, &hi);
+
+            for (j = hi; j > lo; j--) {
+                node = r->enode[j - 1];
+
+                if (parent != PPROF_NONE && node != parent
+                    && (match[node] || match[parent]))
+                {
+                    e = pprof_edge_insert(r, edges,
+                                          (uint64_t) parent << 32 | node);
+                    if (e == PPROF_NONE) {
+                        return PPROF_ERROR;
+                    }
+
+                    pprof_edge_count(&edges->edges[e], j != hi, v, cur);
+                }
+
+                parent = node;
+            }
+        }
+    }
+
+    return PPROF_OK;
+}
+
+
+int
+pprof_report_peek(pprof_report_t *r, const pprof_peek_t **peeks,
+    size_t *npeeks, pprof_error_t *err)
+{
+    char                  *tmp;
+    size_t                 i, n, ns, nin, nout, longest;
+    regex_t                rx;
+    uint32_t               node, from, to;
+    pprof_edge_t          *e;
+    pprof_edges_t          edges;
+    pprof_peek_sort_t     *sorted, *se;
+    unsigned char         *match;
+    pprof_peek_t          *pk;
+    pprof_peek_edge_t     *pe;
+    const pprof_function_row_t  *rows;
+    const pprof_report_options_t  *o;
+
+    if (r->peek_ready) {
+        *peeks = r->peeks;
+        *npeeks = r->npeeks;
+        return PPROF_OK;
+    }
+
+    o = r->info.options;
+    rows = r->info.functions;
+    *peeks = NULL;
+    *npeeks = 0;
+
+    if (o->focus == NULL || o->focus[0] == '\0') {
+        r->peek_ready = 1;
+        return PPROF_OK;
+    }
+
+    if (pprof_regex_compile(&rx, PPROF_ARG_FOCUS, o->focus, err) != PPROF_OK) {
+        return PPROF_ERROR;
+    }
+
+    memset(&edges, 0, sizeof(pprof_edges_t));
+    sorted = NULL;
+
+    longest = 0;
+    for (i = 0; i < r->info.nfunctions; i++) {
+        if (rows[i].name.len > longest) {
+            longest = rows[i].name.len;
+        }
+    }
+
+    tmp = pprof_alloc(&r->allocator, longest + 1);
+    match = pprof_report_alloc(r, r->nnodes, 1);
+    if (tmp == NULL || match == NULL) {
+        goto nomem;
+    }
+
+    memset(match, 0, r->nnodes);
+    n = 0;
+
+    /* pprof matches the printed name, at the report's granularity */
+    for (i = 0; i < r->info.nfunctions; i++) {
+        if (pprof_regex_match(&rx, rows[i].name, tmp)) {
+            match[r->row_node[i]] = 1;
+            n++;
+        }
+    }
+
+    if (n && pprof_peek_edges(r, match, &edges) != PPROF_OK) {
+        goto nomem;
+    }
+
+    r->peeks = pprof_report_alloc(r, n, sizeof(pprof_peek_t));
+    r->peek_edges = pprof_report_alloc(r, 2 * edges.n, 
+                                       sizeof(pprof_peek_edge_t));
+    sorted = pprof_report_alloc(r, edges.n, sizeof(pprof_peek_sort_t));
+    if (r->peeks == NULL || r->peek_edges == NULL || sorted == NULL) {
+        goto nomem;
+    }
+
+    /* edges by rows, in pprof's order */
+    ns = 0;
+
+    for (i = 0; i < edges.n; i++) {
+        e = &edges.edges[i];
+        from = r->node_row[e->key >> 32];
+        to = r->node_row[(uint32_t) e->key];
+
+        /* pprof merges samples that cancel out before it draws edges */
+        if (from == PPROF_NONE || to == PPROF_NONE || e->weight == 0) {
+            continue;
+        }
+
+        se = &sorted[ns++];
+        se->caller = from;
+        se->callee = to;
+        se->from = rows[from].name;
+        se->to = rows[to].name;
+        se->weight = e->weight;
+        se->inl = (int) e->inline_only;
+    }
+
+    qsort(sorted, ns, sizeof(pprof_peek_sort_t), pprof_cmp_peek_edge);
+
+    pe = r->peek_edges;
+    pk = r->peeks;
+
+    for (i = 0; i < r->info.nfunctions; i++) {
+        node = r->row_node[i];
+        if (!match[node]) {
+            continue;
+        }
+
+        pk->row = i;
+        pk->in = pe;
+        nin = 0;
+
+        for (se = sorted; se < sorted + ns; se++) {
+            if (se->callee == i) {
+                pe->row = se->caller;
+                pe->inl = se->inl;
+                pe->weight = se->weight;
+                pe++;
+                nin++;
+            }
+        }
+
+        pk->nin = nin;
+        pk->out = pe;
+        nout = 0;
+
+        for (se = sorted; se < sorted + ns; se++) {
+            if (se->caller == i) {
+                pe->row = se->callee;
+                pe->inl = se->inl;
+                pe->weight = se->weight;
+                pe++;
+                nout++;
+            }
+        }
+
+        pk->nout = nout;
+        pk++;
+    }
+
+    r->npeeks = n;
+    r->peek_ready = 1;
+    *peeks = r->peeks;
+    *npeeks = n;
+
+    regfree(&rx);
+    pprof_free(&r->allocator, tmp);
+    pprof_free(&r->allocator, match);
+    pprof_free(&r->allocator, sorted);
+    pprof_free(&r->allocator, edges.slots);
+    pprof_free(&r->allocator, edges.edges);
+
+    return PPROF_OK;
+
+nomem:
+
+    regfree(&rx);
+    pprof_free(&r->allocator, tmp);
+    pprof_free(&r->allocator, match);
+    pprof_free(&r->allocator, sorted);
+    pprof_free(&r->allocator, edges.slots);
+    pprof_free(&r->allocator, edges.edges);
+    pprof_set_error(err, "out of memory");
+
+    return PPROF_ERROR;
 }

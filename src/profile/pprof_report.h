@@ -98,6 +98,25 @@ typedef struct {
 } pprof_stack_group_t;
 
 
+/* a caller or callee edge of a peeked row, as `go tool pprof -peek` */
+typedef struct {
+    uint32_t                 row;       /* the other end, in functions[] */
+    int                      inl;       /* every call through it inlined */
+    int64_t                  weight;
+} pprof_peek_edge_t;
+
+
+/* a row whose name matches the peek regex (options->focus), in row
+ * order, with its callers and callees, heaviest first */
+typedef struct {
+    size_t                   row;
+    pprof_peek_edge_t       *in;
+    size_t                   nin;
+    pprof_peek_edge_t       *out;
+    size_t                   nout;
+} pprof_peek_t;
+
+
 /*
  * Builders used by the renderers; they allocate from the report's
  * allocator and cache the result in the report, so asking twice is free.
@@ -109,6 +128,9 @@ const pprof_tree_t *pprof_report_tree(pprof_report_t *report,
     pprof_error_t *err);
 const pprof_stack_group_t *pprof_report_stack_groups(pprof_report_t *report,
     size_t *ngroups, pprof_error_t *err);
+/* PPROF_ERROR with err on a bad regex or out of memory; no regex: none */
+int pprof_report_peek(pprof_report_t *report, const pprof_peek_t **peeks,
+    size_t *npeeks, pprof_error_t *err);
 
 
 /* a set of stack groups larger than this is refused */

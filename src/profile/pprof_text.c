@@ -245,15 +245,11 @@ pprof_text_header(pprof_report_t *report, size_t nodecount,
         pprof_out_lit(out, "\n");
     }
 
-    if (lg.focus.len || lg.ignore.len) {
+    if (lg.nfilters) {
         pprof_out_lit(out, "Active filters:\n");
 
-        if (lg.focus.len) {
-            pprof_text_filter(out, "focus", lg.focus);
-        }
-
-        if (lg.ignore.len) {
-            pprof_text_filter(out, "ignore", lg.ignore);
+        for (i = 0; i < lg.nfilters; i++) {
+            pprof_text_filter(out, lg.filters[i].name, lg.filters[i].value);
         }
     }
 
@@ -304,6 +300,103 @@ pprof_right(char *p, const char *s, size_t width)
 }
 
 
+#define PPROF_PEEK_SEPARATOR                                                  \
+    "----------------------------------------------------------+-------------\n"
+
+
+/* an edge line of `go tool pprof -peek`: "%50s %s |   %s%s" */
+static void
+pprof_text_peek_edge(pprof_report_t *report, pprof_out_t *out,
+    const pprof_peek_edge_t *e, int64_t cum)
+{
+    char                        v[64], pct[64];
+    const pprof_function_row_t *row;
+
+    row = &pprof_report_info(report)->functions[e->row];
+
+    pprof_report_format_value(report, 0, v, sizeof(v), e->weight);
+    pprof_format_percent(pct, sizeof(pct), e->weight, cum);
+
+    pprof_out_printf(out, "%50s %s |   ", v, pct);
+    pprof_out_write(out, row->name.data, row->name.len);
+
+    if (e->inl) {
+        pprof_out_lit(out, " (inline)");
+    }
+
+    pprof_out_lit(out, "\n");
+}
+
+
+/* `go tool pprof -peek RX` (pprof's printTree): the rows matching
+ * options->focus, each with its callers above and callees below */
+static int
+pprof_text_peek(pprof_report_t *report, pprof_out_t *out, pprof_error_t *err)
+{
+    char                        flat[64], cum[64], fp[64], sp[64], cp[64];
+    size_t                      i, j, n;
+    int64_t                     sum;
+    const pprof_peek_t         *pk;
+    const pprof_function_row_t *row;
+    const pprof_report_info_t  *ri;
+
+    ri = pprof_report_info(report);
+
+    if (pprof_report_peek(report, &pk, &n, err) != PPROF_OK) {
+        return PPROF_ERROR;
+    }
+
+    if (n == 0) {
+        /* as `go tool pprof -peek` says it */
+        pprof_set_error(err, "no matches found for regexp: %.200s",
+                        ri->options->focus ? ri->options->focus : "");
+        return PPROF_ERROR;
+    }
+
+    /* peek trims no node: the header and units are those of all rows */
+    pprof_text_header(report, 0, out);
+
+    pprof_out_lit(out, PPROF_PEEK_SEPARATOR
+                  "      flat  flat%   sum%        cum   cum%   calls calls%"
+                  " + context \t \t \n");
+
+    sum = 0;
+
+    for (i = 0; i < n; i++) {
+        row = &ri->functions[pk[i].row];
+
+        pprof_out_lit(out, PPROF_PEEK_SEPARATOR);
+
+        for (j = 0; j < pk[i].nin; j++) {
+            pprof_text_peek_edge(report, out, &pk[i].in[j], row->cum);
+        }
+
+        sum += row->flat;
+
+        pprof_report_format_value(report, 0, flat, sizeof(flat), row->flat);
+        pprof_report_format_value(report, 0, cum, sizeof(cum), row->cum);
+        pprof_format_percent(fp, sizeof(fp), row->flat, ri->total);
+        pprof_format_percent(sp, sizeof(sp), sum, ri->total);
+        pprof_format_percent(cp, sizeof(cp), row->cum, ri->total);
+
+        pprof_out_printf(out, "%10s %s %s %10s %s                | ", flat,
+                         fp, sp, cum, cp);
+        pprof_out_write(out, row->name.data, row->name.len);
+        pprof_out_lit(out, "\n");
+
+        for (j = 0; j < pk[i].nout; j++) {
+            pprof_text_peek_edge(report, out, &pk[i].out[j], row->cum);
+        }
+    }
+
+    if (ri->nfunctions) {
+        pprof_out_lit(out, PPROF_PEEK_SEPARATOR);
+    }
+
+    return PPROF_OK;
+}
+
+
 int
 pprof_text_top(pprof_report_t *report, const pprof_render_options_t *o,
     pprof_out_t *out, pprof_error_t *err)
@@ -317,7 +410,9 @@ pprof_text_top(pprof_report_t *report, const pprof_render_options_t *o,
     const pprof_function_row_t  *row;
     const pprof_report_info_t   *ri;
 
-    (void) err;
+    if (o->view == PPROF_VIEW_PEEK) {
+        return pprof_text_peek(report, out, err);
+    }
 
     ri = pprof_report_info(report);
 

@@ -204,3 +204,77 @@ pprof_regex_compile(regex_t *rx, const char *what, const char *re,
 
     return PPROF_OK;
 }
+
+
+/* Go's filepath.Clean (Unix), as pprof cleans a node's file name */
+size_t
+pprof_clean_path(char *dst, pprof_str_t path)
+{
+    int      rooted;
+    size_t   r, w, dotdot, n;
+    const char  *p;
+
+    p = path.data;
+    n = path.len;
+
+    if (n == 0) {
+        dst[0] = '.';
+        return 1;
+    }
+
+    rooted = p[0] == '/';
+    r = 0;
+    w = 0;
+    dotdot = 0;
+
+    if (rooted) {
+        dst[w++] = '/';
+        r = 1;
+        dotdot = 1;
+    }
+
+    while (r < n) {
+        if (p[r] == '/') {
+            r++;
+
+        } else if (p[r] == '.' && (r + 1 == n || p[r + 1] == '/')) {
+            r++;
+
+        } else if (p[r] == '.' && p[r + 1] == '.'
+                   && (r + 2 == n || p[r + 2] == '/'))
+        {
+            r += 2;
+
+            if (w > dotdot) {
+                w--;
+                while (w > dotdot && dst[w] != '/') {
+                    w--;
+                }
+
+            } else if (!rooted) {
+                if (w > 0) {
+                    dst[w++] = '/';
+                }
+
+                dst[w++] = '.';
+                dst[w++] = '.';
+                dotdot = w;
+            }
+
+        } else {
+            if ((rooted && w != 1) || (!rooted && w != 0)) {
+                dst[w++] = '/';
+            }
+
+            while (r < n && p[r] != '/') {
+                dst[w++] = p[r++];
+            }
+        }
+    }
+
+    if (w == 0) {
+        dst[w++] = '.';
+    }
+
+    return w;
+}

@@ -59,4 +59,9 @@ int pprof_regex_compile(regex_t *rx, const char *what, const char *re,
     pprof_error_t *err);
 
 
+/* Go's filepath.Clean of path into dst, which holds path.len + 1 bytes
+ * ("" is "."); returns the length */
+size_t pprof_clean_path(char *dst, pprof_str_t path);
+
+
 #endif /* _PPROF_UTIL_H_INCLUDED_ */

@@ -64,7 +64,7 @@ test_tables(void)
     };
 
     CHECK(count(pprof_formats) == 8, "%zu formats", count(pprof_formats));
-    CHECK(count(pprof_views) == 4, "%zu views", count(pprof_views));
+    CHECK(count(pprof_views) == 5, "%zu views", count(pprof_views));
     CHECK(count(pprof_sorts) == 2, "%zu sorts", count(pprof_sorts));
 
     for (i = 0; i < 8; i++) {
@@ -191,7 +191,7 @@ test_list(void)
           buf);
 
     n = pprof_keyword_list(pprof_views, buf, sizeof(buf));
-    CHECK(strcmp(buf, "top, flame, goroutines or graph") == 0
+    CHECK(strcmp(buf, "top, flame, goroutines, graph or peek") == 0
           && n == strlen(buf),
           "\"%s\"", buf);
 

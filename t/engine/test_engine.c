@@ -1906,7 +1906,10 @@ test_legend(void)
     CHECK(strcmp(lg.total_label, "16ns") == 0, "total %s", lg.total_label);
     CHECK(strcmp(lg.total_share, "8e-07%") == 0, "share %s",
           lg.total_share);
-    CHECK(pprof_str_is(lg.focus, "main") && pprof_str_is(lg.ignore, "c"),
+    CHECK(lg.nfilters == 2 && strcmp(lg.filters[0].name, "focus") == 0
+          && pprof_str_is(lg.filters[0].value, "main")
+          && strcmp(lg.filters[1].name, "ignore") == 0
+          && pprof_str_is(lg.filters[1].value, "c"),
           "filters");
 
     pprof_report_free(r);
@@ -1951,7 +1954,7 @@ test_legend(void)
           "no duration");
     CHECK(pprof_str_is(lg.file, "/"), "file of / %.*s", (int) lg.file.len,
           lg.file.data);
-    CHECK(lg.focus.len == 0 && lg.ignore.len == 0, "no filters");
+    CHECK(lg.nfilters == 0, "no filters");
 
     pprof_report_free(r);
     pprof_profile_free(pr);

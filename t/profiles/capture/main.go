@@ -18,6 +18,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"log"
@@ -366,6 +367,52 @@ func allocPhase() {
 	}
 	retainedMap = allocMap(20000)
 	_ = allocMap(5000)
+	retainedStacks = allocGeneric()
+}
+
+// ---------------------------------------------------------------------
+// Generic functions: Go names their instances "pkg.F[...]" and methods
+// of generic types "pkg.(*T[...]).M" in profiles.
+
+type number interface {
+	~int | ~int64 | ~float64
+}
+
+type stack[T any] struct {
+	items []T
+}
+
+//go:noinline
+func (s *stack[T]) push(v T) {
+	s.items = append(s.items, v)
+}
+
+//go:noinline
+func fill[T number](s *stack[T], n int) {
+	for i := 0; i < n; i++ {
+		s.push(T(i))
+	}
+}
+
+//go:noinline
+func boxes[T any](n int, v T) []*T {
+	out := make([]*T, n)
+	for i := range out {
+		p := new(T)
+		*p = v
+		out[i] = p
+	}
+	return out
+}
+
+var retainedStacks []any
+
+func allocGeneric() []any {
+	a := &stack[int]{}
+	fill(a, 50000)
+	b := &stack[float64]{}
+	fill(b, 30000)
+	return []any{a, b, boxes(4000, [4]int64{1, 2, 3, 4}), boxes(3000, "x")}
 }
 
 // ---------------------------------------------------------------------
@@ -549,22 +596,25 @@ func parkGoroutines() func() {
 
 	mu.Lock()
 	group.Add(1)
-	spawn := func(n int, f func()) {
+	// Each kind of goroutine runs under pprof.Do labels, which the
+	// goroutine profile carries (tagfocus/tagignore test them).
+	spawn := func(n int, role string, f func()) {
 		for i := 0; i < n; i++ {
 			started.Add(1)
 			finished.Add(1)
-			go func() {
+			shard := fmt.Sprintf("shard-%d", i%2)
+			go pprof.Do(context.Background(), pprof.Labels("role", role, "shard", shard), func(context.Context) {
 				defer finished.Done()
 				started.Done()
 				f()
-			}()
+			})
 		}
 	}
-	spawn(64, func() { descend(5, func() { waitOnChannel(gate) }) })
-	spawn(32, func() { descend(12, func() { waitInSelect(gate, never) }) })
-	spawn(16, func() { waitOnMutex(&mu) })
-	spawn(8, func() { waitOnGroup(&group) })
-	spawn(4, func() { waitOnChannel(gate) })
+	spawn(64, "chan-waiter", func() { descend(5, func() { waitOnChannel(gate) }) })
+	spawn(32, "selector", func() { descend(12, func() { waitInSelect(gate, never) }) })
+	spawn(16, "locker", func() { waitOnMutex(&mu) })
+	spawn(8, "grouper", func() { waitOnGroup(&group) })
+	spawn(4, "chan-waiter", func() { waitOnChannel(gate) })
 	started.Wait()
 	// Give every goroutine time to reach its parking point.
 	for i := 0; i < 50 && runtime.NumGoroutine() < 124; i++ {

@@ -16,6 +16,11 @@
 // For every such case it also compares the call graph, `pprof-summary
 // --format dot` with `go tool pprof -dot -symbolize=none` (dot.go; -nodot
 // leaves it out).
+// With -options (the default) it also compares, on each profile's default
+// sample type, the text of the refine options (-hide, -show, -show_from,
+// -focus/-ignore on file names, -tagfocus, -tagignore), each granularity
+// (-functions ... -addresses) and -peek RX against pprof-summary with the
+// same options (--view peek --focus RX for -peek), as -text does.
 //
 // With -text it compares `pprof-summary --format top` with
 // `go tool pprof -top -nodefraction=0` (all rows, default units and edge
@@ -60,6 +65,7 @@ var (
 	verbose     = flag.Bool("v", false, "print the commands run")
 	pairs       pairList
 	noDot       = flag.Bool("nodot", false, "leave out the call graph cases (pprof-summary --format dot against go tool pprof -dot)")
+	withOptions = flag.Bool("options", true, "also compare, on each profile's default sample type, the text of the refine options, granularities and peek")
 	textMode    = flag.Bool("text", false, "compare `pprof-summary --format top` with `go tool pprof -top -nodefraction=0` (all rows) line by line, from \"Showing nodes\" on, instead of the JSON")
 )
 
@@ -118,6 +124,7 @@ type testCase struct {
 	mode  string       // with base: "diff_base" or "base" (pprof's flags)
 	text  bool         // compared as text whatever -text says
 	dot   bool         // the call graph (dot.go), not the top report
+	opt   *option      // a text comparison with these options, or nil
 }
 
 func (c testCase) name() string {
@@ -127,6 +134,8 @@ func (c testCase) name() string {
 	}
 	if c.dot {
 		t += " dot"
+	if c.opt != nil {
+		t += " " + c.opt.name
 	}
 	if c.text && !*textMode {
 		t += " text"
@@ -147,6 +156,38 @@ func (c testCase) baseArgs(ref bool) []string {
 	default:
 		return []string{"--" + strings.ReplaceAll(c.mode, "_", "-"), c.base}
 	}
+}
+
+// option is one way of running both sides on the default sample type:
+// the same report with go tool pprof's flags and pprof-summary's, compared
+// as text from "Showing nodes accounting for" on.
+type option struct {
+	name    string
+	ref     []string // go tool pprof flags, -top unless one is a command
+	summary []string
+}
+
+// The refine options, granularities and peek, with regexes that match in
+// the real profiles (main., runtime., capture/main.go, goroutine labels)
+// and in the generated ones (example.com/... names, /src/... files,
+// handler and pool labels).
+var options = []option{
+	{"hide", []string{"-hide", `^runtime\.|/sync[0-9]`}, []string{"--hide", `^runtime\.|/sync[0-9]`}},
+	{"show", []string{"-show", `main\.|example\.com/(db|io|http)`}, []string{"--show", `main\.|example\.com/(db|io|http)`}},
+	{"show_from", []string{"-show_from", `main\.[a-z]+Phase|Handle|Put|Lookup`}, []string{"--show-from", `main\.[a-z]+Phase|Handle|Put|Lookup`}},
+	{"focus-file", []string{"-focus", `file4[0-9]\.go|capture/main\.go$`}, []string{"--focus", `file4[0-9]\.go|capture/main\.go$`}},
+	{"ignore-file", []string{"-ignore", `file1[0-9]\.go|runtime/(mgc|sema)\.go`}, []string{"--ignore", `file1[0-9]\.go|runtime/(mgc|sema)\.go`}},
+	{"tagfocus", []string{"-tagfocus", `pool:pool-[12]|role:sel`}, []string{"--tagfocus", `pool:pool-[12]|role:sel`}},
+	{"tagfocus-key", []string{"-tagfocus", `handler=Serve,Put|role=lock|grouper`}, []string{"--tagfocus", `handler=Serve,Put|role=lock|grouper`}},
+	{"tagignore", []string{"-tagignore", `role=chan-waiter|handler=^(Merge|Get)$`}, []string{"--tagignore", `role=chan-waiter|handler=^(Merge|Get)$`}},
+	{"functions", []string{"-functions"}, []string{"--granularity", "functions"}},
+	{"filefunctions", []string{"-filefunctions"}, []string{"--granularity", "filefunctions"}},
+	{"files", []string{"-files"}, []string{"--granularity", "files"}},
+	{"lines", []string{"-lines"}, []string{"--granularity", "lines"}},
+	{"addresses", []string{"-addresses"}, []string{"--granularity", "addresses"}},
+	{"lines-hide", []string{"-lines", "-hide", `runtime\.`}, []string{"--granularity", "lines", "--hide", `runtime\.`}},
+	{"peek", []string{"-peek", `main\.alloc(Ping|Map|Small)|runtime\.main$|Lookup[0-9]|\.merge3|\[base\]`}, []string{"--view", "peek", "--focus", `main\.alloc(Ping|Map|Small)|runtime\.main$|Lookup[0-9]|\.merge3|\[base\]`}},
+	{"peek-lines", []string{"-peek", `main\.allocP|\.Put[0-9]+ `, "-lines"}, []string{"--view", "peek", "--focus", `main\.allocP|\.Put[0-9]+ `, "--granularity", "lines"}},
 }
 
 type result struct {
@@ -191,6 +232,9 @@ func main() {
 			cases = append(cases, testCase{file: file, types: types, index: -1, dflt: dflt, dot: true})
 			for i := range types {
 				cases = append(cases, testCase{file: file, types: types, index: i, dflt: dflt, dot: true})
+		if *withOptions {
+			for i := range options {
+				cases = append(cases, testCase{file: file, types: types, index: -1, dflt: dflt, opt: &options[i]})
 			}
 		}
 	}
@@ -333,7 +377,7 @@ func listSampleTypes(file string) ([]sampleType, int, error) {
 }
 
 func run(c testCase) result {
-	if *textMode || c.text {
+	if *textMode || c.text || c.opt != nil {
 		return runText(c)
 	}
 	if c.dot {
@@ -383,7 +427,7 @@ func reference(c testCase) (*report, error) {
 	if idx < 0 {
 		idx = c.dflt
 	}
-	args := []string{"tool", "pprof", "-top", "-symbolize=none",
+	args := []string{"tool", "pprof", "-top",
 		"-nodecount=1000000", "-nodefraction=0", "-edgefraction=0",
 		"-unit=" + c.types[idx].Unit}
 	if c.index >= 0 {
@@ -554,9 +598,16 @@ func runText(c testCase) result {
 	r := result{c: c}
 	// All rows, as pprof-summary prints them; edges keep pprof's default
 	// trimming, which decides the "(inline)" labels.
-	refArgs := []string{"tool", "pprof", "-top", "-symbolize=none",
+	refArgs := []string{"tool", "pprof", "-top",
 		"-nodecount=1000000", "-nodefraction=0"}
 	sumArgs := []string{"--format", "top"}
+	if c.opt != nil {
+		if c.opt.ref[0] == "-peek" {
+			refArgs = []string{"tool", "pprof"}
+		}
+		refArgs = append(refArgs, c.opt.ref...)
+		sumArgs = append(sumArgs, c.opt.summary...)
+	}
 	if c.index >= 0 {
 		refArgs = append(refArgs, "-sample_index="+c.types[c.index].Type)
 		sumArgs = append(sumArgs, "--sample-type", c.types[c.index].Type)
@@ -564,6 +615,16 @@ func runText(c testCase) result {
 	refArgs = append(refArgs, c.baseArgs(true)...)
 	sumArgs = append(sumArgs, c.baseArgs(false)...)
 	want, err := command(*goPath, append(refArgs, c.file)...)
+	if err != nil && strings.Contains(err.Error(), noMatch) {
+		// -peek of a regexp that matches nothing: both say so.
+		_, gerr := command(*summaryPath, append(sumArgs, c.file)...)
+		r.ok = gerr != nil && strings.Contains(gerr.Error(), noMatch)
+		r.summary = "both: " + noMatch
+		if !r.ok {
+			r.summary = "go tool pprof: " + noMatch + ", pprof-summary did not fail so"
+		}
+		return r
+	}
 	if err != nil {
 		r.summary, r.details = "go tool pprof failed", []string{err.Error()}
 		return r
@@ -599,6 +660,8 @@ func runText(c testCase) result {
 	}
 	return r
 }
+
+const noMatch = "no matches found for regexp"
 
 func reportLines(out []byte) []string {
 	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
