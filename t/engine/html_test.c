@@ -1099,7 +1099,8 @@ test_index(void)
                     "required min=\"1\" max=\"7\" step=\"1\" value=\"7\">"
                     "</label>") != NULL
        && strstr(b, "<label>View <select name=\"view\"><option>top</option>"
-                    "<option>flame</option><option>graph</option></select>"
+                    "<option>flame</option><option>graph</option>"
+                    "<option>peek</option></select>"
                     "</label>") != NULL
        && strstr(b, "<button type=\"submit\" name=\"format\" value=\"raw\">"
                     "Download raw</button>") != NULL,
