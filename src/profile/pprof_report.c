@@ -609,7 +609,8 @@ pprof_setup_nodes(pprof_report_t *r, pprof_error_t *err)
         }
 
         r->names = pr->names;
-        r->full = pr->full_names;
+        /* a merged profile (diffs) keeps no names before simplification */
+        r->full = pr->full_names ? pr->full_names : pr->names;
         r->nnodes = pr->nnames;
 
         return PPROF_OK;
@@ -715,8 +716,9 @@ pprof_setup_nodes(pprof_report_t *r, pprof_error_t *err)
                 len = 17 + 2 + k.file.len + 21 + sizeof("<unknown>")
                       + (k.obj != PPROF_NONE ? pr->names[k.obj].len : 0);
                 if (k.name != PPROF_NONE) {
-                    len += pr->names[k.name].len
-                           + pr->full_names[k.name].len + len;
+                    len += pr->names[k.name].len + len
+                           + (pr->full_names ? pr->full_names[k.name].len
+                                             : 0);
                 }
                 room += len;
             }
@@ -750,7 +752,7 @@ pprof_setup_nodes(pprof_report_t *r, pprof_error_t *err)
         p += r->names[i].len;
         r->full[i] = r->names[i];
 
-        if (k.name != PPROF_NONE
+        if (k.name != PPROF_NONE && pr->full_names != NULL
             && pprof_str_cmp(pr->names[k.name], pr->full_names[k.name]) != 0)
         {
             r->full[i].data = p;
