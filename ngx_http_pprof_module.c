@@ -26,6 +26,8 @@ static char *ngx_http_pprof_merge_loc_conf(ngx_conf_t *cf, void *parent,
 static ngx_int_t ngx_http_pprof_init_process(ngx_cycle_t *cycle);
 static char *ngx_http_pprof_pass(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static ngx_int_t ngx_http_pprof_target_list(ngx_conf_t *cf,
+    ngx_http_core_loc_conf_t *clcf, ngx_str_t *url);
 static char *ngx_http_pprof_thread_pool(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_pprof_cache(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -294,6 +296,13 @@ ngx_http_pprof_create_main_conf(ngx_conf_t *cf)
 
     if (ngx_array_init(&pmcf->passes, cf->pool, 2,
                        sizeof(ngx_http_pprof_access_t *))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    if (ngx_array_init(&pmcf->targets, cf->pool, 2,
+                       sizeof(ngx_http_pprof_pass_t))
         != NGX_OK)
     {
         return NULL;
@@ -757,6 +766,10 @@ ngx_http_pprof_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         clcf->auto_redirect = 1;
     }
 
+    if (ngx_http_pprof_target_list(cf, clcf, url) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     /* who may look here is checked once the configuration is complete */
 
     if (ngx_http_pprof_access_add(cf, plcf) != NGX_OK) {
@@ -768,6 +781,51 @@ ngx_http_pprof_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
 
 /* pprof_thread_pool NAME | off */
+
+/* the index's list of targets: this location, as configured */
+
+static ngx_int_t
+ngx_http_pprof_target_list(ngx_conf_t *cf, ngx_http_core_loc_conf_t *clcf,
+    ngx_str_t *url)
+{
+    u_char                      *p;
+    ngx_uint_t                   regex;
+    ngx_http_pprof_pass_t       *t;
+    ngx_http_pprof_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_pprof_module);
+
+    t = ngx_array_push(&pmcf->targets);
+    if (t == NULL) {
+        return NGX_ERROR;
+    }
+
+#if (NGX_PCRE)
+    regex = (clcf->regex != NULL);
+#else
+    regex = 0;
+#endif
+
+    p = ngx_pnalloc(cf->pool, sizeof("= ") + clcf->name.len + url->len + 1);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    t->name = clcf->name;
+    t->location = (char *) p;
+    p = ngx_sprintf(p, "%s%V%Z",
+                    regex ? "~ " : clcf->exact_match ? "= " : "",
+                    &clcf->name);
+    t->url = (char *) p;
+    p = ngx_sprintf(p, "%V%Z", url);
+
+    /* a link needs one index: not a pattern, nor a target per variable */
+    t->link = !regex && clcf->name.len && clcf->name.data[0] == '/'
+              && ngx_strlchr(url->data, url->data + url->len, '$') == NULL;
+
+    return NGX_OK;
+}
+
 
 static char *
 ngx_http_pprof_thread_pool(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)

@@ -191,9 +191,19 @@ typedef struct {
 } ngx_http_pprof_srv_conf_t;
 
 
+/* a pprof_pass location, as the index lists it */
+typedef struct {
+    ngx_str_t                  name;          /* the location's, clcf->name */
+    char                      *location;      /* "= /x/", "~ ^/nodes/" */
+    char                      *url;           /* pprof_pass's, as written */
+    unsigned                   link:1;        /* one index to link to */
+} ngx_http_pprof_pass_t;
+
+
 typedef struct {
     ngx_array_t                tokens;        /* ngx_http_pprof_token_t * */
     ngx_array_t                passes;        /* ngx_http_pprof_access_t * */
+    ngx_array_t                targets;       /* ngx_http_pprof_pass_t */
     ngx_array_t                upstreams;     /* ..._upstream_srv_conf_t * */
     ngx_array_t                caches;        /* ngx_http_pprof_cache_t * */
     ngx_array_t                cache_zones;   /* ngx_shm_zone_t *, named */

@@ -131,6 +131,8 @@ static ngx_int_t ngx_http_pprof_not_allowed(ngx_http_request_t *r,
     ngx_http_pprof_profile_t *profile);
 static ngx_int_t ngx_http_pprof_names(ngx_pool_t *pool, ngx_uint_t mask,
     ngx_str_t *names);
+static ngx_int_t ngx_http_pprof_index_targets(ngx_http_request_t *r,
+    pprof_index_t *index);
 static ngx_int_t ngx_http_pprof_index(ngx_http_request_t *r,
     ngx_http_pprof_ctx_t *ctx);
 static ngx_uint_t ngx_http_pprof_accepts_html(ngx_http_request_t *r);
@@ -525,6 +527,80 @@ ngx_http_pprof_profile_variable(ngx_http_request_t *r,
  * never asking the APIServer.
  */
 
+/*
+ * The configured targets for the index, each linked relative to this
+ * page's URI ("../../nodes/" from /debug/pprof/), so that the page works
+ * under any prefix a proxy in front adds.
+ */
+
+static ngx_int_t
+ngx_http_pprof_index_targets(ngx_http_request_t *r, pprof_index_t *index)
+{
+    u_char                      *p;
+    ngx_uint_t                   i, n, depth;
+    pprof_index_target_t        *out;
+    ngx_http_pprof_pass_t       *t;
+    ngx_http_pprof_loc_conf_t   *plcf;
+    ngx_http_pprof_main_conf_t  *pmcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_pprof_module);
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_pprof_module);
+
+    t = pmcf->targets.elts;
+
+    out = ngx_pcalloc(r->pool,
+                      pmcf->targets.nelts * sizeof(pprof_index_target_t));
+    if (out == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* the directories below the root of this page's: "/debug/pprof/" is
+     * in two, "/pprof" in none */
+
+    depth = 0;
+
+    for (i = 1; i < r->uri.len; i++) {
+        if (r->uri.data[i] == '/') {
+            depth++;
+        }
+    }
+
+    for (i = 0; i < pmcf->targets.nelts; i++) {
+        out[i].location = t[i].location;
+        out[i].url = t[i].url;
+        out[i].current = (t[i].name.data == plcf->location.data
+                          && t[i].name.len == plcf->location.len);
+
+        if (!t[i].link) {
+            continue;
+        }
+
+        p = ngx_pnalloc(r->pool, sizeof("./") + 3 * depth + t[i].name.len);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        out[i].href = (char *) p;
+
+        if (depth == 0) {
+            p = ngx_cpymem(p, "./", 2);
+        }
+
+        for (n = 0; n < depth; n++) {
+            p = ngx_cpymem(p, "../", 3);
+        }
+
+        p = ngx_cpymem(p, t[i].name.data + 1, t[i].name.len - 1);
+        *p = '\0';
+    }
+
+    index->targets = out;
+    index->ntargets = pmcf->targets.nelts;
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_http_pprof_index(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
 {
@@ -572,6 +648,10 @@ ngx_http_pprof_index(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx)
         }
 
         index.n++;
+    }
+
+    if (ngx_http_pprof_index_targets(r, &index) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     /* where the requests go, as configured: the token is never in it */

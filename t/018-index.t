@@ -400,3 +400,43 @@ __DATA__
 --- no_error_log
 [error]
 [alert]
+
+
+
+=== TEST 9: the index lists every configured target: links relative to the page for each one-index location, patterns for the others, this page marked
+--- config
+    pprof_trusted_certificate $TEST_NGINX_CERTS_DIR/ca.crt;
+    pprof_token_file $TEST_NGINX_TOKEN_FILE;
+    location /debug/pprof/ {
+        pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT;
+    }
+    location /other/ {
+        pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT/debug/pprof/;
+    }
+    location ~ ^/nodes/(?<node>[^/]+)/debug/pprof/ {
+        pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT/api/v1/nodes/$node/proxy/debug/pprof/;
+    }
+--- request eval
+["GET /ctl/reset",
+ "GET /debug/pprof/",
+ "GET /other/",
+ "GET /nodes/node-a/debug/pprof/",
+ "GET /ctl/count"]
+--- more_headers eval
+["", "Accept: text/html", "Accept: text/html", "Accept: text/html", ""]
+--- error_code eval
+[200, 200, 200, 200, 200]
+--- response_body_like eval
+["\\Aok\\n\\z",
+ qr{(?s)<h2>Targets</h2>\n<ul\ class="targets">\n
+    (?=.*<li><code>/debug/pprof/</code>\ \x{e2}\x{86}\x{92}\ <code>https://127\.0\.0\.1:\d+</code>\ <b>\(this\ page\)</b></li>)
+    (?=.*<li><a\ href="\.\./\.\./other/"><code>/other/</code></a>\ \x{e2}\x{86}\x{92}\ <code>https://127\.0\.0\.1:\d+/debug/pprof/</code></li>)
+    (?=.*<li><code>~\ \^/nodes/\(\?&lt;node&gt;\[\^/\]\+\)/debug/pprof/</code>\ \x{e2}\x{86}\x{92}\ <code>https://127\.0\.0\.1:\d+/api/v1/nodes/\$node/proxy/debug/pprof/</code></li>)
+ }x,
+ qr{(?s)(?=.*<li><a\ href="\.\./debug/pprof/"><code>/debug/pprof/</code></a>)
+    (?=.*<li><code>/other/</code>\ \x{e2}\x{86}\x{92}\ <code>[^<]+</code>\ <b>\(this\ page\)</b></li>)}x,
+ qr{(?s)(?=.*<li><a\ href="\.\./\.\./\.\./\.\./debug/pprof/"><code>/debug/pprof/</code></a>)
+    (?=.*<li><code>~\ [^<]+</code>\ \x{e2}\x{86}\x{92}\ <code>[^<]+</code>\ <b>\(this\ page\)</b></li>)}x,
+ "\\A0\\n\\z"]
+--- no_error_log
+[error]

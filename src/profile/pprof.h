@@ -420,9 +420,22 @@ typedef struct {
     unsigned                 flags;        /* PPROF_INDEX_* */
 } pprof_index_entry_t;
 
+/* a pprof_pass location of the configuration, as the index lists it */
+typedef struct {
+    const char              *location;     /* "/debug/pprof/", "~ ^/nodes/" */
+    const char              *url;          /* its pprof_pass, as written */
+    /* a relative link to its index; NULL: none (a regex location, or a
+     * target named by variables) */
+    const char              *href;
+    unsigned                 current:1;    /* the location of this page */
+} pprof_index_target_t;
+
 typedef struct {
     const pprof_index_entry_t  *entries;
     size_t                   n;
+    /* every pprof_pass location configured, in configuration order */
+    const pprof_index_target_t *targets;
+    size_t                   ntargets;
     /* where the location's requests go, as configured ("https://host/
      * debug/pprof/"), shown; NULL: not shown */
     const char              *target;

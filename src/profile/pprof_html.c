@@ -168,6 +168,8 @@ static size_t pprof_html_capture_base(const pprof_capture_entry_t *entries,
     size_t n, size_t i);
 static void pprof_html_path(pprof_out_t *o, const char *base,
     const char *name);
+static void pprof_html_index_targets(pprof_html_ctx_t *ctx,
+    const pprof_index_t *index);
 static void pprof_html_index_entry(pprof_html_ctx_t *ctx,
     const pprof_index_t *index, const pprof_index_entry_t *e);
 static void pprof_html_index_href(pprof_out_t *o, const pprof_index_t *index,
@@ -522,6 +524,56 @@ pprof_render_captures(const char *title,
 
 
 /*
+ * The gateway's targets: every pprof_pass location with where it goes, a
+ * link to the index of each one that has a single one.
+ */
+
+static void
+pprof_html_index_targets(pprof_html_ctx_t *ctx, const pprof_index_t *index)
+{
+    size_t                       i;
+    pprof_out_t                 *o;
+    const pprof_index_target_t  *t;
+
+    o = ctx->out;
+
+    pprof_out_lit(o, "<h2>Targets</h2>\n<ul class=\"targets\">\n");
+
+    for (i = 0; i < index->ntargets; i++) {
+        t = &index->targets[i];
+
+        pprof_out_lit(o, "<li>");
+
+        if (t->href && !t->current) {
+            pprof_out_lit(o, "<a href=\"");
+            pprof_html_esc(o, t->href, strlen(t->href));
+            pprof_out_lit(o, "\">");
+        }
+
+        pprof_out_lit(o, "<code>");
+        pprof_html_esc(o, t->location, strlen(t->location));
+        pprof_out_lit(o, "</code>");
+
+        if (t->href && !t->current) {
+            pprof_out_lit(o, "</a>");
+        }
+
+        pprof_out_lit(o, " \xe2\x86\x92 <code>");
+        pprof_html_esc(o, t->url, strlen(t->url));
+        pprof_out_lit(o, "</code>");
+
+        if (t->current) {
+            pprof_out_lit(o, " <b>(this page)</b>");
+        }
+
+        pprof_out_lit(o, "</li>\n");
+    }
+
+    pprof_out_lit(o, "</ul>\n");
+}
+
+
+/*
  * The gateway's index: a row per profile type, in the order given.  Like
  * the history it views no profile: no views' links, and of the store's
  * line only the history.  Links are relative to the location's index.
@@ -559,7 +611,13 @@ pprof_render_index(const char *title, const pprof_index_t *index,
         pprof_html_index_entry(&ctx, index, &index->entries[i]);
     }
 
-    pprof_out_lit(ctx.out, "</ul>\n</main>\n");
+    pprof_out_lit(ctx.out, "</ul>\n");
+
+    if (index->ntargets) {
+        pprof_html_index_targets(&ctx, index);
+    }
+
+    pprof_out_lit(ctx.out, "</main>\n");
     pprof_html_foot(&ctx, 0);
 
     return pprof_out_finish(&out, PPROF_OK, NULL);
