@@ -337,9 +337,9 @@ async function main() {
     await check('3 flame search: plain form submit highlights matches, reports %', async () => {
         const page = await newPage(noJs);
         await goto(page, PPROF + 'heap?view=flame&sample=alloc_space');
-        const input = page.locator('form input[name=search]');
+        const input = page.locator('form input[type=text][name=search]');
         await input.fill('main');
-        const resp = await clickAndWait(page, page.locator('form button[type=submit]'), /[?&]search=main(&|$)/);
+        const resp = await clickAndWait(page, page.locator('form:has(input[type=text][name=search]) button[type=submit]'), /[?&]search=main(&|$)/);
         const html = await resp.text();
         assert(/class="[^"]*\bm\b[^"]*"/.test(html), 'the server marked no frame as matched');
         const fs = await frames(page);
