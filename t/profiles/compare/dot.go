@@ -1,5 +1,6 @@
 // The call graph's comparison: `pprof-summary --format dot` against
-// `go tool pprof -dot -symbolize=none` for the same profile and sample
+// `go tool pprof -dot` (default symbolization, whose display names the
+// engine shows, as the top comparison does) for the same profile and sample
 // type, parsed on both sides: the same nodes (by full name, the tooltip),
 // each with the same label (flat and cum with percentages), font size and
 // colours; the same edges (by source and destination name), each with the
@@ -25,12 +26,12 @@ import (
 )
 
 var (
-	dotNodeRx     = regexp.MustCompile(`^N(\d+) \[label="(.*)" id="node\d+" fontsize=(\d+) shape=box tooltip="(.*) \(([^()]*)\)" color="(#[0-9a-f]{6})" fillcolor="(#[0-9a-f]{6})"\]$`)
-	dotEdgeRx     = regexp.MustCompile(`^N(\d+) -> N(\d+) \[(.*)\]$`)
-	dotNodeletRx  = regexp.MustCompile(`^N+\d+(_\d+)+ \[|^N+\d+(_\d+)* -> N+\d+(_\d+)+ \[`)
-	dotLegendRx   = regexp.MustCompile(`^subgraph cluster_L \{ "(.*)" \[shape=box fontsize=16 label="(.*)"( tooltip="[^"]*")?\] \}$`)
-	dotHeaderRx   = regexp.MustCompile(`^digraph "(.*)" \{$`)
-	dotNodeStyle  = `node [style=filled fillcolor="#f8f8f8"]`
+	dotNodeRx    = regexp.MustCompile(`^N(\d+) \[label="(.*)" id="node\d+" fontsize=(\d+) shape=box tooltip="(.*) \(([^()]*)\)" color="(#[0-9a-f]{6})" fillcolor="(#[0-9a-f]{6})"\]$`)
+	dotEdgeRx    = regexp.MustCompile(`^N(\d+) -> N(\d+) \[(.*)\]$`)
+	dotNodeletRx = regexp.MustCompile(`^N+\d+(_\d+)+ \[|^N+\d+(_\d+)* -> N+\d+(_\d+)+ \[`)
+	dotLegendRx  = regexp.MustCompile(`^subgraph cluster_L \{ "(.*)" \[shape=box fontsize=16 label="(.*)"( tooltip="[^"]*")?\] \}$`)
+	dotHeaderRx  = regexp.MustCompile(`^digraph "(.*)" \{$`)
+	dotNodeStyle = `node [style=filled fillcolor="#f8f8f8"]`
 )
 
 var dotRuns = flag.Int("dot-runs", 4, "runs of go tool pprof -dot until one matches (it is not deterministic on diff profiles)")
@@ -117,7 +118,7 @@ func parseDot(out []byte) (*dotGraph, error) {
 
 func runDot(c testCase) result {
 	r := result{c: c}
-	refArgs := []string{"tool", "pprof", "-dot", "-symbolize=none"}
+	refArgs := []string{"tool", "pprof", "-dot"}
 	sumArgs := []string{"--format", "dot"}
 	if c.index >= 0 {
 		refArgs = append(refArgs, "-sample_index="+c.types[c.index].Type)

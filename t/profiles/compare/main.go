@@ -4,7 +4,7 @@
 // one, chosen without --sample-type / -sample_index), it runs
 //
 //	pprof-summary --format json [--sample-type T] FILE
-//	go tool pprof -top -symbolize=none -nodecount=1000000 -nodefraction=0
+//	go tool pprof -top -nodecount=1000000 -nodefraction=0
 //	    -edgefraction=0 [-sample_index=T] -unit=UNIT FILE
 //
 // where -unit is the sample type's own unit, so that pprof prints raw
@@ -14,7 +14,7 @@
 // every failed case and ends with "compare: N passed, M failed".
 //
 // For every such case it also compares the call graph, `pprof-summary
-// --format dot` with `go tool pprof -dot -symbolize=none` (dot.go; -nodot
+// --format dot` with `go tool pprof -dot` (dot.go; -nodot
 // leaves it out).
 // With -options (the default) it also compares, on each profile's default
 // sample type, the text of the refine options (-hide, -show, -show_from,
@@ -134,6 +134,7 @@ func (c testCase) name() string {
 	}
 	if c.dot {
 		t += " dot"
+	}
 	if c.opt != nil {
 		t += " " + c.opt.name
 	}
@@ -232,6 +233,8 @@ func main() {
 			cases = append(cases, testCase{file: file, types: types, index: -1, dflt: dflt, dot: true})
 			for i := range types {
 				cases = append(cases, testCase{file: file, types: types, index: i, dflt: dflt, dot: true})
+			}
+		}
 		if *withOptions {
 			for i := range options {
 				cases = append(cases, testCase{file: file, types: types, index: -1, dflt: dflt, opt: &options[i]})
