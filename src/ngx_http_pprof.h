@@ -301,6 +301,7 @@ typedef struct {
     uint64_t                   base;          /* the base's */
     ngx_str_t                  base_arg;      /* as given */
     ngx_str_t                  base_replica;
+    ngx_uint_t                 base_mode;     /* PPROF_BASE_* */
     time_t                     seconds;       /* a capture's, rounded up */
 } ngx_http_pprof_query_t;
 

@@ -674,8 +674,10 @@ ngx_http_pprof_capture_links(ngx_http_request_t *r,
         rd->base = (char *) base_str.data;
     }
 
-    p = ngx_pnalloc(r->pool, sizeof("capture=&link=&" PPROF_ARG_BASE "=") - 1
-                             + id_str.len + base_str.len + ctx->link.len);
+    p = ngx_pnalloc(r->pool, sizeof("capture=&link=&" PPROF_ARG_BASE "=")
+                             + sizeof("&" PPROF_ARG_BASE_MODE "=subtract")
+                             - 2 + id_str.len + base_str.len
+                             + ctx->link.len);
     if (p == NULL) {
         return NGX_ERROR;
     }
@@ -685,6 +687,11 @@ ngx_http_pprof_capture_links(ngx_http_request_t *r,
 
     if (base) {
         p = ngx_sprintf(p, "&" PPROF_ARG_BASE "=%V", &base_str);
+
+        if (q->base_mode == PPROF_BASE_SUBTRACT) {
+            p = ngx_cpymem(p, "&" PPROF_ARG_BASE_MODE "=subtract",
+                           sizeof("&" PPROF_ARG_BASE_MODE "=subtract") - 1);
+        }
     }
 
     if (ctx->link.len) {

@@ -780,6 +780,25 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         q->base_arg = value;
     }
 
+    /* and how: -diff_base (percentages of the base) or -base (subtracted) */
+
+    rc = ngx_http_pprof_keyword(r, PPROF_ARG_BASE_MODE, pprof_base_modes,
+                                &kw);
+
+    if (rc == NGX_ERROR) {
+        return NGX_DECLINED;
+    }
+
+    if (rc == NGX_OK) {
+        if (!q->based) {
+            return ngx_http_pprof_reason(r, "\"base_mode\" says how a diff "
+                                         "takes its base: it needs "
+                                         "\"base\"");
+        }
+
+        q->base_mode = kw->value;
+    }
+
     if (ngx_http_pprof_arg(r, "refresh", &value) == NGX_OK) {
         if (value.len != 1 || (value.data[0] != '0' && value.data[0] != '1'))
         {

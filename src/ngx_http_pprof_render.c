@@ -121,7 +121,8 @@ ngx_http_pprof_render(ngx_http_pprof_render_t *rd)
     }
 
     if (rd->base_data) {
-        /* a diff: the profile minus its base, as go tool pprof -diff_base */
+        /* a diff: the profile minus its base, as go tool pprof -diff_base
+         * (or -base, base_mode=subtract) */
 
         base = pprof_profile_parse(rd->base_data, rd->base_len, &limits,
                                    &allocator, &err);
@@ -135,7 +136,7 @@ ngx_http_pprof_render(ngx_http_pprof_render_t *rd)
                                               "profile: %s", err.msg);
         }
 
-        merged = pprof_profile_merge(profile, base, PPROF_BASE_DIFF,
+        merged = pprof_profile_merge(profile, base, (int) q->base_mode,
                                      &allocator, &err);
         if (merged == NULL) {
             return ngx_http_pprof_render_fail(rd, NGX_HTTP_BAD_REQUEST,

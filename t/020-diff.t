@@ -4,7 +4,8 @@
 # link of a diff page keeps capture=B&base=A.  A base that is gone is a
 # 404 page naming it; a base of another profile, of text (debug=N), a
 # malformed one, a base without capture, format=raw: 400.  Nothing of it
-# reaches the APIServer (counted there).  Run: t/run.sh t/020-diff.t
+# reaches the APIServer (counted there).  base_mode=subtract is -base.
+# Run: t/run.sh t/020-diff.t
 
 use Test::Nginx::Socket 'no_plan';
 use PprofGateway;
@@ -75,21 +76,24 @@ sub two_heaps {
     return ($a->{id}, $b->{id});
 }
 
-# pprof-summary on the captures' raw bytes
-sub cli {
-    my ($base, $id, @args) = @_;
+# pprof-summary on the captures' raw bytes, the base given by $flag
+# (--diff-base or --base)
+sub cli_base {
+    my ($flag, $base, $id, @args) = @_;
     my $dir = tempdir(CLEANUP => 1);
     for my $c ([$base, 'a'], [$id, 'b']) {
         my $r = get("/debug/pprof/heap?capture=$c->[0]&format=raw");
         spew("$dir/$c->[1].pb.gz", $r->{body});
     }
-    open my $p, '-|', 'build/pprof-summary', @args, '--diff-base',
+    open my $p, '-|', 'build/pprof-summary', @args, $flag,
         "$dir/a.pb.gz", "$dir/b.pb.gz" or die "pprof-summary: $!";
     local $/;
     my $out = <$p>;
     close $p;
     return $out;
 }
+
+sub cli { return cli_base('--diff-base', @_) }
 
 sub t_diff_views {
     my $t = 'diff';
@@ -144,6 +148,64 @@ sub t_diff_views {
         Test::More::like($p->{body}, qr/<input type="hidden" name="base" value="\Q$a\E"/,
                          "$t: page $args - its forms keep the base")
             if $args =~ /flame/;
+    }
+
+    Test::More::is(count(''), $n, "$t: no request reached the APIServer");
+}
+
+# base_mode=subtract: go tool pprof -base (the base subtracted, the total
+# that of the difference), as pprof-summary --base; base_mode=diff is the
+# default, -diff_base
+sub t_diff_subtract {
+    my $t = 'base_mode';
+    ctl('/reset');
+    my ($a, $b) = two_heaps() or return;
+    my $n = count('');
+
+    for my $f (['top', 'format=top'], ['json', 'format=json'],
+               ['top', 'format=top&sample=alloc_space'])
+    {
+        my ($cf, $args) = @$f;
+        my @extra = $args =~ /sample=(\w+)/ ? ('--sample-type', $1) : ();
+        my $want = cli_base('--base', $a, $b, '--format', $cf, @extra);
+        my $other = cli_base('--diff-base', $a, $b, '--format', $cf, @extra);
+        my $r = get("/debug/pprof/heap?capture=$b&base=$a&base_mode=subtract&$args");
+        my $d = get("/debug/pprof/heap?capture=$b&base=$a&base_mode=diff&$args");
+        Test::More::is($r->{status}, 200, "$t: subtract $args - 200");
+        if ($cf eq 'top') {
+            s/\A.*?(?=^Showing nodes)//ms for $want, $other, $r->{body}, $d->{body};
+        }
+        Test::More::isnt($want, $other, "$t: $args - -base and -diff_base differ here");
+        Test::More::ok(length $want && $r->{body} eq $want,
+                       "$t: subtract $args - the same as pprof-summary --base")
+            or Test::More::diag(substr($r->{body}, 0, 400) . "\n---\n" . substr($want, 0, 400));
+        Test::More::ok(length $other && $d->{body} eq $other,
+                       "$t: diff $args - the same as pprof-summary --diff-base");
+    }
+
+    # pages: every link keeps base_mode=subtract, and the forms too
+    for my $args ('view=top', 'view=flame') {
+        my $p = get("/debug/pprof/heap?capture=$b&base=$a&base_mode=subtract&$args", $Html);
+        Test::More::is($p->{status}, 200, "$t: page $args - 200");
+        my @rel = grep { /^\?/ && !/refresh=1/ } hrefs($p->{body});
+        my @bad = grep { !/&base=\Q$a\E&base_mode=subtract(?:&|$)/ } @rel;
+        Test::More::ok(@rel && !@bad, "$t: page $args - every link keeps base_mode=subtract")
+            or Test::More::diag(join "\n", @bad);
+        Test::More::like($p->{body}, qr/<input type="hidden" name="base_mode" value="subtract"/,
+                         "$t: page $args - its forms keep base_mode")
+            if $args =~ /flame/;
+    }
+
+    for my $c (["capture=$b&base=$a&base_mode=sub&format=top", qr/"base_mode" must be diff(?:,| or) subtract/],
+               ["capture=$b&base=$a&base_mode=%3Cscript%3E&format=top", qr/"base_mode" must be/],
+               ["capture=$b&base_mode=subtract&format=top", qr/"base_mode" .*needs "base"/])
+    {
+        my ($args, $re) = @$c;
+        my $r = get("/debug/pprof/heap?$args");
+        Test::More::is($r->{status}, 400, "$t: $args - 400");
+        Test::More::like($r->{body}, $re, "$t: $args - says why")
+            or Test::More::diag(substr($r->{body}, 0, 300));
+        Test::More::unlike($r->{body}, qr/<script>/, "$t: $args - nothing echoed raw");
     }
 
     Test::More::is(count(''), $n, "$t: no request reached the APIServer");
@@ -221,6 +283,20 @@ exited on signal
 --- request
 GET /debug/pprof/heap?format=top
 --- response_body_like: Showing nodes accounting for
+--- no_error_log
+[alert]
+exited on signal
+
+
+
+=== TEST 3: base_mode=subtract is go tool pprof -base (pprof-summary --base), base_mode=diff -diff_base; links and forms keep it; a bad one, or one without base, is 400; no upstream request
+--- init
+::t_diff_subtract()
+--- request
+GET /debug/pprof/heap?format=top
+--- response_body_like: Showing nodes accounting for
+--- error_log
+"base_mode" must be
 --- no_error_log
 [alert]
 exited on signal

@@ -286,6 +286,7 @@ extern const pprof_keyword_t  pprof_formats[];   /* html top json flamegraph col
 extern const pprof_keyword_t  pprof_views[];     /* top flame goroutines graph peek */
 extern const pprof_keyword_t  pprof_sorts[];     /* flat cum */
 extern const pprof_keyword_t  pprof_granularities[];  /* functions ... addresses */
+extern const pprof_keyword_t  pprof_base_modes[];  /* diff subtract: PPROF_BASE_* */
 
 /* the entry named by s (len bytes, not NUL-terminated), or NULL */
 const pprof_keyword_t *pprof_keyword_find(const pprof_keyword_t *table, const char *s, size_t len);
@@ -325,6 +326,7 @@ long pprof_query_string(char *dst, const char *src, size_t len, size_t max);
 #define PPROF_ARG_SEARCH     "search"
 #define PPROF_ARG_CAPTURE    "capture"
 #define PPROF_ARG_BASE       "base"
+#define PPROF_ARG_BASE_MODE  "base_mode"
 #define PPROF_ARG_REFRESH    "refresh"
 
 

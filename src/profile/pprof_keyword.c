@@ -60,6 +60,14 @@ const pprof_keyword_t  pprof_granularities[] = {
 };
 
 
+/* how a diff takes its base: go tool pprof's -diff_base and -base */
+const pprof_keyword_t  pprof_base_modes[] = {
+    { "diff", PPROF_BASE_DIFF, NULL },
+    { "subtract", PPROF_BASE_SUBTRACT, NULL },
+    { NULL, 0, NULL }
+};
+
+
 const pprof_report_arg_t  pprof_report_args[PPROF_RARG_N] = {
     { PPROF_ARG_ZOOM, "--zoom", offsetof(pprof_report_options_t, zoom) },
     { PPROF_ARG_SAMPLE, "--sample-type",
