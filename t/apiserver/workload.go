@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"runtime/pprof"
 	"sync"
 	"time"
 )
@@ -9,7 +11,8 @@ import (
 // function names are stable so tests can look for them in rendered
 // output: main.workAlloc (heap/allocs), main.workRecurse (CPU, deep
 // recursive stacks), main.workContend (mutex, block), main.workBlock
-// (block, goroutine), main.workPark (goroutine).
+// (block, goroutine), main.workPark (goroutine; labelled role=park, so
+// that the goroutine profile has labels for tagfocus and tagignore).
 
 var sink [][]byte // keeps allocations live for inuse_* samples
 
@@ -143,5 +146,7 @@ func workFeed(stop <-chan struct{}, ch chan<- int) {
 
 //go:noinline
 func workPark(stop <-chan struct{}) {
+	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(),
+		pprof.Labels("role", "park")))
 	<-stop
 }

@@ -49,6 +49,29 @@ const SABOTAGE = {
     here: (html) => html.replace(/(<a href="[^"]*?)&amp;sort=cum([^"]*" rel="bookmark")/, '$1$2'),
     // a diff's frames all drawn unchanged
     diff: (html) => html.replace(/<a class="(?:g[1-5n]|s[1-5])"/g, '<a class="g0"'),
+    // the graph's nodes all drawn at the first node's place
+    graph: (html) => {
+        const at = /<g class="node"[^]*?<rect x="([\d.]+)" y="([\d.]+)"/.exec(html);
+        return at ? html.replace(/(<g class="node"[^]*?<rect) x="[\d.]+" y="[\d.]+"/g,
+            `$1 x="${at[1]}" y="${at[2]}"`) : html;
+    },
+    // the graph's box without its scrolling: the SVG widens the page
+    'graph-phone': (html) => html.replace('.graph{overflow:auto;max-width:100%;', '.graph{'),
+    // the graph's nodes without links: nothing to Tab to or to follow
+    // the peek tables without their callers
+    peek: (html) => html.replace(/<tr class="caller">.*?<\/tr>\n?/g, ''),
+    // the refine form's Hide field sends nothing the server knows
+    refine: (html) => html.replace('name="hide"', 'name="hidden"'),
+    // the links to the other views forget the refine options
+    'refine-links': (html) => html.replace(/(<nav[^]*?<\/nav>)/, (nav) => nav.replace(
+        /&amp;(?:hide|show|show_from|focus|ignore|tagfocus|tagignore|granularity)=[^&"]*/g, '')),
+    // the 400 page without its reason
+    'refine-error': (html) => html.replace(/<pre class="text">[^<]*<\/pre>/, '<pre class="text">Bad Request</pre>'),
+    // a diff's graph in the colours of the other direction (red and green
+    // swapped)
+    'graph-diff': (html) => html.replace(/(<rect [^>]*fill=")#(..)(..)(..)(" stroke=")#(..)(..)(..)"/g,
+        '$1#$3$2$4$5#$7$6$8"'),
+    'graph-keyboard': (html) => html.replace(/(<g class="node"[^>]*><title>[^<]*<\/title><a) href=/g, '$1 data-href='),
 };
 if (BREAK && !SABOTAGE[BREAK]) {
     console.error(`BROWSER_BREAK=${BREAK}: not one of ${Object.keys(SABOTAGE).join(' ')}`);
@@ -193,6 +216,338 @@ function assertFramesDrawn(fs, what) {
     assert(root.width > 300, `${what}: root frame only ${root.width}px wide`);
     assert(fs.some((f) => !f.root && f.width > 20),
         `${what}: no non-root frame wider than 20px`);
+}
+
+// the rows of a plain-text top (format=top): the name after the five
+// value columns, as go tool pprof -top prints them
+function textTopNames(text) {
+    const lines = text.split('\n');
+    const head = lines.findIndex((l) => /^\s+flat\s+flat%\s+sum%\s+cum\s+cum%$/.test(l));
+    assert(head >= 0, `no top header in ${JSON.stringify(text.slice(0, 300))}`);
+    return lines.slice(head + 1).filter((l) => l.trim()).map((l) => {
+        const m = /^\s*(?:\S+\s+){5}(\S.*)$/.exec(l);
+        assert(m, `top line "${l}"`);
+        return m[1];
+    });
+}
+
+// DOT as go tool pprof -dot prints it: the nodes N<i> (their nodelets
+// N<i>_<j> left out) with label lines and tooltip, and the edges between
+// them with tooltip and style
+function dotUnescape(s) {
+    return s.replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
+}
+function parseDot(text) {
+    const nodes = [];
+    const edges = [];
+    const q = '"((?:[^"\\\\]|\\\\.)*)"';
+    const nodeRe = new RegExp(`^N\\d+ \\[label=${q}.* tooltip=${q}`);
+    const edgeRe = new RegExp(`^N\\d+ -> N\\d+ \\[.* tooltip=${q}`);
+    for (const line of text.split('\n')) {
+        let m = nodeRe.exec(line);
+        if (m) {
+            nodes.push({ lines: dotUnescape(m[1]).split('\n'), title: dotUnescape(m[2]) });
+            continue;
+        }
+        m = edgeRe.exec(line);
+        if (m) {
+            edges.push({ title: dotUnescape(m[1]), dotted: /\bstyle="?dotted/.test(line) });
+        }
+    }
+    return { nodes, edges };
+}
+
+// the call graph inline in a page (or an SVG file): its nodes (the box,
+// label lines, link, colours, in the SVG's own units and as laid out)
+// and edges (title, dashes, the path's ends)
+async function callGraph(page) {
+    return page.evaluate(() => {
+        const svg = document.querySelector('svg.callgraph');
+        if (!svg) {
+            return null;
+        }
+        const client = (e) => {
+            const r = e.getBoundingClientRect();
+            return { x: r.left, y: r.top, w: r.width, h: r.height };
+        };
+        const num = (e, a) => parseFloat(e.getAttribute(a));
+        const box = svg.parentElement || svg;
+        return {
+            width: num(svg, 'width'),
+            height: num(svg, 'height'),
+            client: client(svg),
+            box: { ...client(box), scrollWidth: box.scrollWidth, clientWidth: box.clientWidth,
+                overflowX: getComputedStyle(box).overflowX },
+            nodes: Array.from(svg.querySelectorAll('g.nodes > g.node'), (g) => {
+                const rect = g.querySelector('rect');
+                const text = g.querySelector('text');
+                const a = g.querySelector('a');
+                return {
+                    id: g.id,
+                    title: g.querySelector('title').textContent,
+                    lines: Array.from(text.querySelectorAll('tspan'), (t) => t.textContent),
+                    rect: { x: num(rect, 'x'), y: num(rect, 'y'), w: num(rect, 'width'), h: num(rect, 'height') },
+                    client: client(rect),
+                    text: client(text),
+                    fontSize: num(text, 'font-size'),
+                    href: a && a.getAttribute('href'),
+                    fill: rect.getAttribute('fill'),
+                    stroke: rect.getAttribute('stroke'),
+                };
+            }),
+            edges: Array.from(svg.querySelectorAll('g.edges > g.edge'), (g) => {
+                const p = g.querySelector('path');
+                const pts = (p.getAttribute('d').match(/-?[\d.]+,-?[\d.]+/g) || [])
+                    .map((s) => s.split(',').map(Number));
+                const tip = (g.querySelector('polygon').getAttribute('points')
+                    .match(/-?[\d.]+,-?[\d.]+/) || ['0,0'])[0].split(',').map(Number);
+                return {
+                    title: g.querySelector('title').textContent,
+                    dashed: p.hasAttribute('stroke-dasharray'),
+                    start: pts[0],
+                    tip,
+                    length: p.getTotalLength(),
+                };
+            }),
+        };
+    });
+}
+
+// "main.allocBlock (2104.54kB)" -> ["main.allocBlock", "2104.54kB"]
+function splitTitle(title) {
+    const m = /^(.*) \(([^()]*)\)$/.exec(title);
+    assert(m, `title "${title}" is not "name (value)"`);
+    return [m[1], m[2]];
+}
+
+// the graph as drawn: nodes and edges there, every node box apart from
+// the others, its label inside it, every edge from its source's box to
+// its destination's
+function assertGraphDrawn(g, what) {
+    assert(g, `${what}: no svg.callgraph`);
+    assert(g.nodes.length >= 2, `${what}: ${g.nodes.length} nodes, want >= 2`);
+    assert(g.edges.length >= 1, `${what}: ${g.edges.length} edges, want >= 1`);
+    const byName = new Map();
+    for (const n of g.nodes) {
+        byName.set(splitTitle(n.title)[0], n);
+        assert(n.rect.w > 0 && n.rect.h > 0, `${what}: node ${n.title} is ${n.rect.w}x${n.rect.h}`);
+        assert(n.lines.length >= 2 && n.lines.join(' ').trim(), `${what}: node ${n.title} has no label`);
+        // pprof's smallest node font is 8 (nodes with no flat value)
+        assert(n.fontSize >= 8, `${what}: node ${n.title} in a ${n.fontSize}px font`);
+        const t = n.text;
+        const r = n.client;
+        assert(t.x >= r.x - 1 && t.y >= r.y - 1 && t.x + t.w <= r.x + r.w + 1 && t.y + t.h <= r.y + r.h + 1,
+            `${what}: node ${n.title}: its label (${JSON.stringify(t)}) overflows its box (${JSON.stringify(r)})`);
+    }
+    for (let i = 0; i < g.nodes.length; i++) {
+        for (let j = i + 1; j < g.nodes.length; j++) {
+            const a = g.nodes[i].rect;
+            const b = g.nodes[j].rect;
+            const ox = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+            const oy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+            assert(ox <= 0.5 || oy <= 0.5,
+                `${what}: nodes ${g.nodes[i].title} and ${g.nodes[j].title} overlap (${ox.toFixed(1)}x${oy.toFixed(1)})`);
+        }
+    }
+    // a point on the top or bottom side of a box
+    const onBox = (p, r) => p && p[0] >= r.x - 1 && p[0] <= r.x + r.w + 1
+        && (Math.abs(p[1] - r.y) <= 1 || Math.abs(p[1] - r.y - r.h) <= 1);
+    for (const e of g.edges) {
+        const m = /^(.*) (->|\.\.\.) (.*) \(([^()]*)\)$/.exec(e.title);
+        assert(m, `${what}: edge title "${e.title}"`);
+        const src = byName.get(m[1]);
+        const dst = byName.get(m[3]);
+        assert(src && dst, `${what}: edge "${e.title}" between nodes not in the graph`);
+        assert(e.dashed === (m[2] === '...'), `${what}: edge "${e.title}" dashed: ${e.dashed}`);
+        assert(e.length > 1, `${what}: edge "${e.title}" is ${e.length} long`);
+        if (src !== dst) {
+            assert(onBox(e.start, src.rect), `${what}: edge "${e.title}" starts at ${e.start}, not on ${JSON.stringify(src.rect)}`);
+            assert(onBox(e.tip, dst.rect), `${what}: edge "${e.title}" points at ${e.tip}, not on ${JSON.stringify(dst.rect)}`);
+        }
+    }
+}
+
+// the same graph as the DOT text: node titles and labels, edge titles
+function assertGraphIsDot(g, dot, what) {
+    const sorted = (xs) => JSON.stringify([...xs].sort());
+    assert(dot.nodes.length === g.nodes.length && dot.edges.length === g.edges.length,
+        `${what}: ${g.nodes.length} nodes and ${g.edges.length} edges, DOT has ${dot.nodes.length} and ${dot.edges.length}`);
+    const labels = new Map(dot.nodes.map((n) => [n.title, n.lines.join('|')]));
+    for (const n of g.nodes) {
+        assert(labels.has(n.title), `${what}: node "${n.title}" is not in the DOT`);
+        assert(labels.get(n.title) === n.lines.join('|'),
+            `${what}: node "${n.title}" says ${n.lines.join('|')}, DOT ${labels.get(n.title)}`);
+    }
+    assert(sorted(g.edges.map((e) => e.title)) === sorted(dot.edges.map((e) => e.title)),
+        `${what}: edges differ from the DOT's`);
+    assert(g.edges.filter((e) => e.dashed).length === dot.edges.filter((e) => e.dotted).length,
+        `${what}: dashed edges differ from the DOT's dotted ones`);
+}
+
+// the page itself no wider than the window
+async function assertNoPageOverflow(page, what) {
+    const m = await page.evaluate(() => ({
+        inner: window.innerWidth, scroll: document.documentElement.scrollWidth,
+    }));
+    assert(m.scroll <= m.inner, `${what}: the page is ${m.scroll} px wide in a ${m.inner} px window`);
+    return m.inner;
+}
+
+// the graph readable where it is: at its own size (fonts as drawn), its
+// box inside the window, and scrolling in that box when wider
+async function assertGraphReadable(page, g, what) {
+    const inner = await assertNoPageOverflow(page, what);
+    assert(Math.abs(g.client.w - g.width) <= 1, `${what}: the SVG is drawn ${g.client.w} px wide, not its ${g.width}`);
+    assert(g.box.x >= 0 && g.box.x + g.box.w <= inner + 0.5,
+        `${what}: the graph's box (${g.box.x}..${g.box.x + g.box.w}) is outside the ${inner} px window`);
+    if (g.width > g.box.clientWidth + 1) {
+        assert(g.box.overflowX === 'auto' || g.box.overflowX === 'scroll',
+            `${what}: the ${g.width} px graph in a ${g.box.clientWidth} px box does not scroll (${g.box.overflowX})`);
+        const moved = await page.evaluate(() => {
+            const box = document.querySelector('svg.callgraph').parentElement;
+            box.scrollLeft = box.scrollWidth;
+            const left = box.scrollLeft;
+            box.scrollLeft = 0;
+            return { left, pageX: window.scrollX };
+        });
+        assert(moved.left > 0 && moved.pageX === 0, `${what}: the graph's box does not scroll: ${JSON.stringify(moved)}`);
+    }
+}
+
+// every link to a view on the page (or those the selector links
+// picks) keeps these arguments
+async function assertLinksKeep(page, args, what, links = 'a[href^="?"]') {
+    const hrefs = await page.locator(links).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert(hrefs.length >= 5, `${what}: only ${hrefs.length} links to views`);
+    const lost = hrefs.filter((h) => {
+        if (/refresh=1|format=raw/.test(h)) {
+            return false;       // a new capture, the profile itself
+        }
+        const q = new URLSearchParams(h.slice(1));
+        return Object.entries(args).some(([k, v]) => q.get(k) !== v);
+    });
+    assert(lost.length === 0, `${what}: links without ${JSON.stringify(args)}: ${JSON.stringify(lost.slice(0, 5))}`);
+}
+
+// a new capture of a profile in the store: its id
+async function storeCapture(context, name, args = '') {
+    const r = await context.request.get(PPROF + name + '?refresh=1&format=raw' + args, { timeout: NAV_TIMEOUT });
+    assert(r.status() === 200, `${name} capture: status ${r.status()}`);
+    const id = r.headers()['x-pprof-capture'];
+    assert(/^[0-9a-f]{16}$/.test(id || ''), `${name} capture: X-Pprof-Capture ${id}`);
+    return id;
+}
+
+// two stored heap captures, the second with more allocated (alloc_space)
+// than the first: Go's heap profile changes at a GC (gc=1 runs one) and
+// samples one allocation in 512 kB, so the second is taken again until
+// it differs, within a deadline
+async function heapCaptures(context) {
+    const total = async (id) => {
+        const r = await context.request.get(PPROF + `heap?capture=${id}&format=top&sample=alloc_space`,
+            { timeout: NAV_TIMEOUT });
+        const m = /of (\S+) total/.exec(await r.text());
+        assert(r.status() === 200 && m, `heap capture ${id}: no total`);
+        return parseValue(m[1]);
+    };
+    const a = await storeCapture(context, 'heap', '&gc=1');
+    const ta = await total(a);
+    const deadline = Date.now() + 20000;
+    for (;;) {
+        const b = await storeCapture(context, 'heap', '&gc=1');
+        if (await total(b) > ta) {
+            return [a, b];
+        }
+        assert(Date.now() < deadline, 'the heap profile did not grow within 20 s');
+        await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+}
+
+// Tab until the focused element is what want() accepts (at most 200
+// presses): what is focused, with its focus drawn (the outline, or for a
+// node of the graph its box's stroke, and another node's)
+async function tabTo(page, want) {
+    for (let i = 0; i < 200; i++) {
+        await page.keyboard.press('Tab');
+        const f = await page.evaluate(() => {
+            const e = document.activeElement;
+            if (!e || e === document.body) {
+                return null;
+            }
+            const node = e.closest('svg.callgraph g.node');
+            const width = (g) => g && parseFloat(getComputedStyle(g.querySelector('rect')).strokeWidth);
+            const other = node && Array.from(document.querySelectorAll('svg.callgraph g.node')).find((g) => g !== node);
+            return {
+                tag: e.tagName, name: e.getAttribute('name'), href: e.getAttribute('href'),
+                inGraph: !!node, title: node && node.querySelector('title').textContent,
+                strokeWidth: width(node), restWidth: other ? width(other) : 1,
+            };
+        });
+        if (f && want(f)) {
+            return f;
+        }
+    }
+    throw new Error('200 Tab presses never reached the element');
+}
+
+// a peek page's tables: per matching function, its rows in order (kind
+// caller/self/callee, the name without its arrow, the values)
+async function peekRows(page) {
+    return page.locator('table.peek tbody').evaluateAll((tbs) => tbs.map((tb) =>
+        Array.from(tb.rows, (tr) => {
+            const cells = Array.from(tr.cells, (td) => td.textContent.trim());
+            const name = cells.pop().replace(/^[↑↓]\s*/, '');
+            return [tr.className, ...cells.filter(Boolean), name].join(' ');
+        })));
+}
+
+// the same from go tool pprof -peek's text: blocks between the dashed
+// lines, callers above the function's own line (five values), callees
+// below
+function textPeekRows(text) {
+    const blocks = [];
+    let block = null;
+    let self = false;
+    for (const line of text.split('\n')) {
+        if (/^-+\+-+$/.test(line)) {
+            if (block && block.length) {
+                blocks.push(block);
+            }
+            block = [];
+            self = false;
+            continue;
+        }
+        const bar = line.indexOf('|');
+        if (!block || bar < 0 || /calls%/.test(line)) {
+            continue;
+        }
+        const values = line.slice(0, bar).trim().split(/\s+/).filter(Boolean);
+        const name = line.slice(bar + 1).trim();
+        const kind = values.length === 5 ? 'self' : self ? 'callee' : 'caller';
+        self = self || kind === 'self';
+        block.push([kind, ...values, name].join(' '));
+    }
+    return blocks;
+}
+
+// a regular expression matching exactly this name
+function exactly(name) {
+    return '^' + name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$';
+}
+
+// the top table's names as the text top (format=top) of the page's own
+// arguments prints them, in order, as many as the page shows
+async function assertTopIsText(page, what) {
+    const rows = (await topRows(page)).map((r) => r[5]);
+    const url = new URL(page.url());
+    url.searchParams.set('format', 'top');
+    const r = await page.request.get(url.href, { timeout: NAV_TIMEOUT });
+    assert(r.status() === 200, `${what}: the text top: status ${r.status()}`);
+    const want = textTopNames(await r.text());
+    assert(rows.length >= 1 && rows.length === Math.min(want.length, rows.length)
+        && JSON.stringify(rows) === JSON.stringify(want.slice(0, rows.length)),
+        `${what}: the rows differ from the text top:\n${JSON.stringify(rows)}\n${JSON.stringify(want)}`);
+    return rows;
 }
 
 // BROWSER_ONLY="11 14": only the checks so numbered run (the others are
@@ -715,14 +1070,7 @@ async function main() {
 
     // 16. a diff of two stored heap captures: the differential flame graph
     await check('16 differential flame graph: colours by change, hover B/A/delta, legend, links keep the base', async () => {
-        const ids = [];
-        for (let i = 0; i < 2; i++) {
-            const r = await ctx.request.get(PPROF + 'heap?refresh=1&format=raw', { timeout: NAV_TIMEOUT });
-            assert(r.status() === 200, `heap capture ${i}: status ${r.status()}`);
-            ids.push(r.headers()['x-pprof-capture']);
-            assert(/^[0-9a-f]{16}$/.test(ids[i] || ''), `heap capture ${i}: X-Pprof-Capture ${ids[i]}`);
-        }
-        const [a, b] = ids;
+        const [a, b] = await heapCaptures(ctx);
         const page = await newPage(ctx);
         // alloc_space only grows between two captures of a live process
         await goto(page, PPROF + `heap?capture=${b}&base=${a}&view=flame&sample=alloc_space`);
@@ -784,15 +1132,383 @@ async function main() {
 
         // the page names the base; its links and forms keep capture and base
         assert((await page.locator('.store').innerText()).includes(a), 'the store line does not name the base');
-        const hrefs = await page.locator('a[href^="?"]').evaluateAll((as) => as.map((x) => x.getAttribute('href')));
-        const lost = hrefs.filter((h) => !/refresh=1/.test(h)
-            && !(h.includes(`capture=${b}`) && h.includes(`base=${a}`)));
-        assert(hrefs.length > 5 && lost.length === 0, 'links without capture and base: ' + JSON.stringify(lost));
+        await assertLinksKeep(page, { capture: b, base: a }, 'differential flame graph');
         await clickAndWait(page, page.locator('nav a', { hasText: /^Top$/ }), /[?&]base=/);
         const rows = await topRows(page);
         assert(rows.length > 0, 'the diff top table has no rows');
         noConsoleErrors(page);
         await page.close();
+    });
+
+    // 17. the call graph page at 1280 px: drawn, apart, readable, the
+    // same graph as its DOT and SVG files
+    await check('17 graph: nodes and edges drawn apart, as the DOT and SVG files of the capture', async () => {
+        const page = await newPage(ctx);
+        const resp = await goto(page, PPROF + 'heap?view=graph&sample=alloc_space');
+        assert(resp.status() === 200, `status ${resp.status()}`);
+        assert(/graph$/.test(await page.title()), `title "${await page.title()}"`);
+        const current = (await page.locator('nav [aria-current=page]').innerText()).trim();
+        assert(current === 'Graph', `the nav marks "${current}" as the current view`);
+        const g = await callGraph(page);
+        assertGraphDrawn(g, 'graph');
+        await assertGraphReadable(page, g, 'graph at 1280 px');
+        const legend = await page.locator('ul.legend').innerText();
+        assert(/Type: alloc_space/.test(legend) && /Showing nodes accounting for/.test(legend),
+            `legend "${legend}"`);
+        const here = await page.locator('header .here').innerText();
+        assert(/View:\s*graph/.test(here) && /sample:\s*alloc_space/.test(here), `"${here}" does not show the view`);
+        assert(g.nodes.every((n) => n.href && /[?&]view=graph(&|$)/.test(n.href) && /[?&]focus=/.test(n.href)),
+            'nodes without a link to the graph focused on them');
+
+        // the DOT and SVG links of the page: the same capture's graph
+        const capture = (await page.locator('.store code').first().innerText()).trim();
+        const dotHref = await page.locator('nav a', { hasText: /^DOT$/ }).getAttribute('href');
+        const svgHref = await page.locator('nav a', { hasText: /^SVG$/ }).getAttribute('href');
+        for (const h of [dotHref, svgHref]) {
+            assert(h.includes(`capture=${capture}`) && h.includes('sample=alloc_space'), `link ${h}`);
+        }
+        const dr = await page.request.get(new URL(dotHref, page.url()).href, { timeout: NAV_TIMEOUT });
+        assert(dr.status() === 200, `DOT: status ${dr.status()}`);
+        const dot = parseDot(await dr.text());
+        assertGraphIsDot(g, dot, 'graph against its DOT');
+        console.log(`  (${g.nodes.length} nodes, ${g.edges.length} edges, ${g.width}x${g.height} px)`);
+        noConsoleErrors(page);
+        await screenshot(page, 'graph');
+
+        // (an SVG document has no icon: Chromium logs its favicon's 404)
+        page.consoleErrors = [];
+        const file = await goto(page, new URL(svgHref, page.url()).href);
+        assert(file.status() === 200 && /^image\/svg\+xml/.test(file.headers()['content-type'] || ''),
+            `SVG file: ${file.status()} ${file.headers()['content-type']}`);
+        const f = await callGraph(page);
+        assertGraphDrawn(f, 'SVG file');
+        assertGraphIsDot(f, dot, 'SVG file against the DOT');
+        assert(page.consoleErrors.every((e) => /status of 404/.test(e)),
+            'console errors: ' + JSON.stringify(page.consoleErrors));
+        await page.close();
+    });
+
+    // 18. the call graph on a phone: the page stays 390 px, the graph
+    // scrolls in its box at its own size
+    await check('18 graph on a phone: the page no wider than the screen, the graph scrolls in its box', async () => {
+        const page = await newPage(phone);
+        await goto(page, PPROF + 'heap?view=graph&sample=alloc_space');
+        const g = await callGraph(page);
+        assertGraphDrawn(g, 'graph on a phone');
+        await assertGraphReadable(page, g, 'graph at 390 px');
+        assert(g.width > g.box.clientWidth, `a ${g.width} px graph fits a ${g.box.clientWidth} px box: nothing to scroll`);
+        // the first node can be brought into view by scrolling the box
+        const n = page.locator('svg.callgraph g.nodes > g.node').first();
+        await n.scrollIntoViewIfNeeded();
+        assert(await n.isVisible(), 'the first node cannot be scrolled into view');
+        await assertNoPageOverflow(page, 'graph at 390 px, scrolled');
+        noConsoleErrors(page);
+        await screenshot(page, 'phone-graph');
+        await page.close();
+    });
+
+    // 19. the graph by keyboard: the Nodes field, the link to this view,
+    // then Tab to a node and Enter focuses the graph on it
+    await check('19 graph by keyboard: Nodes field, link to this view, Enter on a node focuses on it', async () => {
+        const page = await newPage(ctx);
+        await goto(page, PPROF + 'heap?view=graph&sample=alloc_space');
+        const nodes = page.locator('form.refine input[name=nodecount]');
+        await tabTo(page, (f) => f.tag === 'INPUT' && f.name === 'nodecount');
+        await page.keyboard.press('Control+A');
+        await page.keyboard.type('6');
+        await Promise.all([
+            page.waitForNavigation({ url: /[?&]nodecount=6(&|$)/, timeout: NAV_TIMEOUT }),
+            page.keyboard.press('Enter'),
+        ]);
+        assert(await nodes.inputValue() === '6', `the Nodes field shows ${await nodes.inputValue()}`);
+        let g = await callGraph(page);
+        assertGraphDrawn(g, 'graph with nodecount=6');
+        assert(g.nodes.length <= 6, `${g.nodes.length} nodes with nodecount=6`);
+        const here = page.locator('header .here');
+        assert(/(rows|nodes):\s*6(?!\d)/.test(await here.innerText()), `"${await here.innerText()}" does not show 6 nodes`);
+
+        // the link to this view: the same arguments, the same graph
+        const before = new URL(page.url()).searchParams;
+        const titles = g.nodes.map((n) => n.title).join('\n');
+        await clickAndWait(page, here.locator('a[rel=bookmark]'), /[?&]view=graph(&|$)/);
+        const after = new URL(page.url()).searchParams;
+        for (const k of ['capture', 'sample', 'nodecount', 'view']) {
+            assert(after.get(k) === (k === 'capture' ? (before.get(k) || after.get(k)) : before.get(k)),
+                `the link to this view has ${k}=${after.get(k)}, the page ${before.get(k)}`);
+        }
+        assert(after.get('capture'), 'the link to this view names no capture');
+        g = await callGraph(page);
+        assert(g.nodes.map((n) => n.title).join('\n') === titles, 'the link to this view draws another graph');
+
+        // Tab reaches the nodes, each with a visible focus; Enter follows
+        const f = await tabTo(page, (x) => x.inGraph);
+        assert(f.strokeWidth >= 2 && f.strokeWidth > f.restWidth,
+            `focused node ${f.title} is drawn as the others (stroke ${f.strokeWidth} vs ${f.restWidth})`);
+        const name = splitTitle(f.title)[0];
+        await Promise.all([
+            page.waitForNavigation({ url: /[?&]focus=/, timeout: NAV_TIMEOUT }),
+            page.keyboard.press('Enter'),
+        ]);
+        const q = new URL(page.url()).searchParams;
+        assert(new RegExp(q.get('focus')).test(name), `Enter on ${name} focused on ${q.get('focus')}`);
+        assert(q.get('view') === 'graph' && q.get('nodecount') === '6' && q.get('sample') === 'alloc_space',
+            `the node's link lost arguments: ${page.url()}`);
+        g = await callGraph(page);
+        assertGraphDrawn(g, `graph focused on ${name}`);
+        assert(g.nodes.some((n) => splitTitle(n.title)[0] === name), `the graph focused on ${name} does not have it`);
+        assert(/focus:/.test(await here.innerText()), 'the focused graph does not show its focus');
+        noConsoleErrors(page);
+        await screenshot(page, 'graph-focused');
+        await page.close();
+    });
+
+    // 20. peek: callers and callees of the matching functions, as the
+    // text go tool pprof -peek prints for the same capture
+    await check('20 peek: callers and callees with flat/cum as the -peek text, focus shown and kept', async () => {
+        // a function with callers and callees, from the capture's graph
+        const r = await ctx.request.get(PPROF + 'heap?format=dot&sample=alloc_space', { timeout: NAV_TIMEOUT });
+        assert(r.status() === 200, `DOT: status ${r.status()}`);
+        const capture = r.headers()['x-pprof-capture'];
+        const dot = parseDot(await r.text());
+        const names = dot.nodes.map((n) => splitTitle(n.title)[0]);
+        const ends = dot.edges.map((e) => /^(.*) (?:->|\.\.\.) (.*) \([^()]*\)$/.exec(e.title));
+        const fn = names.find((n) => ends.some((e) => e[1] === n) && ends.some((e) => e[2] === n));
+        assert(fn, 'no function in the heap graph has both callers and callees');
+        const rx = exactly(fn);
+        const url = `heap?capture=${capture}&view=peek&sample=alloc_space&focus=${encodeURIComponent(rx)}`;
+        const page = await newPage(ctx);
+        const resp = await goto(page, PPROF + url);
+        assert(resp.status() === 200, `status ${resp.status()}`);
+        const rows = await peekRows(page);
+        const text = await page.request.get(PPROF + url + '&format=top', { timeout: NAV_TIMEOUT });
+        const want = textPeekRows(await text.text());
+        assert(JSON.stringify(rows) === JSON.stringify(want),
+            `the peek tables differ from the -peek text:\n${JSON.stringify(rows)}\n${JSON.stringify(want)}`);
+        assert(rows.length === 1, `${rows.length} functions match ${rx}`);
+        const kinds = rows[0].map((x) => x.split(' ')[0]);
+        assert(kinds.includes('caller') && kinds.includes('callee') && kinds.filter((k) => k === 'self').length === 1,
+            `${fn}: rows ${JSON.stringify(rows[0])}`);
+        assert(rows[0].find((x) => x.startsWith('self ')).endsWith(' ' + fn), `the function's own row is not ${fn}`);
+
+        // the focus on the page, in its field, and in every link to a view
+        const here = await page.locator('header .here').innerText();
+        assert(/View:\s*peek/.test(here) && here.includes(rx), `"${here}" does not show peek and ${rx}`);
+        assert(await page.locator('form.refine input[name=focus]').inputValue() === rx, 'the Peek field lost the focus');
+        await assertLinksKeep(page, { capture, focus: rx }, 'peek',
+            'a[href^="?"]:not(.refined a):not(table a)');
+        await screenshot(page, 'peek');
+
+        // a callee's link: the peek of that function, the rest kept
+        const callee = page.locator('table.peek tr.callee a').first();
+        const cname = (await callee.innerText()).trim();
+        await clickAndWait(page, callee, /[?&]view=peek(&|$)/);
+        const q = new URL(page.url()).searchParams;
+        assert(new RegExp(q.get('focus')).test(cname) && q.get('sample') === 'alloc_space' && q.get('capture') === capture,
+            `the callee link went to ${page.url()}`);
+        const next = await peekRows(page);
+        assert(next.some((b) => b.some((x) => x.startsWith('self ') && x.endsWith(' ' + cname))),
+            `the peek of ${cname} does not have its own row`);
+        assert(next.some((b) => b.some((x) => x.startsWith('caller ') && x.endsWith(' ' + fn))),
+            `the peek of ${cname} does not list ${fn} as a caller`);
+        noConsoleErrors(page);
+        await page.close();
+
+        const small = await newPage(phone);
+        await goto(small, PPROF + url);
+        await assertNoPageOverflow(small, 'peek at 390 px');
+        noConsoleErrors(small);
+        await screenshot(small, 'phone-peek');
+        await small.close();
+    });
+
+    // 21. the refine form by keyboard: Hide, then Granularity, kept in
+    // every view's link; the page as the text top of the same arguments
+    await check('21 refine by keyboard: hide, granularity=lines, kept in every view and the link to this view', async () => {
+        const page = await newPage(ctx);
+        await goto(page, PPROF + 'heap?sample=alloc_space');
+        const capture = (await page.locator('.store code').first().innerText()).trim();
+        await goto(page, PPROF + `heap?capture=${capture}&sample=alloc_space`);
+        assert((await topRows(page)).some((r) => /flate/.test(r[5])), 'no flate row to hide');
+        await tabTo(page, (f) => f.tag === 'INPUT' && f.name === 'hide');
+        await page.keyboard.type('flate');
+        await Promise.all([
+            page.waitForNavigation({ url: /[?&]hide=flate(&|$)/, timeout: NAV_TIMEOUT }),
+            page.keyboard.press('Enter'),
+        ]);
+        let rows = await assertTopIsText(page, 'hide=flate');
+        assert(rows.every((r) => !/flate/.test(r)), `hide=flate left rows ${rows.filter((r) => /flate/.test(r))}`);
+        assert(await page.locator('form.refine input[name=hide]').inputValue() === 'flate', 'the Hide field lost its value');
+        assert(/hide=flate/.test(await page.locator('header .refined').innerText()), 'the page does not show hide=flate');
+        await assertLinksKeep(page, { capture, hide: 'flate' }, 'hide=flate', 'a[href^="?"]:not(.refined a)');
+
+        // Granularity: the select by arrow keys, Apply by Enter
+        await tabTo(page, (f) => f.tag === 'SELECT' && f.name === 'granularity');
+        const select = page.locator('form.refine select[name=granularity]');
+        for (let i = 0; i < 5 && await select.inputValue() !== 'lines'; i++) {
+            await page.keyboard.press('ArrowDown');
+        }
+        assert(await select.inputValue() === 'lines', `the select is at ${await select.inputValue()}`);
+        await tabTo(page, (f) => f.tag === 'BUTTON');
+        await Promise.all([
+            page.waitForNavigation({ url: /[?&]granularity=lines(&|$)/, timeout: NAV_TIMEOUT }),
+            page.keyboard.press('Enter'),
+        ]);
+        rows = await assertTopIsText(page, 'granularity=lines');
+        for (const r of rows) {
+            assert(/^\S+ \S+:\d+( \(inline\))?$/.test(r) && !/flate/.test(r), `row "${r}" is not "func file:line" or is hidden`);
+        }
+        const args = { capture, hide: 'flate', granularity: 'lines' };
+        await assertLinksKeep(page, args, 'granularity=lines', 'a[href^="?"]:not(.refined a)');
+        const here = page.locator('header .here');
+        assert(/granularity:\s*lines/.test(await here.innerText()), `"${await here.innerText()}" does not show the granularity`);
+        const link = new URL(await here.locator('a[rel=bookmark]').getAttribute('href'), page.url()).searchParams;
+        for (const [k, v] of Object.entries(args)) {
+            assert(link.get(k) === v, `the link to this view has ${k}=${link.get(k)}`);
+        }
+        noConsoleErrors(page);
+        await screenshot(page, 'refine-top');
+
+        // the other views keep them
+        await clickAndWait(page, page.locator('nav a', { hasText: /^Graph$/ }), /[?&]view=graph(&|$)/);
+        const g = await callGraph(page);
+        assertGraphDrawn(g, 'refined graph');
+        assert(g.nodes.every((n) => !/flate/.test(n.title) && /:\d+/.test(n.title)),
+            `the graph has ${g.nodes.map((n) => n.title).filter((t) => /flate/.test(t) || !/:\d+/.test(t))}`);
+        await clickAndWait(page, page.locator('nav a', { hasText: /^Flame graph$/ }), /[?&]view=flame(&|$)/);
+        const fs = await frames(page);
+        assertFramesDrawn(fs, 'refined flame graph');
+        assert(fs.every((f) => f.root || (!/flate/.test(f.name) && /:\d+/.test(f.name))),
+            `the flame graph has ${fs.filter((f) => !f.root && (/flate/.test(f.name) || !/:\d+/.test(f.name))).map((f) => f.name)}`);
+        noConsoleErrors(page);
+        await page.close();
+
+        const small = await newPage(phone);
+        await goto(small, PPROF + `heap?capture=${capture}&sample=alloc_space&hide=flate&granularity=lines`);
+        await assertNoPageOverflow(small, 'refined top at 390 px');
+        await screenshot(small, 'phone-refine-top');
+        await small.close();
+    });
+
+    // 22. every other refine field, one at a time: the page as the text
+    // top of the same arguments, the option shown and kept in the links
+    await check('22 refine: show, show_from, focus, ignore, tagfocus, tagignore each applied and kept', async () => {
+        const page = await newPage(ctx);
+        await goto(page, PPROF + 'heap?sample=alloc_space');
+        const heap = (await page.locator('.store code').first().innerText()).trim();
+        await goto(page, PPROF + 'goroutine?view=top');
+        const goroutine = (await page.locator('.store code').first().innerText()).trim();
+        const cases = [
+            ['heap', heap, 'show', 'main\\.', (rows) => rows.every((r) => /main\./.test(r))],
+            ['heap', heap, 'show_from', 'main\\.workAlloc', (rows) => rows.includes('main.allocBlock')
+                && !rows.includes('runtime.goexit')],
+            ['heap', heap, 'focus', 'allocBlock', (rows) => rows.includes('main.allocBlock')
+                && rows.every((r) => /^main\.(allocBlock|workAlloc)$|^runtime\.goexit$/.test(r))],
+            ['heap', heap, 'ignore', 'allocBlock', (rows) => !rows.includes('main.allocBlock')],
+            ['goroutine', goroutine, 'tagfocus', 'role=park', (rows) => rows.includes('main.workPark')
+                && !rows.includes('main.workContend')],
+            ['goroutine', goroutine, 'tagignore', 'role=park', (rows) => !rows.includes('main.workPark')
+                && rows.includes('main.workContend')],
+        ];
+        for (const [name, capture, field, value, expect] of cases) {
+            const what = `${name} ${field}=${value}`;
+            await goto(page, PPROF + `${name}?capture=${capture}&view=top`);
+            const before = await assertTopIsText(page, what + ' (before)');
+            const input = page.locator(`form.refine input[name=${field}]`);
+            await input.fill(value);
+            await Promise.all([
+                page.waitForNavigation({ url: (u) => u.searchParams.get(field) === value, timeout: NAV_TIMEOUT }),
+                input.press('Enter'),
+            ]);
+            const rows = await assertTopIsText(page, what);
+            assert(expect(rows), `${what}: rows ${JSON.stringify(rows)}`);
+            assert(JSON.stringify(rows) !== JSON.stringify(before), `${what}: the same rows as without it`);
+            assert(await input.inputValue() === value, `${what}: the field lost its value`);
+            assert((await page.locator('header .refined').innerText()).includes(`${field}=${value}`),
+                `${what}: the page does not show it`);
+            await assertLinksKeep(page, { capture, [field]: value }, what, 'a[href^="?"]:not(.refined a)');
+        }
+        noConsoleErrors(page);
+        await screenshot(page, 'refine-tagignore');
+        await page.close();
+    });
+
+    // 23. a bad regular expression from the form: a 400 page that says
+    // which field and why
+    await check('23 refine: a bad regex gives a 400 page naming the field', async () => {
+        const page = await newPage(ctx);
+        await goto(page, PPROF + 'heap?sample=alloc_space');
+        const input = page.locator('form.refine input[name=focus]');
+        await input.fill('main(');
+        const [resp] = await Promise.all([
+            page.waitForNavigation({ url: /[?&]focus=main%28(&|$)/, timeout: NAV_TIMEOUT }),
+            input.press('Enter'),
+        ]);
+        assert(resp.status() === 400, `status ${resp.status()}`);
+        assert(await page.title() === '400 Bad Request', `title "${await page.title()}"`);
+        const reason = (await page.locator('main').innerText()).trim();
+        assert(/^focus: bad regular expression: \S/.test(reason), `reason "${reason}"`);
+        for (const arg of ['hide=[', 'show=*', 'show_from=(', 'ignore=a{1', 'tagfocus=role=(', 'tagignore=[']) {
+            const r = await page.request.get(PPROF + 'heap?sample=alloc_space&' + arg.replace(/=(.*)$/, (m, v) => '=' + encodeURIComponent(v)),
+                { headers: { Accept: 'text/html' }, timeout: NAV_TIMEOUT });
+            const body = await r.text();
+            const field = arg.split('=')[0];
+            assert(r.status() === 400 && new RegExp(`<pre class="text">${field}: [^<]*(regular expression|regex)`).test(body),
+                `${arg}: ${r.status()} ${body.slice(body.indexOf('<main'), body.indexOf('</main>'))}`);
+        }
+        // Chromium logs the 400 itself; nothing else
+        const other = page.consoleErrors.filter((e) => !/status of 400/.test(e));
+        assert(other.length === 0, 'console errors: ' + JSON.stringify(other));
+        await screenshot(page, 'refine-bad-regex');
+        const small = await newPage(phone);
+        await goto(small, page.url());
+        await assertNoPageOverflow(small, 'the 400 page at 390 px');
+        await screenshot(small, 'phone-refine-bad-regex');
+        await small.close();
+        await page.close();
+    });
+
+    // 24. a diff's call graph: pprof's diff colouring, red for what grew,
+    // green for what shrank, stronger for more
+    await check('24 diff graph: nodes red where grown, green where shrunk, by pprof\'s colours', async () => {
+        const [a, b] = await heapCaptures(ctx);
+        const page = await newPage(ctx);
+        const rgb = (c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+        for (const [cap, base, grew] of [[b, a, true], [a, b, false]]) {
+            const what = `capture=${cap}&base=${base}`;
+            await goto(page, PPROF + `heap?${what}&view=graph&sample=alloc_space`);
+            const g = await callGraph(page);
+            assertGraphDrawn(g, what);
+            let changed = 0;
+            const reds = [];
+            for (const n of g.nodes) {
+                const v = parseValue(splitTitle(n.title)[1]);
+                const [sr, sg] = rgb(n.stroke);
+                const [fr, fg] = rgb(n.fill);
+                if (v !== 0) {
+                    changed++;
+                    assert((v > 0) === grew, `${what}: node ${n.title} ${grew ? 'shrank' : 'grew'} (alloc_space only grows)`);
+                    assert(v > 0 ? sr > sg && fr > fg : sg > sr && fg > fr,
+                        `${what}: node ${n.title} is drawn ${n.stroke} on ${n.fill}, not ${v > 0 ? 'red' : 'green'}`);
+                }
+                reds.push([Math.abs(v), Math.abs(sr - sg)]);
+            }
+            assert(changed > 0, `${what}: no node changed`);
+            // more change, more colour
+            reds.sort((x, y) => x[0] - y[0]);
+            for (let i = 1; i < reds.length; i++) {
+                assert(reds[i][1] >= reds[i - 1][1] - 1, `${what}: a node of ${reds[i][0]} is paler than one of ${reds[i - 1][0]}`);
+            }
+            assert((await page.locator('.store').innerText()).includes(base), `${what}: the page does not name the base`);
+            await assertLinksKeep(page, { capture: cap, base }, what);
+            noConsoleErrors(page);
+            await screenshot(page, grew ? 'graph-diff-grew' : 'graph-diff-shrank');
+        }
+        await page.close();
+        const small = await newPage(phone);
+        await goto(small, PPROF + `heap?capture=${b}&base=${a}&view=graph&sample=alloc_space`);
+        await assertGraphReadable(small, await callGraph(small), 'diff graph at 390 px');
+        await screenshot(small, 'phone-graph-diff');
+        await small.close();
     });
 
     // 10. nothing in the whole run went anywhere but the gateway
