@@ -114,5 +114,7 @@ fi
 if [ "$rc" -ne 0 ]; then
     echo "# demo log: $OUT/demo.log; nginx logs: the run directory it names" >&2
 fi
+shots=$(find "$OUT" -maxdepth 1 -name '*.png' | wc -l)
+echo "# artifacts: $shots screenshots (1280 px and phone) and demo.log in $BUILD/browser/, kept until the next run"
 echo "# total $(( ($(date +%s%N) - T0) / 1000000 )) ms"
 exit "$rc"
