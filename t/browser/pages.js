@@ -583,6 +583,27 @@ function pprofColor(score, background) {
     return [...rg, val * (1 - sat)].map((c) => Math.floor(c * 255));
 }
 
+// a page on the phone: no wider than its screen, no console errors
+// (but the status Chromium logs for an error page), more checks on it,
+// a screenshot
+async function onPhone(context, url, name, more) {
+    const page = await newPage(context);
+    const resp = await goto(page, url);
+    await assertNoPageOverflow(page, `${name} at 390 px`);
+    if (more) {
+        await more(page);
+    }
+    const other = page.consoleErrors.filter((e) => !new RegExp(`status of ${resp.status()}\\b`).test(e));
+    assert(other.length === 0, `${name} at 390 px: console errors: ` + JSON.stringify(other));
+    await screenshot(page, 'phone-' + name);
+    await page.close();
+}
+
+// the capture a page shows
+async function captureOf(page) {
+    return (await page.locator('.store code').first().innerText()).trim();
+}
+
 // BROWSER_ONLY="11 14": only the checks so numbered run (the others are
 // not counted), e.g. with BROWSER_BREAK
 const ONLY = (process.env.BROWSER_ONLY || '').split(/[\s,]+/).filter(Boolean);
@@ -1191,7 +1212,7 @@ async function main() {
             'nodes without a link to the graph focused on them');
 
         // the DOT and SVG links of the page: the same capture's graph
-        const capture = (await page.locator('.store code').first().innerText()).trim();
+        const capture = await captureOf(page);
         const dotHref = await page.locator('nav a', { hasText: /^DOT$/ }).getAttribute('href');
         const svgHref = await page.locator('nav a', { hasText: /^SVG$/ }).getAttribute('href');
         for (const h of [dotHref, svgHref]) {
@@ -1221,20 +1242,17 @@ async function main() {
     // 18. the call graph on a phone: the page stays 390 px, the graph
     // scrolls in its box at its own size
     await check('18 graph on a phone: the page no wider than the screen, the graph scrolls in its box', async () => {
-        const page = await newPage(phone);
-        await goto(page, PPROF + 'heap?view=graph&sample=alloc_space');
-        const g = await callGraph(page);
-        assertGraphDrawn(g, 'graph on a phone');
-        await assertGraphReadable(page, g, 'graph at 390 px');
-        assert(g.width > g.box.clientWidth, `a ${g.width} px graph fits a ${g.box.clientWidth} px box: nothing to scroll`);
-        // the first node can be brought into view by scrolling the box
-        const n = page.locator('svg.callgraph g.nodes > g.node').first();
-        await n.scrollIntoViewIfNeeded();
-        assert(await n.isVisible(), 'the first node cannot be scrolled into view');
-        await assertNoPageOverflow(page, 'graph at 390 px, scrolled');
-        noConsoleErrors(page);
-        await screenshot(page, 'phone-graph');
-        await page.close();
+        await onPhone(phone, PPROF + 'heap?view=graph&sample=alloc_space', 'graph', async (page) => {
+            const g = await callGraph(page);
+            assertGraphDrawn(g, 'graph on a phone');
+            await assertGraphReadable(page, g, 'graph at 390 px');
+            assert(g.width > g.box.clientWidth, `a ${g.width} px graph fits a ${g.box.clientWidth} px box: nothing to scroll`);
+            // the first node can be brought into view by scrolling the box
+            const n = page.locator('svg.callgraph g.nodes > g.node').first();
+            await n.scrollIntoViewIfNeeded();
+            assert(await n.isVisible(), 'the first node cannot be scrolled into view');
+            await assertNoPageOverflow(page, 'graph at 390 px, scrolled');
+        });
     });
 
     // 19. the graph by keyboard: the Nodes field, the link to this view,
@@ -1337,12 +1355,7 @@ async function main() {
         noConsoleErrors(page);
         await page.close();
 
-        const small = await newPage(phone);
-        await goto(small, PPROF + url);
-        await assertNoPageOverflow(small, 'peek at 390 px');
-        noConsoleErrors(small);
-        await screenshot(small, 'phone-peek');
-        await small.close();
+        await onPhone(phone, PPROF + url, 'peek');
     });
 
     // 21. the refine form by keyboard: Hide, then Granularity, kept in
@@ -1350,7 +1363,7 @@ async function main() {
     await check('21 refine by keyboard: hide, granularity=lines, kept in every view and the link to this view', async () => {
         const page = await newPage(ctx);
         await goto(page, PPROF + 'heap?sample=alloc_space');
-        const capture = (await page.locator('.store code').first().innerText()).trim();
+        const capture = await captureOf(page);
         await goto(page, PPROF + `heap?capture=${capture}&sample=alloc_space`);
         // hide the first row's function
         const first = (await topRows(page))[0][5];
@@ -1404,11 +1417,8 @@ async function main() {
         noConsoleErrors(page);
         await page.close();
 
-        const small = await newPage(phone);
-        await goto(small, PPROF + `heap?capture=${capture}&sample=alloc_space&nodecount=20&hide=${encodeURIComponent(hide)}&granularity=lines`);
-        await assertNoPageOverflow(small, 'refined top at 390 px');
-        await screenshot(small, 'phone-refine-top');
-        await small.close();
+        await onPhone(phone, PPROF + `heap?capture=${capture}&sample=alloc_space&nodecount=20&hide=${encodeURIComponent(hide)}&granularity=lines`,
+            'refine-top');
     });
 
     // 22. every other refine field, one at a time: the page as the text
@@ -1416,9 +1426,9 @@ async function main() {
     await check('22 refine: show, show_from, focus, ignore, tagfocus, tagignore each applied and kept', async () => {
         const page = await newPage(ctx);
         await goto(page, PPROF + 'heap?sample=alloc_space');
-        const heap = (await page.locator('.store code').first().innerText()).trim();
+        const heap = await captureOf(page);
         await goto(page, PPROF + 'goroutine?view=top');
-        const goroutine = (await page.locator('.store code').first().innerText()).trim();
+        const goroutine = await captureOf(page);
         const cases = [
             ['heap', heap, 'show', 'main\\.', (rows) => rows.every((r) => /main\./.test(r))],
             ['heap', heap, 'show_from', 'main\\.workAlloc', (rows) => rows.includes('main.allocBlock')
@@ -1475,11 +1485,7 @@ async function main() {
         const other = page.consoleErrors.filter((e) => !/status of 400/.test(e));
         assert(other.length === 0, 'console errors: ' + JSON.stringify(other));
         await screenshot(page, 'refine-bad-regex');
-        const small = await newPage(phone);
-        await goto(small, page.url());
-        await assertNoPageOverflow(small, 'the 400 page at 390 px');
-        await screenshot(small, 'phone-refine-bad-regex');
-        await small.close();
+        await onPhone(phone, page.url(), 'refine-bad-regex');
         await page.close();
     });
 
@@ -1521,11 +1527,8 @@ async function main() {
             await screenshot(page, grew ? 'graph-diff-grew' : 'graph-diff-shrank');
         }
         await page.close();
-        const small = await newPage(phone);
-        await goto(small, PPROF + `heap?capture=${b}&base=${a}&view=graph&sample=alloc_space`);
-        await assertGraphReadable(small, await callGraph(small), 'diff graph at 390 px');
-        await screenshot(small, 'phone-graph-diff');
-        await small.close();
+        await onPhone(phone, PPROF + `heap?capture=${b}&base=${a}&view=graph&sample=alloc_space`, 'graph-diff',
+            async (small) => assertGraphReadable(small, await callGraph(small), 'diff graph at 390 px'));
     });
 
     // 10. nothing in the whole run went anywhere but the gateway
