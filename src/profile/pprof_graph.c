@@ -131,6 +131,8 @@ pprof_graph_build(pprof_report_t *report,
     const pprof_info_t         *info;
     const pprof_report_info_t  *ri;
 
+    static const pprof_str_t    minimum = { "minimum", 7 };
+
     memset(g, 0, sizeof(pprof_graph_t));
     memset(&w, 0, sizeof(pprof_graph_work_t));
 
@@ -249,8 +251,9 @@ pprof_graph_build(pprof_report_t *report,
         }
     }
 
+    /* no nodes: pprof keeps -unit=minimum, each value scaled alone */
     g->unit = g->nnodes ? pprof_output_unit(min, g->total, g->sample_unit)
-                        : g->sample_unit;
+                        : minimum;
     g->scaler_ready = pprof_scaler_init(&g->scaler, g->sample_unit, g->unit)
                       == PPROF_OK;
 

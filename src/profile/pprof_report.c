@@ -2623,8 +2623,9 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
         {
             st->weight = 0;
             st->base = pprof_abs(v);
-            /* the graph draws the profile minus its base */
-            st->value = -pprof_abs(v);
+            /* the graph draws the profile minus its base: v is the base's
+             * value negated already (a delta base's may be positive) */
+            st->value = v;
 
         } else {
             st->weight = pprof_abs(v);

@@ -105,6 +105,12 @@ func parseDot(out []byte) (*dotGraph, error) {
 		return nil, fmt.Errorf("no closing brace")
 	}
 	for _, m := range edgeLines {
+		// pprof drops a node whose flat and cum are both 0 (a diff that
+		// cancels) but keeps its edges, and draws them to "N0", a node
+		// that does not exist: not drawn by pprof-summary, not compared
+		if m[1] == "0" || m[2] == "0" {
+			continue
+		}
 		src, ok1 := names[m[1]]
 		dst, ok2 := names[m[2]]
 		if !ok1 || !ok2 {
@@ -127,6 +133,8 @@ func runDot(c testCase) result {
 		refArgs = append(refArgs, "-sample_index="+c.types[c.index].Type)
 		sumArgs = append(sumArgs, "--sample-type", c.types[c.index].Type)
 	}
+	refArgs = append(refArgs, c.baseArgs(true)...)
+	sumArgs = append(sumArgs, c.baseArgs(false)...)
 	gotOut, err := command(*summaryPath, append(sumArgs, c.file)...)
 	if err != nil {
 		r.summary = "pprof-summary --format dot failed"

@@ -263,6 +263,13 @@ func main() {
 				c.index = i
 				cases = append(cases, c)
 			}
+			// the call graph of the difference: pprof's diff colouring
+			// (shrunk green, grown red) in every node and edge
+			if !*textMode && !*noDot {
+				c.index = -1
+				c.dot = true
+				cases = append(cases, c)
+			}
 		}
 	}
 
