@@ -482,9 +482,9 @@ async function heapCaptures(context) {
 }
 
 // Tab until the focused element is what want() accepts (at most 200
-// presses): what is focused, with its focus drawn (the outline, or for a
-// node of the graph its box's stroke, and another node's)
-async function tabTo(page, want) {
+// presses; what names it): what is focused, with its focus drawn (for
+// a node of the graph its box's stroke, and another node's)
+async function tabTo(page, want, what) {
     for (let i = 0; i < 200; i++) {
         await page.keyboard.press('Tab');
         const f = await page.evaluate(() => {
@@ -505,7 +505,7 @@ async function tabTo(page, want) {
             return f;
         }
     }
-    throw new Error('200 Tab presses never reached the element');
+    throw new Error(`200 Tab presses never reached ${what}`);
 }
 
 // a peek page's tables: per matching function, its rows in order (kind
@@ -1261,7 +1261,7 @@ async function main() {
         const page = await newPage(ctx);
         await goto(page, PPROF + 'heap?view=graph&sample=alloc_space');
         const nodes = page.locator('form.refine input[name=nodecount]');
-        await tabTo(page, (f) => f.tag === 'INPUT' && f.name === 'nodecount');
+        await tabTo(page, (f) => f.tag === 'INPUT' && f.name === 'nodecount', 'the Nodes field');
         await page.keyboard.press('Control+A');
         await page.keyboard.type('6');
         await pressAndWait(page, page.keyboard, /[?&]nodecount=6(&|$)/, 'the Nodes field');
@@ -1286,7 +1286,7 @@ async function main() {
         assert(g.nodes.map((n) => n.title).join('\n') === titles, 'the link to this view draws another graph');
 
         // Tab reaches the nodes, each with a visible focus; Enter follows
-        const f = await tabTo(page, (x) => x.inGraph);
+        const f = await tabTo(page, (x) => x.inGraph, 'a node of the graph');
         assert(f.strokeWidth >= 2 && f.strokeWidth > f.restWidth,
             `focused node ${f.title} is drawn as the others (stroke ${f.strokeWidth} vs ${f.restWidth})`);
         const name = splitTitle(f.title)[0];
@@ -1369,7 +1369,7 @@ async function main() {
         const first = (await topRows(page))[0][5];
         const hide = exactly(first);
         const hidden = (name) => name === first || name.startsWith(first + ' ');
-        await tabTo(page, (f) => f.tag === 'INPUT' && f.name === 'hide');
+        await tabTo(page, (f) => f.tag === 'INPUT' && f.name === 'hide', 'the Hide field');
         await page.keyboard.type(hide);
         await pressAndWait(page, page.keyboard, (u) => u.searchParams.get('hide') === hide, 'the Hide field');
         let rows = await assertTopIsText(page, `hide=${hide}`);
@@ -1379,13 +1379,13 @@ async function main() {
         await assertLinksKeep(page, { capture, hide }, `hide=${hide}`, 'a[href^="?"]:not(.refined a)');
 
         // Granularity: the select by arrow keys, Apply by Enter
-        await tabTo(page, (f) => f.tag === 'SELECT' && f.name === 'granularity');
+        await tabTo(page, (f) => f.tag === 'SELECT' && f.name === 'granularity', 'the Granularity select');
         const select = page.locator('form.refine select[name=granularity]');
         for (let i = 0; i < 5 && await select.inputValue() !== 'lines'; i++) {
             await page.keyboard.press('ArrowDown');
         }
         assert(await select.inputValue() === 'lines', `the select is at ${await select.inputValue()}`);
-        await tabTo(page, (f) => f.tag === 'BUTTON');
+        await tabTo(page, (f) => f.tag === 'BUTTON', 'the Apply button');
         await pressAndWait(page, page.keyboard, /[?&]granularity=lines(&|$)/, 'the Apply button');
         rows = await assertTopIsText(page, 'granularity=lines');
         for (const r of rows) {
