@@ -309,6 +309,7 @@ static const char  pprof_html_css[] =
     "main{padding:8px 10px}h1{font-size:17px}"
     ".meta span{white-space:normal}"
     ".scroll{overflow-x:auto}"
+    ".top td:last-child{min-width:14em}"
     "input[type=text]{width:12em}"
     ".g ol{padding-left:1.5em}}";
 
@@ -2230,7 +2231,8 @@ pprof_html_peek(pprof_html_ctx_t *ctx)
     pprof_out_uint(o, n);
     pprof_out_lit(o, "</b> matching functions: callers above each "
                   "(\xe2\x86\x91), callees below (\xe2\x86\x93).</p>\n"
-                  "<table class=\"top peek\">\n<thead><tr>"
+                  "<div class=\"scroll\"><table class=\"top peek\">\n"
+                  "<thead><tr>"
                   "<th scope=\"col\">flat</th><th scope=\"col\">flat%</th>"
                   "<th scope=\"col\">sum%</th><th scope=\"col\">cum</th>"
                   "<th scope=\"col\">cum%</th><th scope=\"col\">calls</th>"
@@ -2274,7 +2276,7 @@ pprof_html_peek(pprof_html_ctx_t *ctx)
         }
     }
 
-    pprof_out_lit(o, "</table>\n");
+    pprof_out_lit(o, "</table></div>\n");
 
     return PPROF_OK;
 }

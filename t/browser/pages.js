@@ -55,6 +55,8 @@ const SABOTAGE = {
         return at ? html.replace(/(<g class="node"[^]*?<rect) x="[\d.]+" y="[\d.]+"/g,
             `$1 x="${at[1]}" y="${at[2]}"`) : html;
     },
+    // a phone's tables without the width of their names' column
+    'phone-names': (html) => html.replace('.top td:last-child{min-width:14em}', ''),
     // the graph's box without its scrolling: the SVG widens the page
     'graph-phone': (html) => html.replace('.graph{overflow:auto;max-width:100%;', '.graph{'),
     // the graph's nodes without links: nothing to Tab to or to follow
@@ -402,13 +404,28 @@ function assertGraphIsDot(g, dot, what) {
         `${what}: dashed edges differ from the DOT's dotted ones`);
 }
 
-// the page itself no wider than the window
+// the page itself no wider than the window (a phone widens its layout
+// viewport, window.innerWidth, to a page too wide for it)
 async function assertNoPageOverflow(page, what) {
     const m = await page.evaluate(() => ({
         inner: window.innerWidth, scroll: document.documentElement.scrollWidth,
     }));
-    assert(m.scroll <= m.inner, `${what}: the page is ${m.scroll} px wide in a ${m.inner} px window`);
+    const screen = page.viewportSize().width;
+    assert(m.inner === screen && m.scroll <= m.inner,
+        `${what}: the page is ${m.scroll} px wide (layout ${m.inner} px) on a ${screen} px screen`);
     return m.inner;
+}
+
+// the tables' function names readable: each name cell at least 10em
+// wide (a narrower one breaks a name into a column of letters; the
+// table scrolls in its box instead)
+async function assertNamesReadable(page, what) {
+    const narrow = await page.locator('table.top tbody td:last-child').evaluateAll((tds) => tds
+        .filter((td) => td.textContent.trim())
+        .map((td) => [td.textContent.trim(), td.getBoundingClientRect().width,
+            10 * parseFloat(getComputedStyle(td).fontSize)])
+        .filter(([, w, em10]) => w < em10));
+    assert(narrow.length === 0, `${what}: names in cells narrower than 10em: ${JSON.stringify(narrow.slice(0, 3))}`);
 }
 
 // the graph readable where it is: at its own size (fonts as drawn), its
@@ -590,6 +607,7 @@ async function onPhone(context, url, name, more) {
     const page = await newPage(context);
     const resp = await goto(page, url);
     await assertNoPageOverflow(page, `${name} at 390 px`);
+    await assertNamesReadable(page, `${name} at 390 px`);
     if (more) {
         await more(page);
     }
@@ -1085,6 +1103,7 @@ async function main() {
             }));
             assert(m.inner === 390, `${u || 'index'}: innerWidth ${m.inner}, want 390`);
             assert(m.scroll <= m.inner, `${u || 'index'}: ${m.scroll} px wide on a ${m.inner} px screen`);
+            await assertNamesReadable(page, u || 'index');
             if (u === '' || u === 'heap' || u === '?view=history') {
                 await screenshot(page, 'phone-' + (u.replace(/\W+/g, '-') || 'index'));
             }
