@@ -464,6 +464,8 @@ ngx_int_t ngx_http_pprof_job_run(ngx_http_request_t *r,
 
 /* render.c: a profile in memory into a view */
 ngx_int_t ngx_http_pprof_render(ngx_http_pprof_render_t *rd);
+ngx_int_t ngx_http_pprof_report_check(ngx_pool_t *pool,
+    const pprof_report_options_t *ro, pprof_error_t *err);
 ngx_int_t ngx_http_pprof_render_page(ngx_pool_t *pool, char *title,
     ngx_str_t *text, char *again, ngx_chain_t **out, size_t *size);
 ngx_int_t ngx_http_pprof_render_history(ngx_pool_t *pool,

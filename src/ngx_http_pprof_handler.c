@@ -708,6 +708,7 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
     ngx_http_pprof_profile_t *profile)
 {
     char                       *value_string;
+    pprof_error_t               err;
     u_char                     *p;
     ngx_int_t                   rc, debug, n;
     unsigned                    whole;
@@ -1038,6 +1039,19 @@ ngx_http_pprof_parse_args(ngx_http_request_t *r, ngx_http_pprof_ctx_t *ctx,
         != NGX_OK)
     {
         goto long_arg;
+    }
+
+    /* a bad option is refused before the APIServer is asked */
+
+    if (ngx_http_pprof_report_check(r->pool, &q->report, &err) != NGX_OK) {
+        return ngx_http_pprof_reason(r, "%s", err.msg);
+    }
+
+    if (q->view == PPROF_VIEW_PEEK && q->format == PPROF_FORMAT_TOP
+        && (q->report.focus == NULL || q->report.focus[0] == '\0'))
+    {
+        return ngx_http_pprof_reason(r, "view=peek needs \"focus\": a "
+                                     "regex of the functions to peek at");
     }
 
     return NGX_OK;

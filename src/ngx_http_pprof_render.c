@@ -29,6 +29,8 @@ static ngx_int_t ngx_http_pprof_render_end(ngx_http_pprof_writer_t *writer,
     int rc, ngx_chain_t **out, size_t *size);
 static ngx_int_t ngx_http_pprof_render_fail(ngx_http_pprof_render_t *rd,
     ngx_uint_t status, const char *fmt, const char *msg);
+static void ngx_http_pprof_pool_allocator(pprof_allocator_t *allocator,
+    ngx_pool_t *pool);
 static int ngx_http_pprof_write(void *data, const char *buf, size_t len);
 static void *ngx_http_pprof_alloc(void *data, size_t size);
 static void ngx_http_pprof_free(void *data, void *p);
@@ -179,6 +181,25 @@ done:
 }
 
 
+/*
+ * The query's report options that need no profile (regexes, granularity,
+ * fractions), checked before the APIServer is asked: NGX_OK, or
+ * NGX_DECLINED with err saying what is wrong
+ */
+
+ngx_int_t
+ngx_http_pprof_report_check(ngx_pool_t *pool,
+    const pprof_report_options_t *ro, pprof_error_t *err)
+{
+    pprof_allocator_t  allocator;
+
+    ngx_http_pprof_pool_allocator(&allocator, pool);
+
+    return pprof_report_check(ro, &allocator, err) == PPROF_OK
+           ? NGX_OK : NGX_DECLINED;
+}
+
+
 /* a page in the views' chrome around text: debug=N bodies, errors */
 
 ngx_int_t
@@ -209,9 +230,7 @@ ngx_http_pprof_render_init(ngx_http_pprof_writer_t *writer,
     pprof_allocator_t *allocator, pprof_render_options_t *opts,
     ngx_pool_t *pool)
 {
-    allocator->alloc = ngx_http_pprof_alloc;
-    allocator->free = ngx_http_pprof_free;
-    allocator->data = pool;
+    ngx_http_pprof_pool_allocator(allocator, pool);
 
     writer->pool = pool;
     writer->out = NULL;
@@ -296,6 +315,18 @@ ngx_http_pprof_write(void *data, const char *buf, size_t len)
     w->size += len;
 
     return 0;
+}
+
+
+/* the engine's memory from an nginx pool */
+
+static void
+ngx_http_pprof_pool_allocator(pprof_allocator_t *allocator,
+    ngx_pool_t *pool)
+{
+    allocator->alloc = ngx_http_pprof_alloc;
+    allocator->free = ngx_http_pprof_free;
+    allocator->data = pool;
 }
 
 

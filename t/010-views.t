@@ -28,7 +28,26 @@ our $Location = <<'_EOC_';
         pprof_trusted_certificate $TEST_NGINX_CERTS_DIR/ca.crt;
         pprof_token_file $TEST_NGINX_TOKEN_FILE;
     }
+
+    # the fake APIServer's control API: /ctl/reset, /ctl/count
+    location /ctl/ {
+        proxy_pass http://127.0.0.1:$TEST_NGINX_APISERVER_CONTROL_PORT/;
+    }
 _EOC_
+
+# the line main.workPark parks on in the fake APIServer's source: its
+# row at granularity=lines
+our $ParkLine;
+{
+    open my $in, '<', 't/apiserver/workload.go' or die "workload.go: $!";
+    my $in_park;
+    while (<$in>) {
+        $in_park = 1 if /^func workPark\(/;
+        if ($in_park && /^\t<-stop$/) { $ParkLine = $.; last }
+    }
+    close $in;
+    die "no <-stop in workPark" unless $ParkLine;
+}
 
 add_block_preprocessor(sub {
     my $block = shift;
@@ -79,6 +98,36 @@ add_response_body_check(sub {
         }
     }
 
+    if (defined $block->keeps_options) {
+        my @opts = split /\n/, $block->keeps_options;
+        my @bad = options_lost($body, @opts);
+        SKIP: {
+            skip "dry run", 1 if $dry_run;
+            ok(!@bad, $block->name . " - every link and form keeps @opts")
+                or diag(join "\n", @bad);
+        }
+    }
+
+    # patterns (one a line) the error log has once the last request is done
+    my $reqs = $block->request;
+    if (defined $block->logged
+        && $req_idx == (ref $reqs eq 'ARRAY' ? @$reqs : 1) - 1)
+    {
+        my $log = '';
+        if (open my $in, '<', $Test::Nginx::Util::ErrLogFile) {
+            local $/;
+            $log = <$in>;
+            close $in;
+        }
+        for my $pat (split /\n/, $block->logged) {
+            SKIP: {
+                skip "dry run", 1 if $dry_run;
+                ok(index($log, $pat) >= 0,
+                   $block->name . " - logged: $pat");
+            }
+        }
+    }
+
     if (defined $block->json_check) {
         my $json = eval { decode_json($body) };
         my $expect = $block->json_check;
@@ -90,6 +139,74 @@ add_response_body_check(sub {
         }
     }
 });
+
+
+# The refine options (name=value, decoded) a page lost: every relative
+# link but the raw download (untouched, so without options) and the
+# refine form's "clear" must carry each, every form must hold each as an
+# input (a select for granularity), and "link to this view" must exist.
+
+sub query_of {
+    my ($href) = @_;
+    my %q;
+    (my $query = $href) =~ s/^\?//;
+    for my $kv (split /&/, $query) {
+        my ($k, $v) = split /=/, $kv, 2;
+        $v = '' unless defined $v;
+        $v =~ s/\+/ /g;
+        $v =~ s/%([0-9A-Fa-f]{2})/chr(hex($1))/ge;
+        $q{$k} = $v unless exists $q{$k};
+    }
+    return %q;
+}
+
+sub html_attr {
+    my ($s) = @_;
+    $s =~ s/&/&amp;/g;
+    $s =~ s/</&lt;/g;
+    $s =~ s/>/&gt;/g;
+    $s =~ s/"/&quot;/g;
+    return $s;
+}
+
+sub options_lost {
+    my ($body, @opts) = @_;
+    my (@bad, $links, $this_view);
+
+    while ($body =~ /<a\b[^>]*?\bhref="(\?[^"]*)"[^>]*>(.*?)<\/a>/gs) {
+        my ($href, $text) = ($1, $2);
+        $href =~ s/&amp;/&/g;
+        next if $href eq '?format=raw' || $text eq 'clear';
+        $links++;
+        $this_view++ if $text eq 'link to this view';
+        my %q = query_of($href);
+        for my $o (@opts) {
+            my ($k, $v) = split /=/, $o, 2;
+            push @bad, "link \"$text\" ($href) lost $o"
+                unless defined $q{$k} && $q{$k} eq $v;
+        }
+    }
+
+    push @bad, "no links" unless $links;
+    push @bad, "no \"link to this view\"" unless $this_view;
+
+    my $forms = 0;
+    while ($body =~ /<form\b(.*?)<\/form>/gs) {
+        my $form = $1;
+        $forms++;
+        for my $o (@opts) {
+            my ($k, $v) = split /=/, $o, 2;
+            my $a = html_attr($v);
+            push @bad, "form $forms lost $o"
+                unless $form =~ /<input\b[^>]*\bname="\Q$k\E"[^>]*\bvalue="\Q$a\E"/
+                       || $form =~ /<select\b[^>]*\bname="\Q$k\E".*?<option selected>\Q$a\E<\/option>/s;
+        }
+    }
+
+    push @bad, "no forms" unless $forms;
+
+    return @bad;
+}
 
 
 # the checks a JSON report must pass, by name
@@ -486,3 +603,248 @@ GET /debug/pprof/heap?format=dot&nodefraction=2
 --- response_body_like: nodefraction.*must be a number from 0 to 1
 --- error_log
 nodefraction
+
+
+
+=== TEST 32: hide= drops the matching frames, the samples stay: no main.workPark row, the total the same
+--- request
+GET /debug/pprof/goroutine?format=top&hide=%5Emain%5C.workPark%24
+--- response_body_like: (?s)Active filters:\n   hide=\^main\\\.workPark\$\n.*  runtime\.gopark\n.*  main\.startWorkload\.func2\n
+--- response_body_unlike: (?m)  main\.workPark$
+--- no_error_log
+[error]
+
+
+
+=== TEST 33: show= keeps only the matching frames: every row is of main
+--- request
+GET /debug/pprof/goroutine?format=top&show=%5Emain%5C.
+--- response_body_like: (?s)Active filters:\n   show=\^main\\\.\n.*\n +8 +[\d.]+% +[\d.]+% +8 +[\d.]+%  main\.workPark\n
+--- response_body_unlike: (?m)^ +\d+ +[\d.]+% +[\d.]+% +\d+ +[\d.]+%  (?!main\.)
+--- no_error_log
+[error]
+
+
+
+=== TEST 34: show_from= drops the frames above the outermost match: main.workPark and what it called
+--- request
+GET /debug/pprof/goroutine?format=top&show_from=%5Emain%5C.workPark%24
+--- response_body_like: (?s)Active filters:\n   show_from=\^main\\\.workPark\$\nShowing nodes accounting for 8, [\d.]+% of \d+ total\n +flat +flat% +sum% +cum +cum%\n +8 [^\n]+  runtime\.gopark\n( +0 [^\n]+ +8 [^\n]+  (main\.workPark|runtime\.chanrecv1?)\n){3}\z
+--- no_error_log
+[error]
+
+
+
+=== TEST 35: focus= and ignore= match file names too, as pprof does
+--- request eval
+["GET /debug/pprof/goroutine?format=top&focus=workload%5C.go%24",
+ "GET /debug/pprof/goroutine?format=top&ignore=workload%5C.go%24"]
+--- response_body_like eval
+["(?s)Active filters:\\n   focus=workload\\\\\\.go\\\$\\n.*  main\\.workPark\\n",
+ "(?s)Active filters:\\n   ignore=workload\\\\\\.go\\\$\\n.*  net/http\\.\\(\\*Server\\)\\.Serve\\n"]
+--- response_body_unlike eval
+["(?m)  net/http\\.\\(\\*Server\\)\\.Serve\$",
+ "(?m)  main\\.work(Park|Contend|Alloc|Block|Feed)\$"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 36: tagfocus= and tagignore= on the parked goroutines' label role=park: key=regex, and regex on key:value
+--- request eval
+["GET /debug/pprof/goroutine?format=top&tagfocus=role%3Dpark",
+ "GET /debug/pprof/goroutine?format=top&tagfocus=role:par",
+ "GET /debug/pprof/goroutine?format=top&tagignore=role%3Dnobody%2Cpark"]
+--- response_body_like eval
+["(?s)Active filters:\\n   tagfocus=role=park\\nShowing nodes accounting for 8, [\\d.]+% of \\d+ total\\n.*  main\\.workPark\\n",
+ "(?s)Active filters:\\n   tagfocus=role:par\\nShowing nodes accounting for 8, .*  main\\.workPark\\n",
+ "(?s)Active filters:\\n   tagignore=role=nobody,park\\n.*  main\\.workContend\\n"]
+--- response_body_unlike eval
+["(?m)  main\\.workContend\$",
+ "(?m)  main\\.workContend\$",
+ "(?m)  main\\.workPark\$"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 37: granularity=: rows named as go tool pprof -functions, -filefunctions, -files, -lines, -addresses name them
+--- request eval
+["GET /debug/pprof/goroutine?format=top&focus=%5Emain%5C.workPark%24&granularity=functions",
+ "GET /debug/pprof/goroutine?format=top&focus=%5Emain%5C.workPark%24&granularity=filefunctions",
+ "GET /debug/pprof/goroutine?format=top&focus=%5Emain%5C.workPark%24&granularity=files",
+ "GET /debug/pprof/goroutine?format=top&focus=%5Emain%5C.workPark%24&granularity=lines",
+ "GET /debug/pprof/goroutine?format=top&focus=%5Emain%5C.workPark%24&granularity=addresses",
+ "GET /debug/pprof/goroutine?format=json&focus=%5Emain%5C.workPark%24&granularity=lines"]
+--- response_body_like eval
+["\\n +0 +0% +[\\d.]+% +8 +[\\d.]+%  main\\.workPark\\n",
+ "\\n +0 +0% +[\\d.]+% +8 +[\\d.]+%  main\\.workPark fakeapiserver/workload\\.go\\n",
+ "\\n +8 +[\\d.]+% +[\\d.]+% +8 +[\\d.]+%  runtime/proc\\.go\\n +0 +0% +[\\d.]+% +8 +[\\d.]+%  fakeapiserver/workload\\.go\\n",
+ "\\n +0 +0% +[\\d.]+% +8 +[\\d.]+%  main\\.workPark fakeapiserver/workload\\.go:$main::ParkLine\\n",
+ "\\n +0 +0% +[\\d.]+% +8 +[\\d.]+%  [0-9a-f]{16} main\\.workPark fakeapiserver/workload\\.go:$main::ParkLine\\n",
+ "\"name\": *\"main\\.workPark fakeapiserver/workload\\.go:$main::ParkLine\""]
+--- response_body_unlike eval
+["fakeapiserver/",
+ "(?m)  main\\.workPark fakeapiserver/workload\\.go:",
+ "(?m)  main\\.",
+ "(?m)  [0-9a-f]{16} ",
+ "(?m)  main\\.workPark fakeapiserver/workload\\.go\$",
+ "\"name\": *\"main\\.workPark\""]
+--- no_error_log
+[error]
+
+
+
+=== TEST 38: view=peek&focus=: callers and callees as go tool pprof -peek prints them, and as tables for browsers
+--- request eval
+["GET /debug/pprof/goroutine?format=top&view=peek&focus=%5Emain%5C.workPark%24",
+ "GET /debug/pprof/goroutine?view=peek&focus=%5Emain%5C.workPark%24"]
+--- response_body_like eval
+["(?s)\\n-+\\+-------------\\n +flat +flat% +sum% +cum +cum% +calls calls% \\+ context \\t \\t \\n-+\\+-------------\\n +0 +0% +0% +8 +[\\d.]+% +\\| main\\.workPark\\n +8 +100% \\|   runtime\\.chanrecv1\\n-+\\+-------------\\n\\z",
+ "(?s)<strong aria-current=\"page\">Peek</strong>.*<tr class=\"self\">.*main\\.workPark.*<tr class=\"callee\">.*runtime\\.chanrecv1"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 39: view=peek without focus: the page says what to type; as text, a 400 before the APIServer is asked
+--- request eval
+["GET /ctl/reset",
+ "GET /debug/pprof/goroutine?view=peek",
+ "GET /debug/pprof/goroutine?format=top&view=peek",
+ "GET /ctl/count"]
+--- error_code eval
+[200, 200, 400, 200]
+--- response_body_like eval
+["\\Aok\\n\\z",
+ "(?s)<p class=\"note\">Peek shows the callers and callees of the functions matching a regex",
+ "\\Aview=peek needs \"focus\": a regex of the functions to peek at\\n\\z",
+ "\\A1\\n\\z"]
+--- logged
+pprof: view=peek needs "focus"
+
+
+
+=== TEST 40: format=dot with focus: the nodes of main.workPark's stacks only, as go tool pprof -dot selects them
+--- request
+GET /debug/pprof/goroutine?format=dot&focus=%5Emain%5C.workPark%24
+--- response_body_like: (?s)\nN\d+ \[label="main\\nworkPark\\n0 of 8 \(32\.00%\)" id="node\d+" [^\n]*tooltip="main\.workPark \(8\)".*\nN\d+ -> N\d+ \[label=" 8" [^\n]* tooltip="main\.workPark -> runtime\.chanrecv1 \(8\)"
+--- response_body_unlike: tooltip="(main\.workContend|net/http\.\(\*Server\)\.Serve) \(
+--- no_error_log
+[error]
+
+
+
+=== TEST 41: nodefraction= and edgefraction=: nodes under 30%, edges under 40% of the total dropped
+--- request eval
+["GET /debug/pprof/goroutine?format=dot&nodefraction=0.3",
+ "GET /debug/pprof/goroutine?format=dot&edgefraction=0.4",
+ "GET /debug/pprof/goroutine?format=dot"]
+--- response_body_like eval
+["tooltip=\"main\\.workPark \\(8\\)\"",
+ "tooltip=\"main\\.workPark \\(8\\)\"",
+ "(?s)tooltip=\"main\\.workContend \\(4\\)\".*tooltip=\"main\\.workPark -> runtime\\.chanrecv1 \\(8\\)\""]
+--- response_body_unlike eval
+["tooltip=\"main\\.workContend \\(",
+ "tooltip=\"main\\.workPark -> runtime\\.chanrecv1 \\(",
+ "\\A\\z"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 42: format=svg with focus and hide: the drawing has the nodes left
+--- request
+GET /debug/pprof/goroutine?format=svg&focus=%5Emain%5C.workPark%24&hide=chanrecv
+--- response_headers
+Content-Type: image/svg+xml
+--- response_body_like: (?s)\A(?=.*<g class="node" id="node\d+"><title>main\.workPark \(8\)</title>)(?=.*<g class="node" id="node\d+"><title>runtime\.gopark \(8\)</title>).*<g class="edge"><title>main\.workPark -> runtime\.gopark \(8\)</title>
+--- response_body_unlike: <title>(runtime\.chanrecv|main\.workContend)
+--- no_error_log
+[error]
+
+
+
+=== TEST 43: the top page keeps every refine option in every link and form
+--- request
+GET /debug/pprof/goroutine?format=html&view=top&hide=zz%20z&show=%5E(main%7Cruntime)&show_from=main&focus=workload%5C.go&ignore=nothing%26more&tagfocus=role%3Dpark&tagignore=role:none&granularity=lines
+--- keeps_options
+hide=zz z
+show=^(main|runtime)
+show_from=main
+focus=workload\.go
+ignore=nothing&more
+tagfocus=role=park
+tagignore=role:none
+granularity=lines
+--- response_body_like: (?s)<b>Refined:</b> .*<code>hide=zz z</code>.*<code>granularity=lines</code>.*main\.workPark fakeapiserver/workload\.go:\d+
+--- no_error_log
+[error]
+
+
+
+=== TEST 44: so do the flame graph, peek and graph pages
+--- request eval
+["GET /debug/pprof/goroutine?view=flame&hide=zzz&show_from=%5Emain%5C.&tagignore=role%3Dnobody&granularity=filefunctions",
+ "GET /debug/pprof/goroutine?view=peek&focus=workPark&hide=zzz&show_from=%5Emain%5C.&tagignore=role%3Dnobody&granularity=filefunctions",
+ "GET /debug/pprof/goroutine?view=graph&hide=zzz&show_from=%5Emain%5C.&tagignore=role%3Dnobody&granularity=filefunctions"]
+--- more_headers
+Accept: text/html
+--- keeps_options
+hide=zzz
+show_from=^main\.
+tagignore=role=nobody
+granularity=filefunctions
+--- response_body_like eval
+["<strong aria-current=\"page\">Flame graph</strong>",
+ "<strong aria-current=\"page\">Peek</strong>",
+ "<strong aria-current=\"page\">Graph</strong>"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 45: hostile refine values: 400 with the reason, logged, and nothing asked of the APIServer
+--- request eval
+["GET /ctl/reset",
+ "GET /debug/pprof/goroutine?format=top&granularity=bogus",
+ "GET /debug/pprof/goroutine?format=top&granularity=Lines",
+ "GET /debug/pprof/goroutine?format=top&hide=%28",
+ "GET /debug/pprof/goroutine?format=top&show=%5B",
+ "GET /debug/pprof/goroutine?format=top&show_from=(a)%5C1",
+ "GET /debug/pprof/goroutine?format=top&ignore=" . ("a" x 600),
+ "GET /debug/pprof/goroutine?format=top&tagfocus=work%3D%28",
+ "GET /debug/pprof/goroutine?format=top&tagignore=%2A",
+ "GET /debug/pprof/goroutine?format=top&tagfocus=" . ("a," x 40),
+ "GET /debug/pprof/goroutine?format=dot&nodefraction=1.5",
+ "GET /debug/pprof/goroutine?format=dot&nodefraction=-0.1",
+ "GET /debug/pprof/goroutine?format=dot&edgefraction=abc",
+ "GET /debug/pprof/goroutine?format=dot&edgefraction=nan",
+ "GET /ctl/count"]
+--- error_code eval
+[200, (400) x 13, 200]
+--- response_body_like eval
+["\\Aok\\n\\z",
+ ("\\Agranularity \"(bogus|Lines)\" is not functions, filefunctions, files, lines or addresses\\n\\z") x 2,
+ "\\Ahide: bad regular expression: [^\\n]+\\n\\z",
+ "\\Ashow: bad regular expression: [^\\n]+\\n\\z",
+ "\\Ashow_from: backreferences are not supported\\n\\z",
+ "\\Aignore: regular expression longer than 512 bytes\\n\\z",
+ "\\Atagfocus: bad regular expression: [^\\n]+\\n\\z",
+ "\\Atagignore: bad regular expression: [^\\n]+\\n\\z",
+ "\\Atagfocus: more than 32 regexes\\n\\z",
+ ("\\A\"nodefraction\" must be a number from 0 to 1\\n\\z") x 2,
+ ("\\A\"edgefraction\" must be a number from 0 to 1\\n\\z") x 2,
+ "\\A0\\n\\z"]
+--- logged
+pprof: granularity "bogus" is not functions, filefunctions, files, lines or addresses
+pprof: granularity "Lines" is not
+pprof: hide: bad regular expression
+pprof: show: bad regular expression
+pprof: show_from: backreferences are not supported
+pprof: ignore: regular expression longer than 512 bytes
+pprof: tagfocus: bad regular expression
+pprof: tagignore: bad regular expression
+pprof: tagfocus: more than 32 regexes
+pprof: "nodefraction" must be a number from 0 to 1
+pprof: "edgefraction" must be a number from 0 to 1

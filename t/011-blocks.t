@@ -591,3 +591,48 @@ exited on signal
 --- no_error_log
 exited on signal
 [alert]
+
+
+
+=== TEST 16: the refine options in a matching if and in a regex location: applied, kept in links, a bad one refused before the APIServer
+--- config
+    location /debug/pprof/ {
+        pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT;
+        pprof_trusted_certificate $TEST_NGINX_CERTS_DIR/ca.crt;
+        pprof_token_file $TEST_NGINX_TOKEN_FILE;
+        if ($arg_x) {
+            add_header X-If 1;
+        }
+    }
+    location ~ ^/re/(goroutine)$ {
+        pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT;
+        pprof_trusted_certificate $TEST_NGINX_CERTS_DIR/ca.crt;
+        pprof_token_file $TEST_NGINX_TOKEN_FILE;
+    }
+--- request eval
+["GET /ctl/reset",
+ "GET /debug/pprof/goroutine?x=1&format=top&show_from=%5Emain%5C.workPark%24&granularity=files",
+ "GET /debug/pprof/goroutine?x=1&view=peek&focus=%5Emain%5C.workPark%24&tagfocus=role%3Dpark&hide=chanrecv1",
+ "GET /debug/pprof/goroutine?x=1&format=top&granularity=bogus",
+ "GET /re/goroutine?format=top&tagignore=role%3Dpark&show=%5Emain%5C.&granularity=lines",
+ "GET /re/goroutine?view=top&hide=zzz&granularity=filefunctions",
+ "GET /re/goroutine?format=dot&hide=%28",
+ "GET /ctl/count?path=/debug/pprof/goroutine"]
+--- error_code eval
+[200, 200, 200, 400, 200, 200, 400, 200]
+--- response_headers eval
+["", "X-If: 1", "X-If: 1", "", "", "", "", ""]
+--- response_body_like eval
+["\\Aok\\n\\z",
+ "(?s)Active filters:\\n   show_from=\\^main\\\\\\.workPark\\\$\\nShowing nodes accounting for 8, .*\\n +8 [^\\n]+  runtime/proc\\.go\\n +0 [^\\n]+ +8 [^\\n]+  fakeapiserver/workload\\.go\\n +0 [^\\n]+ +8 [^\\n]+  runtime/chan\\.go\\n\\z",
+ "(?s)<strong aria-current=\"page\">Peek</strong>.*<a href=\"\\?view=peek&amp;(?=[^\"]*&amp;tagfocus=role%3Dpark)(?=[^\"]*&amp;hide=chanrecv1)[^\"]*\" rel=\"bookmark\">link to this view</a>.*<tr class=\"self\">.*main\\.workPark.*<tr class=\"callee\">.*runtime\\.chanrecv\\b",
+ "\\Agranularity \"bogus\" is not functions, filefunctions, files, lines or addresses\\n\\z",
+ "(?s)Active filters:\\n   show=\\^main\\\\\\.\\n   tagignore=role=park\\n.*  main\\.workContend fakeapiserver/workload\\.go:\\d+\\n",
+ "(?s)<a href=\"\\?view=top&amp;[^\"]*hide=zzz&amp;granularity=filefunctions\" rel=\"bookmark\">link to this view</a>.*>main\\.workPark fakeapiserver/workload\\.go</a>",
+ "\\Ahide: bad regular expression: ",
+ "\\A4\\n\\z"]
+--- response_body_unlike eval
+["\\A\\z", "main\\.", "runtime\\.chanrecv1", "\\A\\z", "(?m)  main\\.workPark ", "\\A\\z", "\\A\\z", "\\A\\z"]
+--- no_error_log
+exited on signal
+[alert]

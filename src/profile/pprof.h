@@ -229,6 +229,14 @@ pprof_report_t *pprof_report(const pprof_profile_t *profile,
     const pprof_report_options_t *options, const pprof_allocator_t *allocator,
     pprof_error_t *err);
 const pprof_report_info_t *pprof_report_info(const pprof_report_t *report);
+/*
+ * What pprof_report() checks of the options without a profile: the name
+ * filters' and tag filters' regexes, the granularity and the fractions
+ * (not the sample type).  A caller that fetches the profile first (the
+ * nginx handler) refuses a bad option with this before it asks for one.
+ */
+int pprof_report_check(const pprof_report_options_t *options,
+    const pprof_allocator_t *allocator, pprof_error_t *err);
 void pprof_report_free(pprof_report_t *report);
 
 

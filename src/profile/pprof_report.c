@@ -553,6 +553,31 @@ pprof_node_name(const pprof_node_key_t *k, pprof_str_t name,
 }
 
 
+/* granularity= as a PPROF_GRAN_*; NULL or "" is functions */
+static int
+pprof_granularity(const char *word, int *g, pprof_error_t *err)
+{
+    char                    list[128];
+    const pprof_keyword_t  *kw;
+
+    if (word == NULL || word[0] == '\0') {
+        *g = PPROF_GRAN_FUNCTIONS;
+        return PPROF_OK;
+    }
+
+    kw = pprof_keyword_find(pprof_granularities, word, strlen(word));
+    if (kw == NULL) {
+        pprof_keyword_list(pprof_granularities, list, sizeof(list));
+        pprof_set_error(err, "granularity \"%.32s\" is not %s", word, list);
+        return PPROF_ERROR;
+    }
+
+    *g = kw->value;
+
+    return PPROF_OK;
+}
+
+
 /*
  * The report's nodes (pprof's Aggregate and NodeInfo): a function at the
  * default granularity, the profile's own name nodes; else keyed by what
@@ -569,32 +594,18 @@ pprof_setup_nodes(pprof_report_t *r, pprof_error_t *err)
     pprof_str_t              *clean;
     pprof_node_key_t         *keys, k;
     const pprof_line_t       *ln;
-    const pprof_keyword_t    *kw;
     const pprof_function_t   *fn;
     const pprof_location_t   *loc;
     const pprof_profile_t    *pr;
-    const char               *word;
 
     static const pprof_str_t  unknown = { "<unknown>", 9 };
 
     pr = r->pr;
-    word = r->info.options->granularity;
 
-    if (word == NULL || word[0] == '\0') {
-        g = PPROF_GRAN_FUNCTIONS;
-
-    } else {
-        kw = pprof_keyword_find(pprof_granularities, word, strlen(word));
-        if (kw == NULL) {
-            char  list[128];
-
-            pprof_keyword_list(pprof_granularities, list, sizeof(list));
-            pprof_set_error(err, "granularity \"%.32s\" is not %s", word,
-                            list);
-            return PPROF_ERROR;
-        }
-
-        g = kw->value;
+    if (pprof_granularity(r->info.options->granularity, &g, err)
+        != PPROF_OK)
+    {
+        return PPROF_ERROR;
     }
 
     r->granularity = g;
@@ -778,6 +789,13 @@ nomem:
 
     return PPROF_ERROR;
 }
+
+
+/* the argument names of the name filters, for their errors */
+static const char  *pprof_rx_names[PPROF_RX_N] = {
+    PPROF_ARG_FOCUS, PPROF_ARG_IGNORE, PPROF_ARG_HIDE, PPROF_ARG_SHOW,
+    PPROF_ARG_SHOW_FROM
+};
 
 
 /* the option of name filter k */
@@ -1284,11 +1302,6 @@ pprof_setup_filters(pprof_report_t *r, pprof_error_t *err)
     const pprof_profile_t   *pr;
     const pprof_report_options_t  *o;
 
-    static const char  *names[PPROF_RX_N] = {
-        PPROF_ARG_FOCUS, PPROF_ARG_IGNORE, PPROF_ARG_HIDE, PPROF_ARG_SHOW,
-        PPROF_ARG_SHOW_FROM
-    };
-
     pr = r->pr;
     o = r->info.options;
 
@@ -1324,7 +1337,8 @@ pprof_setup_filters(pprof_report_t *r, pprof_error_t *err)
                   && !(o->peek && k == PPROF_RX_FOCUS);
 
         if (have[k]
-            && pprof_regex_compile(&rx[k], names[k], re, err) != PPROF_OK)
+            && pprof_regex_compile(&rx[k], pprof_rx_names[k], re, err)
+               != PPROF_OK)
         {
             have[k] = 0;
             goto done;
@@ -1333,8 +1347,8 @@ pprof_setup_filters(pprof_report_t *r, pprof_error_t *err)
 
     if (o->peek && o->focus != NULL && o->focus[0] != '\0') {
         /* checked here, so that a bad one is the caller's error */
-        if (pprof_regex_compile(&rx[PPROF_RX_FOCUS], names[PPROF_RX_FOCUS],
-                                o->focus, err)
+        if (pprof_regex_compile(&rx[PPROF_RX_FOCUS],
+                                pprof_rx_names[PPROF_RX_FOCUS], o->focus, err)
             != PPROF_OK)
         {
             goto done;
@@ -2134,13 +2148,76 @@ pprof_make_rows(pprof_report_t *r, pprof_error_t *err)
 }
 
 
+int
+pprof_report_check(const pprof_report_options_t *options,
+    const pprof_allocator_t *allocator, pprof_error_t *err)
+{
+    int                  k, g;
+    double               fraction;
+    regex_t              rx;
+    const char          *re;
+    pprof_report_t       r;
+    pprof_tag_filter_t   tf;
+
+    /* the call graph's */
+    if (pprof_fraction(options->nodefraction, 0, &fraction) != PPROF_OK
+        || pprof_fraction(options->edgefraction, 0, &fraction) != PPROF_OK)
+    {
+        pprof_set_error(err, "\"%s\" must be a number from 0 to 1",
+                        pprof_fraction(options->nodefraction, 0, &fraction)
+                        != PPROF_OK ? PPROF_ARG_NODEFRACTION
+                                    : PPROF_ARG_EDGEFRACTION);
+        return PPROF_ERROR;
+    }
+
+    if (pprof_granularity(options->granularity, &g, err) != PPROF_OK) {
+        return PPROF_ERROR;
+    }
+
+    for (k = 0; k < PPROF_RX_N; k++) {
+        re = pprof_rx_option(options, k);
+
+        if (re != NULL && re[0] != '\0') {
+            if (pprof_regex_compile(&rx, pprof_rx_names[k], re, err)
+                != PPROF_OK)
+            {
+                return PPROF_ERROR;
+            }
+
+            regfree(&rx);
+        }
+    }
+
+    /* the tag filters as pprof_setup_tags() compiles them */
+    memset(&r, 0, sizeof(pprof_report_t));
+    r.allocator = *allocator;
+
+    for (k = 0; k < 2; k++) {
+        re = k ? options->tagignore : options->tagfocus;
+
+        if (re != NULL && re[0] != '\0') {
+            if (pprof_tag_filter_compile(&r, &tf, k ? PPROF_ARG_TAGIGNORE
+                                                    : PPROF_ARG_TAGFOCUS,
+                                         re, err)
+                != PPROF_OK)
+            {
+                return PPROF_ERROR;
+            }
+
+            pprof_tag_filter_free(&tf);
+        }
+    }
+
+    return PPROF_OK;
+}
+
+
 pprof_report_t *
 pprof_report(const pprof_profile_t *profile,
     const pprof_report_options_t *options, const pprof_allocator_t *allocator,
     pprof_error_t *err)
 {
     int                   index;
-    double                fraction;
     size_t                nnames;
     pprof_report_t       *r;
     const pprof_info_t   *info;
@@ -2165,14 +2242,7 @@ pprof_report(const pprof_profile_t *profile,
         return NULL;
     }
 
-    /* the call graph's: checked here, where every bad option is */
-    if (pprof_fraction(options->nodefraction, 0, &fraction) != PPROF_OK
-        || pprof_fraction(options->edgefraction, 0, &fraction) != PPROF_OK)
-    {
-        pprof_set_error(err, "\"%s\" must be a number from 0 to 1",
-                        pprof_fraction(options->nodefraction, 0, &fraction)
-                        != PPROF_OK ? PPROF_ARG_NODEFRACTION
-                                    : PPROF_ARG_EDGEFRACTION);
+    if (pprof_report_check(options, allocator, err) != PPROF_OK) {
         return NULL;
     }
 
