@@ -98,6 +98,19 @@ add_response_body_check(sub {
         }
     }
 
+    # Test::Nginx checks response_body_unlike only when there is no
+    # response_body_like: body_unlike is checked with it (one pattern, or
+    # an eval'ed array of one per request)
+    if (defined $block->body_unlike) {
+        my $pats = $block->body_unlike;
+        my $pat = ref $pats eq 'ARRAY' ? $pats->[$req_idx] : $pats;
+        chomp $pat;
+        SKIP: {
+            skip "dry run", 1 if $dry_run;
+            unlike($body, qr/$pat/s, $block->name . " - body_unlike: $pat");
+        }
+    }
+
     if (defined $block->keeps_options) {
         my @opts = split /\n/, $block->keeps_options;
         my @bad = options_lost($body, @opts);
@@ -362,7 +375,7 @@ GET /debug/pprof/heap?view=flame&sample=alloc_space
 --- more_headers
 Accept: text/html
 --- response_body_like: (?s)href="\?[^"]*zoom=
---- response_body_unlike: href="/
+--- body_unlike: href="/
 --- no_error_log
 [error]
 
@@ -555,7 +568,7 @@ GET /debug/pprof/heap?format=dot&sample=alloc_space
 --- response_headers
 Content-Type: text/vnd.graphviz; charset=utf-8
 --- response_body_like: (?s)^digraph "[^"]*" \{\nnode \[style=filled fillcolor="#f8f8f8"\]\nsubgraph cluster_L \{ .*Type: alloc_space.*\nN1 \[label=".*" id="node1" fontsize=\d+ shape=box tooltip="[^"]+ \([^"]+\)" color="#[0-9a-f]{6}" fillcolor="#[0-9a-f]{6}"\]\n.*\nN\d+ -> N\d+ \[label=" [^"]+".*\n\}\n$
---- response_body_unlike: \nN81 \[
+--- body_unlike: \nN81 \[
 --- no_error_log
 [error]
 
@@ -565,7 +578,7 @@ Content-Type: text/vnd.graphviz; charset=utf-8
 --- request
 GET /debug/pprof/heap?format=dot&sample=alloc_space&nodecount=3
 --- response_body_like: (?s)Showing top 3 nodes out of \d+.*\nN3 \[label=
---- response_body_unlike: \nN4 \[
+--- body_unlike: \nN4 \[
 --- no_error_log
 [error]
 
@@ -590,7 +603,7 @@ Accept: text/html
 --- response_headers
 Content-Type: text/html; charset=utf-8
 --- response_body_like: (?s)^<!DOCTYPE html>.*<strong aria-current="page">Graph</strong>.*<ul class="legend">.*Showing nodes accounting for.*<div class="graph">\n<svg xmlns="http://www.w3.org/2000/svg" .*<g class="node" id="node1"><title>[^<]+</title><a href="\?seconds=1&amp;view=graph&amp;nodecount=80&amp;sample=alloc_space&amp;focus=%5E[^"]+%24&amp;ignore=nothing_matches">.*</svg>\n</div>.*</html>\s*$
---- response_body_unlike: href="/
+--- body_unlike: href="/
 --- no_error_log
 [error]
 
@@ -610,7 +623,7 @@ nodefraction
 --- request
 GET /debug/pprof/goroutine?format=top&hide=%5Emain%5C.workPark%24
 --- response_body_like: (?s)Active filters:\n   hide=\^main\\\.workPark\$\n.*  runtime\.gopark\n.*  main\.startWorkload\.func2\n
---- response_body_unlike: (?m)  main\.workPark$
+--- body_unlike: (?m)  main\.workPark$
 --- no_error_log
 [error]
 
@@ -620,7 +633,7 @@ GET /debug/pprof/goroutine?format=top&hide=%5Emain%5C.workPark%24
 --- request
 GET /debug/pprof/goroutine?format=top&show=%5Emain%5C.
 --- response_body_like: (?s)Active filters:\n   show=\^main\\\.\n.*\n +8 +[\d.]+% +[\d.]+% +8 +[\d.]+%  main\.workPark\n
---- response_body_unlike: (?m)^ +\d+ +[\d.]+% +[\d.]+% +\d+ +[\d.]+%  (?!main\.)
+--- body_unlike: (?m)^ +\d+ +[\d.]+% +[\d.]+% +\d+ +[\d.]+%  (?!main\.)
 --- no_error_log
 [error]
 
@@ -642,7 +655,7 @@ GET /debug/pprof/goroutine?format=top&show_from=%5Emain%5C.workPark%24
 --- response_body_like eval
 ["(?s)Active filters:\\n   focus=workload\\\\\\.go\\\$\\n.*  main\\.workPark\\n",
  "(?s)Active filters:\\n   ignore=workload\\\\\\.go\\\$\\n.*  net/http\\.\\(\\*Server\\)\\.Serve\\n"]
---- response_body_unlike eval
+--- body_unlike eval
 ["(?m)  net/http\\.\\(\\*Server\\)\\.Serve\$",
  "(?m)  main\\.work(Park|Contend|Alloc|Block|Feed)\$"]
 --- no_error_log
@@ -659,7 +672,7 @@ GET /debug/pprof/goroutine?format=top&show_from=%5Emain%5C.workPark%24
 ["(?s)Active filters:\\n   tagfocus=role=park\\nShowing nodes accounting for 8, [\\d.]+% of \\d+ total\\n.*  main\\.workPark\\n",
  "(?s)Active filters:\\n   tagfocus=role:par\\nShowing nodes accounting for 8, .*  main\\.workPark\\n",
  "(?s)Active filters:\\n   tagignore=role=nobody,park\\n.*  main\\.workContend\\n"]
---- response_body_unlike eval
+--- body_unlike eval
 ["(?m)  main\\.workContend\$",
  "(?m)  main\\.workContend\$",
  "(?m)  main\\.workPark\$"]
@@ -683,7 +696,7 @@ GET /debug/pprof/goroutine?format=top&show_from=%5Emain%5C.workPark%24
  "\\n +0 +0% +[\\d.]+% +8 +[\\d.]+%  main\\.workPark fakeapiserver/workload\\.go:$main::ParkLine\\n",
  "\\n +0 +0% +[\\d.]+% +8 +[\\d.]+%  [0-9a-f]{16} main\\.workPark fakeapiserver/workload\\.go:$main::ParkLine\\n",
  "\"name\": *\"main\\.workPark fakeapiserver/workload\\.go:$main::ParkLine\""]
---- response_body_unlike eval
+--- body_unlike eval
 ["fakeapiserver/",
  "(?m)  main\\.workPark fakeapiserver/workload\\.go:",
  "(?m)  main\\.",
@@ -729,7 +742,7 @@ pprof: view=peek needs "focus"
 --- request
 GET /debug/pprof/goroutine?format=dot&focus=%5Emain%5C.workPark%24
 --- response_body_like: (?s)\nN\d+ \[label="main\\nworkPark\\n0 of 8 \(32\.00%\)" id="node\d+" [^\n]*tooltip="main\.workPark \(8\)".*\nN\d+ -> N\d+ \[label=" 8" [^\n]* tooltip="main\.workPark -> runtime\.chanrecv1 \(8\)"
---- response_body_unlike: tooltip="(main\.workContend|net/http\.\(\*Server\)\.Serve) \(
+--- body_unlike: tooltip="(main\.workContend|net/http\.\(\*Server\)\.Serve) \(
 --- no_error_log
 [error]
 
@@ -744,7 +757,7 @@ GET /debug/pprof/goroutine?format=dot&focus=%5Emain%5C.workPark%24
 ["tooltip=\"main\\.workPark \\(8\\)\"",
  "tooltip=\"main\\.workPark \\(8\\)\"",
  "(?s)tooltip=\"main\\.workContend \\(4\\)\".*tooltip=\"main\\.workPark -> runtime\\.chanrecv1 \\(8\\)\""]
---- response_body_unlike eval
+--- body_unlike eval
 ["tooltip=\"main\\.workContend \\(",
  "tooltip=\"main\\.workPark -> runtime\\.chanrecv1 \\(",
  "\\A\\z"]
@@ -759,7 +772,7 @@ GET /debug/pprof/goroutine?format=svg&focus=%5Emain%5C.workPark%24&hide=chanrecv
 --- response_headers
 Content-Type: image/svg+xml
 --- response_body_like: (?s)\A(?=.*<g class="node" id="node\d+"><title>main\.workPark \(8\)</title>)(?=.*<g class="node" id="node\d+"><title>runtime\.gopark \(8\)</title>).*<g class="edge"><title>main\.workPark -> runtime\.gopark \(8\)</title>
---- response_body_unlike: <title>(runtime\.chanrecv|main\.workContend)
+--- body_unlike: <title>(runtime\.chanrecv|main\.workContend)
 --- no_error_log
 [error]
 

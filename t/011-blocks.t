@@ -624,15 +624,13 @@ exited on signal
 ["", "X-If: 1", "X-If: 1", "", "", "", "", ""]
 --- response_body_like eval
 ["\\Aok\\n\\z",
- "(?s)Active filters:\\n   show_from=\\^main\\\\\\.workPark\\\$\\nShowing nodes accounting for 8, .*\\n +8 [^\\n]+  runtime/proc\\.go\\n +0 [^\\n]+ +8 [^\\n]+  fakeapiserver/workload\\.go\\n +0 [^\\n]+ +8 [^\\n]+  runtime/chan\\.go\\n\\z",
- "(?s)<strong aria-current=\"page\">Peek</strong>.*<a href=\"\\?view=peek&amp;(?=[^\"]*&amp;tagfocus=role%3Dpark)(?=[^\"]*&amp;hide=chanrecv1)[^\"]*\" rel=\"bookmark\">link to this view</a>.*<tr class=\"self\">.*main\\.workPark.*<tr class=\"callee\">.*runtime\\.chanrecv\\b",
+ "(?s)\\A(?!.*main\\.).*Active filters:\\n   show_from=\\^main\\\\\\.workPark\\\$\\nShowing nodes accounting for 8, .*\\n +8 [^\\n]+  runtime/proc\\.go\\n +0 [^\\n]+ +8 [^\\n]+  fakeapiserver/workload\\.go\\n +0 [^\\n]+ +8 [^\\n]+  runtime/chan\\.go\\n\\z",
+ "(?s)\\A(?!.*runtime\\.chanrecv1).*<strong aria-current=\"page\">Peek</strong>.*<a href=\"\\?view=peek&amp;(?=[^\"]*&amp;tagfocus=role%3Dpark)(?=[^\"]*&amp;hide=chanrecv1)[^\"]*\" rel=\"bookmark\">link to this view</a>.*<tr class=\"self\">.*main\\.workPark.*<tr class=\"callee\">.*runtime\\.chanrecv\\b",
  "\\Agranularity \"bogus\" is not functions, filefunctions, files, lines or addresses\\n\\z",
- "(?s)Active filters:\\n   show=\\^main\\\\\\.\\n   tagignore=role=park\\n.*  main\\.workContend fakeapiserver/workload\\.go:\\d+\\n",
+ "(?s)\\A(?!.*\\n +\\d[^\\n]*  main\\.workPark ).*Active filters:\\n   show=\\^main\\\\\\.\\n   tagignore=role=park\\n.*  main\\.workContend fakeapiserver/workload\\.go:\\d+\\n",
  "(?s)<a href=\"\\?view=top&amp;[^\"]*hide=zzz&amp;granularity=filefunctions\" rel=\"bookmark\">link to this view</a>.*>main\\.workPark fakeapiserver/workload\\.go</a>",
  "\\Ahide: bad regular expression: ",
  "\\A4\\n\\z"]
---- response_body_unlike eval
-["\\A\\z", "main\\.", "runtime\\.chanrecv1", "\\A\\z", "(?m)  main\\.workPark ", "\\A\\z", "\\A\\z", "\\A\\z"]
 --- no_error_log
 exited on signal
 [alert]
