@@ -110,7 +110,10 @@ pprof_fraction(const char *s, double dflt, double *f)
         return PPROF_OK;
     }
 
-    if (strlen(s) > 32 || !((s[0] >= '0' && s[0] <= '9') || s[0] == '.')) {
+    /* decimal only: strtod() takes "0x1", Go's ParseFloat does not */
+    if (strlen(s) > 32 || !((s[0] >= '0' && s[0] <= '9') || s[0] == '.')
+        || strspn(s, "0123456789.eE+-") != strlen(s))
+    {
         return PPROF_ERROR;
     }
 

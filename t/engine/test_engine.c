@@ -168,6 +168,7 @@ typedef struct {
     int64_t                  duration_nanos;
     int                      packed;
     int                      extra_value;  /* sample 0: one value more */
+    int                      system_names; /* system_name = name, as Go */
 } prof_t;
 
 
@@ -261,6 +262,9 @@ encode(const prof_t *p, pbw_t *out)
     for (i = 0; i < p->nfn; i++) {
         pbw_int(&m, 1, p->fn[i].id);
         pbw_int(&m, 2, intern(&t, p->fn[i].name));
+        if (p->system_names) {
+            pbw_int(&m, 3, intern(&t, p->fn[i].name));
+        }
         pbw_int(&m, 4, intern(&t, p->fn[i].file));
         pbw_msg(out, 5, &m);
     }
@@ -382,10 +386,23 @@ parse(const prof_t *p, pprof_error_t *err, const char *seed)
 }
 
 
+static char *render_view(const prof_t *p, const pprof_report_options_t *ro,
+    int format, int view, size_t nodecount, pprof_error_t *err);
+
+
 /* the rendering of p as text; NULL with err on failure */
 static char *
 render(const prof_t *p, const pprof_report_options_t *ro, int format,
     size_t nodecount, pprof_error_t *err)
+{
+    return render_view(p, ro, format, PPROF_VIEW_TOP, nodecount, err);
+}
+
+
+/* ... of a view (the page's, or peek's text) */
+static char *
+render_view(const prof_t *p, const pprof_report_options_t *ro, int format,
+    int view, size_t nodecount, pprof_error_t *err)
 {
     sink_t                   s;
     pprof_report_t          *r;
@@ -410,6 +427,7 @@ render(const prof_t *p, const pprof_report_options_t *ro, int format,
 
     memset(&o, 0, sizeof(o));
     o.format = format;
+    o.view = view;
     o.nodecount = nodecount;
     o.write = sink_write;
     o.data = &s;
@@ -2193,6 +2211,725 @@ test_diff(void)
 }
 
 
+/* --- the refine options, granularity, peek and the graph's selection ---
+ *
+ * Expected values derived by hand from the profile below; each was
+ * checked with go tool pprof 1.19 on the same profile (test_engine
+ * --corpus DIR writes it as seed-refine.pb): e.g.
+ * `go tool pprof -top -show_from='^a$' seed-refine.pb`.
+ */
+
+/*
+ * base_profile's with labels and a second line of a: main a b 10
+ * (worker=x), main a 5 (worker=y), main c 1, main a:21 2 (location 5 at
+ * 0x2100).  Total 18: main 0/18, a 7/17, b 10/10, c 1/1.
+ */
+static void
+refine_profile(prof_t *p)
+{
+    base_profile(p);
+    p->loc[4] = (loc_t) { 5, 0, 0x2100, 1, { 2 }, { 21 } };
+    p->nloc = 5;
+    p->s[0].key = "worker";
+    p->s[0].str = "x";
+    p->s[1].key = "worker";
+    p->s[1].str = "y";
+    p->s[3] = (smp_t) { 2, { 5, 1 }, { 1, 2 }, NULL, NULL };
+    p->ns = 4;
+}
+
+
+/* the report of p with one option set (field of pprof_report_args i) */
+static const pprof_report_info_t *
+report_with(const prof_t *p, int arg, const char *value,
+    pprof_report_options_t *ro, pprof_profile_t **pr, pprof_report_t **r,
+    pprof_error_t *err)
+{
+    memset(ro, 0, sizeof(pprof_report_options_t));
+    pprof_report_arg(ro, arg) = value;
+
+    return report_of(p, ro, pr, r, err);
+}
+
+
+/* whether the rows of ri are exactly "name flat cum ..." of want, in order */
+static int
+rows_are(const pprof_report_info_t *ri, const char *const *names,
+    const int64_t *flat, const int64_t *cum, size_t n)
+{
+    size_t  i;
+
+    if (ri == NULL || ri->nfunctions != n) {
+        return 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (!pprof_str_is(ri->functions[i].name, names[i])
+            || ri->functions[i].flat != flat[i]
+            || ri->functions[i].cum != cum[i])
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static void
+dump_rows(const char *what, const pprof_report_info_t *ri)
+{
+    size_t  i;
+
+    if (ri == NULL) {
+        return;
+    }
+
+    fprintf(stderr, "  %s: %zu rows, total %lld\n", what, ri->nfunctions,
+            (long long) ri->total);
+
+    for (i = 0; i < ri->nfunctions; i++) {
+        fprintf(stderr, "    %.*s %lld %lld\n",
+                (int) ri->functions[i].name.len, ri->functions[i].name.data,
+                (long long) ri->functions[i].flat,
+                (long long) ri->functions[i].cum);
+    }
+}
+
+
+typedef struct {
+    int                      arg;          /* PPROF_RARG_* */
+    const char              *value;
+    size_t                   n;            /* rows, flat order */
+    const char              *names[6];
+    int64_t                  flat[6];
+    int64_t                  cum[6];
+} refine_case_t;
+
+
+static void
+test_refine(void)
+{
+    int                         ok;
+    size_t                      i;
+    prof_t                      p;
+    pprof_error_t               err;
+    pprof_report_t             *r;
+    pprof_profile_t            *pr;
+    pprof_report_options_t      ro;
+    const pprof_report_info_t  *ri;
+
+    static const refine_case_t  cases[] = {
+        /* hide: b's frames go, its samples stay, a is their leaf */
+        { PPROF_RARG_HIDE, "^b$", 3, { "a", "c", "main" },
+          { 17, 1, 0 }, { 17, 1, 18 } },
+        /* show: only a and c remain on the stacks */
+        { PPROF_RARG_SHOW, "^(a|c)$", 2, { "a", "c" },
+          { 17, 1 }, { 17, 1 } },
+        /* show_from: main above a goes; main c has no a: dropped */
+        { PPROF_RARG_SHOW_FROM, "^a$", 2, { "b", "a" },
+          { 10, 7 }, { 10, 17 } },
+        /* focus and ignore match the file name too */
+        { PPROF_RARG_FOCUS, "c\\.go$", 2, { "c", "main" },
+          { 1, 0 }, { 1, 1 } },
+        { PPROF_RARG_IGNORE, "b\\.go$", 3, { "a", "c", "main" },
+          { 7, 1, 0 }, { 7, 1, 8 } },
+        /* tagfocus: key=regex on the key's values */
+        { PPROF_RARG_TAGFOCUS, "worker=x", 3, { "b", "a", "main" },
+          { 10, 0, 0 }, { 10, 10, 10 } },
+        { PPROF_RARG_TAGFOCUS, "worker=^(x|y)$", 3, { "b", "a", "main" },
+          { 10, 5, 0 }, { 10, 15, 15 } },
+        /* ... a list of regexes, any matching */
+        { PPROF_RARG_TAGFOCUS, "worker=nope,y", 2, { "a", "main" },
+          { 5, 0 }, { 5, 5 } },
+        /* ... a bare regex on "key:value" */
+        { PPROF_RARG_TAGFOCUS, "^worker:y$", 2, { "a", "main" },
+          { 5, 0 }, { 5, 5 } },
+        { PPROF_RARG_TAGFOCUS, "other=.*", 0, { NULL }, { 0 }, { 0 } },
+        /* tagignore: samples without the label stay */
+        { PPROF_RARG_TAGIGNORE, "worker=x", 3, { "a", "c", "main" },
+          { 7, 1, 0 }, { 7, 1, 8 } },
+        { PPROF_RARG_TAGIGNORE, "worker:", 3, { "a", "c", "main" },
+          { 2, 1, 0 }, { 2, 1, 3 } },
+        /* granularity: rows named as go tool pprof -top -files etc. */
+        { PPROF_RARG_GRANULARITY, "functions", 4, { "b", "a", "c", "main" },
+          { 10, 7, 1, 0 }, { 10, 17, 1, 18 } },
+        { PPROF_RARG_GRANULARITY, "filefunctions", 4,
+          { "b b.go", "a a.go", "c c.go", "main main.go" },
+          { 10, 7, 1, 0 }, { 10, 17, 1, 18 } },
+        { PPROF_RARG_GRANULARITY, "files", 4,
+          { "b.go", "a.go", "c.go", "main.go" },
+          { 10, 7, 1, 0 }, { 10, 17, 1, 18 } },
+        { PPROF_RARG_GRANULARITY, "lines", 5,
+          { "b b.go:30", "a a.go:20", "a a.go:21", "c c.go:40",
+            "main main.go:10" },
+          { 10, 5, 2, 1, 0 }, { 10, 15, 2, 1, 18 } },
+        { PPROF_RARG_GRANULARITY, "addresses", 5,
+          { "0000000000003000 b b.go:30", "0000000000002000 a a.go:20",
+            "0000000000002100 a a.go:21", "0000000000004000 c c.go:40",
+            "0000000000001000 main main.go:10" },
+          { 10, 5, 2, 1, 0 }, { 10, 15, 2, 1, 18 } }
+    };
+
+    refine_profile(&p);
+    pr = parse(&p, &err, "refine");
+    pprof_profile_free(pr);
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ri = report_with(&p, cases[i].arg, cases[i].value, &ro, &pr, &r,
+                         &err);
+        CHECK(ri != NULL, "%s=%s: %s", pprof_report_args[cases[i].arg].name,
+              cases[i].value, err.msg);
+        if (ri == NULL) {
+            continue;
+        }
+
+        ok = rows_are(ri, cases[i].names, cases[i].flat, cases[i].cum,
+                      cases[i].n);
+        CHECK(ok && ri->total == 18, "%s=%s",
+              pprof_report_args[cases[i].arg].name, cases[i].value);
+        if (!ok) {
+            dump_rows(cases[i].value, ri);
+        }
+
+        done_report(pr, r);
+    }
+
+    /* focus on the mapping's file: the locations in it (a:20 only) */
+    p.mapping_file = "/usr/bin/app";
+    p.loc[1].mapping = 1;
+    ri = report_with(&p, PPROF_RARG_FOCUS, "^/usr/bin/app$", &ro, &pr, &r,
+                     &err);
+    CHECK(ri && FLAT(ri, "b") == 10 && FLAT(ri, "a") == 5
+          && CUM(ri, "main") == 15 && row(ri, "c") == NULL,
+          "focus on the mapping: %s", err.msg);
+    if (ri) {
+        done_report(pr, r);
+    }
+
+    /* tagfocus and tagignore together; focus with hide */
+    refine_profile(&p);
+    memset(&ro, 0, sizeof(ro));
+    ro.tagfocus = "worker=.";
+    ro.tagignore = "worker=x";
+    ri = report_of(&p, &ro, &pr, &r, &err);
+    CHECK(ri && ri->nfunctions == 2 && FLAT(ri, "a") == 5
+          && CUM(ri, "main") == 5, "tagfocus and tagignore");
+    if (ri) {
+        done_report(pr, r);
+    }
+
+    memset(&ro, 0, sizeof(ro));
+    ro.focus = "^b$";
+    ro.hide = "^a$";
+    ri = report_of(&p, &ro, &pr, &r, &err);
+    CHECK(ri && ri->nfunctions == 2 && FLAT(ri, "b") == 10
+          && CUM(ri, "main") == 10 && row(ri, "a") == NULL,
+          "focus, then hide");
+    if (ri) {
+        done_report(pr, r);
+    }
+
+    /* the top text names the filters and rows as pprof -top -lines */
+    memset(&ro, 0, sizeof(ro));
+    ro.granularity = "lines";
+    ro.hide = "^c$";
+    {
+        char  *out;
+
+        out = render(&p, &ro, PPROF_FORMAT_TOP, 0, &err);
+        CHECK(out && strstr(out, "Active filters:\n   hide=^c$\n"
+                            "Showing nodes accounting for 18ns, 100% of 18ns "
+                            "total\n")
+              && strstr(out, "\n       5ns 27.78% 83.33%       15ns 83.33%"
+                             "  a a.go:20\n")
+              && strstr(out, "\n       1ns  5.56%   100%       18ns   100%"
+                             "  main main.go:10\n"),
+              "lines text:\n%s", S(out));
+        free(out);
+    }
+}
+
+
+/* every bad option refused, by pprof_report() and before it by
+ * pprof_report_check(), with the same one-line reason */
+static void
+test_refine_errors(void)
+{
+    size_t                      i;
+    char                        big[600], many[100];
+    prof_t                      p;
+    pprof_error_t               err, err2;
+    pprof_report_t             *r;
+    pprof_profile_t            *pr;
+    pprof_report_options_t      ro;
+
+    static const struct {
+        int                      arg;
+        const char              *value;
+        const char              *msg;
+    } bad[] = {
+        { PPROF_RARG_GRANULARITY, "Lines", "granularity \"Lines\" is not "
+          "functions, filefunctions, files, lines or addresses" },
+        { PPROF_RARG_HIDE, "(", "hide: bad regular expression: " },
+        { PPROF_RARG_SHOW, "[", "show: bad regular expression: " },
+        { PPROF_RARG_SHOW_FROM, "(a)\\1",
+          "show_from: backreferences are not supported" },
+        { PPROF_RARG_IGNORE, NULL,
+          "ignore: regular expression longer than 512 bytes" },
+        { PPROF_RARG_TAGFOCUS, "worker=(", "tagfocus: bad regular "
+          "expression: " },
+        { PPROF_RARG_TAGIGNORE, "*", "tagignore: bad regular expression: " },
+        { PPROF_RARG_TAGFOCUS, "", "tagfocus: more than 32 regexes" },
+        { PPROF_RARG_NODEFRACTION, "1.5",
+          "\"nodefraction\" must be a number from 0 to 1" },
+        { PPROF_RARG_NODEFRACTION, "-0.1",
+          "\"nodefraction\" must be a number from 0 to 1" },
+        { PPROF_RARG_EDGEFRACTION, "nan",
+          "\"edgefraction\" must be a number from 0 to 1" },
+        { PPROF_RARG_EDGEFRACTION, "0x1",
+          "\"edgefraction\" must be a number from 0 to 1" }
+    };
+
+    memset(big, 'a', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+
+    for (i = 0; i < 33; i++) {
+        many[2 * i] = 'a';
+        many[2 * i + 1] = ',';
+    }
+    many[65] = '\0';
+
+    refine_profile(&p);
+    pr = parse(&p, &err, NULL);
+    if (pr == NULL) {
+        CHECK(0, "%s", err.msg);
+        return;
+    }
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        memset(&ro, 0, sizeof(ro));
+        pprof_report_arg(&ro, bad[i].arg) =
+            bad[i].value ? (bad[i].value[0] ? bad[i].value : many) : big;
+
+        r = pprof_report(pr, &ro, &alloc_count, &err);
+        CHECK(r == NULL && strncmp(err.msg, bad[i].msg, strlen(bad[i].msg))
+                           == 0,
+              "%s: %s", bad[i].msg, err.msg);
+        pprof_report_free(r);
+
+        CHECK(pprof_report_check(&ro, &alloc_count, &err2) == PPROF_ERROR
+              && strcmp(err.msg, err2.msg) == 0,
+              "check: %s: %s", bad[i].msg, err2.msg);
+    }
+
+    /* good ones pass the check */
+    memset(&ro, 0, sizeof(ro));
+    ro.granularity = "addresses";
+    ro.tagfocus = "worker=x,y";
+    ro.tagignore = "a:b";
+    ro.show_from = "^main$";
+    ro.nodefraction = "0";
+    ro.edgefraction = "1";
+    CHECK(pprof_report_check(&ro, &alloc_count, &err) == PPROF_OK, "%s",
+          err.msg);
+
+    pprof_profile_free(pr);
+    CHECK(counter.live == 0, "errors leak nothing: %ld", counter.live);
+}
+
+
+static void
+test_peek(void)
+{
+    char                       *out;
+    size_t                      n;
+    prof_t                      p;
+    pprof_error_t               err;
+    pprof_report_t             *r;
+    pprof_profile_t            *pr;
+    pprof_report_options_t      ro;
+    const pprof_peek_t         *pk;
+    const pprof_report_info_t  *ri;
+
+    /* peek a: its caller main (17), its callee b (10); the focus filters
+     * no sample: c stays a row */
+    refine_profile(&p);
+    memset(&ro, 0, sizeof(ro));
+    ro.focus = "^a$";
+    ro.peek = 1;
+
+    ri = report_of(&p, &ro, &pr, &r, &err);
+    CHECK(ri != NULL, "%s", err.msg);
+    if (ri == NULL) {
+        return;
+    }
+
+    CHECK(ri->nfunctions == 4 && FLAT(ri, "c") == 1, "peek filters none");
+    CHECK(pprof_report_peek(r, &pk, &n, &err) == PPROF_OK && n == 1
+          && pprof_str_is(ri->functions[pk[0].row].name, "a")
+          && pk[0].nin == 1 && pk[0].in[0].weight == 17
+          && pprof_str_is(ri->functions[pk[0].in[0].row].name, "main")
+          && pk[0].nout == 1 && pk[0].out[0].weight == 10
+          && pprof_str_is(ri->functions[pk[0].out[0].row].name, "b"),
+          "peek of a: %zu", n);
+    done_report(pr, r);
+
+    /* the text as go tool pprof -peek '^a$' prints it (pprof 1.19) */
+    out = render_view(&p, &ro, PPROF_FORMAT_TOP, PPROF_VIEW_PEEK, 0, &err);
+    CHECK(out && strstr(out, "Showing nodes accounting for 18ns, 100% of "
+                        "18ns total\n"
+          "----------------------------------------------------------+"
+          "-------------\n"
+          "      flat  flat%   sum%        cum   cum%   calls calls% + "
+          "context \t \t \n"
+          "----------------------------------------------------------+"
+          "-------------\n"
+          "                                              17ns   100% |   "
+          "main\n"
+          "       7ns 38.89% 38.89%       17ns 94.44%                | a\n"
+          "                                              10ns 58.82% |   "
+          "b\n"
+          "----------------------------------------------------------+"
+          "-------------\n"),
+          "peek text:\n%s", S(out));
+    free(out);
+
+    /* at lines granularity the regex meets "a a.go:20": "^a$" matches
+     * nothing there (as in pprof), "^a " both lines of a */
+    ro.granularity = "lines";
+    out = render_view(&p, &ro, PPROF_FORMAT_TOP, PPROF_VIEW_PEEK, 0, &err);
+    CHECK(out == NULL && strstr(err.msg, "no matches found"), "%s",
+          err.msg);
+    free(out);
+
+    ro.focus = "^a ";
+    out = render_view(&p, &ro, PPROF_FORMAT_TOP, PPROF_VIEW_PEEK, 0, &err);
+    CHECK(out && strstr(out, "-------------\n"
+          "                                              15ns   100% |   "
+          "main main.go:10\n"
+          "       5ns 27.78% 27.78%       15ns 83.33%                | "
+          "a a.go:20\n"
+          "                                              10ns 66.67% |   "
+          "b b.go:30\n"
+          "----------------------------------------------------------+"
+          "-------------\n"
+          "                                               2ns   100% |   "
+          "main main.go:10\n"
+          "       2ns 11.11% 38.89%        2ns 11.11%                | "
+          "a a.go:21\n"
+          "----------------------------------------------------------+"
+          "-------------\n"),
+          "peek lines:\n%s", S(out));
+    free(out);
+
+    /* a regex matching nothing: pprof's words */
+    ro.granularity = NULL;
+    ro.focus = "^nothing$";
+    out = render_view(&p, &ro, PPROF_FORMAT_TOP, PPROF_VIEW_PEEK, 0, &err);
+    CHECK(out == NULL
+          && strcmp(err.msg, "no matches found for regexp: ^nothing$") == 0,
+          "peek nothing: %s", err.msg);
+    free(out);
+}
+
+
+/* the DOT nodes and edges by their tooltips, "main (18)", "main -> a (17)" */
+static int
+dot_has(const char *dot, const char *tooltip)
+{
+    char  buf[256];
+
+    snprintf(buf, sizeof(buf), " tooltip=\"%s\"", tooltip);
+
+    return dot != NULL && strstr(dot, buf) != NULL;
+}
+
+
+static void
+test_graph_selection(void)
+{
+    char                    *out;
+    prof_t                   p;
+    pprof_error_t            err;
+    pprof_report_options_t   ro;
+
+    refine_profile(&p);
+    memset(&ro, 0, sizeof(ro));
+
+    /* every node and edge at pprof's default fractions */
+    out = render(&p, &ro, PPROF_FORMAT_DOT, 80, &err);
+    CHECK(dot_has(out, "main (18ns)") && dot_has(out, "a (17ns)")
+          && dot_has(out, "b (10ns)") && dot_has(out, "c (1ns)")
+          && dot_has(out, "main -> a (17ns)")
+          && dot_has(out, "a -> b (10ns)")
+          && dot_has(out, "main -> c (1ns)"), "all:\n%s", S(out));
+    free(out);
+
+    /* nodefraction: the cutoff is a whole value, as pprof's int64: 0.1
+     * of 18 is 1, so c (1) stays; 0.12 is 2, c and its edge go */
+    ro.nodefraction = "0.1";
+    out = render(&p, &ro, PPROF_FORMAT_DOT, 80, &err);
+    CHECK(dot_has(out, "c (1ns)") && dot_has(out, "main -> c (1ns)"),
+          "nodefraction 0.1:\n%s", S(out));
+    free(out);
+
+    ro.nodefraction = "0.12";
+    out = render(&p, &ro, PPROF_FORMAT_DOT, 80, &err);
+    CHECK(dot_has(out, "b (10ns)") && !dot_has(out, "c (1ns)")
+          && !dot_has(out, "main -> c (1ns)"), "nodefraction 0.12:\n%s",
+          S(out));
+    free(out);
+
+    /* edgefraction 0.5: edges under 9 go, their nodes stay */
+    ro.nodefraction = NULL;
+    ro.edgefraction = "0.5";
+    out = render(&p, &ro, PPROF_FORMAT_DOT, 80, &err);
+    CHECK(dot_has(out, "c (1ns)") && dot_has(out, "a -> b (10ns)")
+          && dot_has(out, "main -> a (17ns)")
+          && !dot_has(out, "main -> c (1ns)"), "edgefraction:\n%s",
+          S(out));
+    free(out);
+
+    /* the refine options select what the graph is of */
+    ro.edgefraction = NULL;
+    ro.show_from = "^a$";
+    out = render(&p, &ro, PPROF_FORMAT_DOT, 80, &err);
+    CHECK(dot_has(out, "a (17ns)") && dot_has(out, "a -> b (10ns)")
+          && !dot_has(out, "main (18ns)") && !dot_has(out, "c (1ns)"),
+          "show_from graph:\n%s", S(out));
+    free(out);
+
+    /* nodecount 2 (a profile without labels: pprof counts a node's
+     * label nodelets as nodes too): by pprof's entropy order main and b,
+     * a trimmed into the dotted residual edge main ... b */
+    base_profile(&p);
+    memset(&ro, 0, sizeof(ro));
+    out = render(&p, &ro, PPROF_FORMAT_DOT, 2, &err);
+    CHECK(out && strstr(out, "Showing top 2 nodes out of 4")
+          && dot_has(out, "main (16ns)") && dot_has(out, "b (10ns)")
+          && !dot_has(out, "a (15ns)") && !dot_has(out, "c (1ns)")
+          && dot_has(out, "main ... b (10ns)")
+          && strstr(out, " style=\"dotted\""), "nodecount:\n%s", S(out));
+    free(out);
+}
+
+
+/* the diff's top as go tool pprof -top -diff_base A B and -base A B print
+ * it: percentages of the base's total (9) with -diff_base, of what is
+ * left (7) with -base */
+static void
+test_diff_text(void)
+{
+    char             *out;
+    sink_t            s;
+    prof_t            a, b;
+    pprof_error_t     err;
+    pprof_report_t   *r;
+    pprof_profile_t  *m;
+    pprof_render_options_t  o;
+    int               mode;
+
+    base_profile(&b);
+    older_profile(&a);
+    m = parse(&b, &err, "diff-b");
+    pprof_profile_free(m);
+    m = parse(&a, &err, "diff-a");
+    pprof_profile_free(m);
+
+    for (mode = PPROF_BASE_DIFF; mode <= PPROF_BASE_SUBTRACT; mode++) {
+        m = diff_of(&b, &a, mode, &err);
+        CHECK(m != NULL, "%s", err.msg);
+        if (m == NULL) {
+            continue;
+        }
+
+        r = pprof_report(m, NULL, &alloc_count, &err);
+        CHECK(r != NULL, "%s", err.msg);
+        if (r == NULL) {
+            pprof_profile_free(m);
+            continue;
+        }
+
+        memset(&s, 0, sizeof(sink_t));
+        sink_write(&s, "", 0);
+        memset(&o, 0, sizeof(o));
+        o.format = PPROF_FORMAT_TOP;
+        o.write = sink_write;
+        o.data = &s;
+        out = pprof_render(r, &o, &err) == PPROF_OK ? s.buf : NULL;
+
+        if (mode == PPROF_BASE_DIFF) {
+            CHECK(out && strstr(out,
+                  "Showing nodes accounting for 7ns, 77.78% of 9ns total\n"
+                  "      flat  flat%   sum%        cum   cum%\n"
+                  "       6ns 66.67% 66.67%        6ns 66.67%  b\n"
+                  "       1ns 11.11% 77.78%        1ns 11.11%  c\n"
+                  "         0     0% 77.78%        6ns 66.67%  a\n"
+                  "         0     0% 77.78%        7ns 77.78%  main\n"),
+                  "-diff_base:\n%s", S(out));
+
+        } else {
+            CHECK(out && strstr(out,
+                  "Showing nodes accounting for 7ns, 100% of 7ns total\n"
+                  "      flat  flat%   sum%        cum   cum%\n"
+                  "       6ns 85.71% 85.71%        6ns 85.71%  b\n"
+                  "       1ns 14.29%   100%        1ns 14.29%  c\n"
+                  "         0     0%   100%        6ns 85.71%  a\n"
+                  "         0     0%   100%        7ns   100%  main\n"),
+                  "-base:\n%s", S(out));
+        }
+
+        free(s.buf);
+        pprof_report_free(r);
+        pprof_profile_free(m);
+    }
+}
+
+
+/*
+ * Display names: what go tool pprof 1.19 -top shows for names that look
+ * demangled (its symbolizer strips "(...)" and "<...>" then, and keeps Go
+ * generic methods "pkg.(*T[...]).M" and Java's "<init>" as they are).
+ * The expectations come from go tool pprof 1.19 -top on this profile
+ * (test_engine --corpus DIR: seed-names.pb), not from the engine.
+ */
+static void
+test_display_names(void)
+{
+    int                         i, n, ok;
+    char                       *out, *html, want[1100], esc[512], full[512];
+    size_t                      len;
+    prof_t                      p;
+    pprof_error_t               err;
+    pprof_report_t             *r;
+    pprof_profile_t            *pr;
+    const pprof_report_info_t  *ri;
+
+    static const struct {
+        const char              *name;      /* as in the profile */
+        const char              *shown;     /* go tool pprof -top's */
+        int64_t                  flat;      /* of the row shown */
+    } names[] = {
+        { "k8s.io/apimachinery/pkg/util/sets.Set[...].Insert",
+          "k8s.io/apimachinery/pkg/util/sets.Set[...].Insert", 300 },
+        { "k8s.io/client-go/tools/cache.(*Store[...]).Add",
+          "k8s.io/client-go/tools/cache.(*Store[...]).Add", 290 },
+        { "main.Map[go.shape.int_0,go.shape.string_1]",
+          "main.Map[go.shape.int_0,go.shape.string_1]", 280 },
+        { "main.Apply[go.shape.func(int) string]",
+          "main.Apply[go.shape.func string]", 270 },
+        { "ns::Class<T>::method(int, char const*) const",
+          "ns::Class::method const", 260 },
+        { "std::vector<int, std::allocator<int> >::push_back(int const&)",
+          "std::vector::push_back", 250 },
+        { "Foo::operator()(int)", "Foo::operator", 240 },
+        { "(anonymous namespace)::helper(int)", "::helper", 230 },
+        { "main::{lambda(int)#1}::operator()(int) const",
+          "main::{lambda#1}::operator const", 220 },
+        { "Foo::operator<<(std::ostream&)", "Foo::operator<<", 210 },
+        { "Foo::operator->()", "Foo::operator->", 200 },
+        /* two instances, one name: one row */
+        { "core::ptr::drop_in_place<alloc::vec::Vec<u8>>",
+          "core::ptr::drop_in_place", 193 },
+        { "core::ptr::drop_in_place<alloc::string::String>",
+          "core::ptr::drop_in_place", 193 },
+        { "<T as core::fmt::Debug>::fmt", "::fmt", 180 },
+        { "<alloc::vec::Vec<T> as core::ops::drop::Drop>::drop", "::drop",
+          170 },
+        { "tokio::runtime::task::harness::poll_future::h0123456789abcdef",
+          "tokio::runtime::task::harness::poll_future::h0123456789abcdef",
+          160 },
+        { "std::rt::lang_start::{{closure}}::h0123456789abcdef",
+          "std::rt::lang_start::{{closure}}::h0123456789abcdef", 150 },
+        { "java.lang.Object.<init>", "java.lang.Object.<init>", 140 }
+    };
+
+    n = sizeof(names) / sizeof(names[0]);
+
+    memset(&p, 0, sizeof(prof_t));
+    p.st[0][0] = "cpu";
+    p.st[0][1] = "nanoseconds";
+    p.nst = 1;
+    p.system_names = 1;
+    p.fn[0] = (fn_t) { 1, "main.main", "main.go" };
+    p.loc[0] = (loc_t) { 1, 0, 0x1000, 1, { 1 }, { 1 } };
+
+    for (i = 0; i < n; i++) {
+        p.fn[i + 1] = (fn_t) { i + 2, names[i].name, "x.cc" };
+        p.loc[i + 1] = (loc_t) { i + 2, 0, 0x2000 + 16 * i, 1, { i + 2 },
+                                 { 10 + i } };
+        p.s[i] = (smp_t) { 2, { i + 2, 1 },
+                           { names[i].flat
+                             - (i == 11 ? 3 : i == 12 ? 190 : 0) },
+                           NULL, NULL };
+    }
+
+    p.nfn = n + 1;
+    p.nloc = n + 1;
+    p.ns = n;
+
+    ri = report_of(&p, NULL, &pr, &r, &err);
+    CHECK(ri != NULL, "%s", err.msg);
+    if (ri == NULL) {
+        return;
+    }
+
+    /* the two drop_in_place are one row, main.main one more */
+    CHECK(ri->nfunctions == (size_t) n, "rows: %zu", ri->nfunctions);
+
+    ok = ri->nfunctions == (size_t) n;
+
+    for (i = 0; i < n; i++) {
+        CHECK(FLAT(ri, names[i].shown) == names[i].flat, "%s: shown as %s",
+              names[i].name, names[i].shown);
+        ok = ok && FLAT(ri, names[i].shown) == names[i].flat;
+    }
+
+    if (!ok) {
+        dump_rows("names", ri);
+    }
+
+    done_report(pr, r);
+
+    /* the text, and the page with the full name on hover */
+    out = render(&p, NULL, PPROF_FORMAT_TOP, 0, &err);
+    html = render(&p, NULL, PPROF_FORMAT_HTML, 0, &err);
+
+    for (i = 0; i < n; i++) {
+        snprintf(want, sizeof(want), "  %s\n", names[i].shown);
+        CHECK(out && strstr(out, want), "text: %s", want);
+
+        /* the page: the name shown, the full one on hover (the merged
+         * drop_in_place row shows one of its two) */
+        if (i == 11 || i == 12) {
+            continue;
+        }
+
+        len = pprof_html_escape(esc, names[i].shown, strlen(names[i].shown));
+        esc[len] = '\0';
+
+        if (strcmp(names[i].name, names[i].shown) == 0) {
+            snprintf(want, sizeof(want), ">%s</a>", esc);
+
+        } else {
+            len = pprof_html_escape(full, names[i].name,
+                                    strlen(names[i].name));
+            full[len] = '\0';
+            snprintf(want, sizeof(want), " title=\"%s\">%s</a>", full, esc);
+        }
+
+        CHECK(html && strstr(html, want), "html: %s", want);
+    }
+
+    free(out);
+    free(html);
+
+    pr = parse(&p, &err, "names");
+    pprof_profile_free(pr);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -2223,6 +2960,12 @@ main(int argc, char **argv)
     test_legend();
     test_out();
     test_diff();
+    test_refine();
+    test_refine_errors();
+    test_peek();
+    test_graph_selection();
+    test_diff_text();
+    test_display_names();
 
     CHECK(counter.live == 0, "leaked %ld blocks", counter.live);
 
