@@ -2646,59 +2646,67 @@ dot_has(const char *dot, const char *tooltip)
 }
 
 
+typedef struct {
+    int                      arg;          /* PPROF_RARG_*, -1: none */
+    const char              *value;
+    const char              *has[8];       /* tooltips, NULL-ended */
+    const char              *lacks[4];
+} graph_case_t;
+
+
 static void
 test_graph_selection(void)
 {
+    int                      ok;
     char                    *out;
+    size_t                   i, k;
     prof_t                   p;
     pprof_error_t            err;
     pprof_report_options_t   ro;
 
+    static const graph_case_t  cases[] = {
+        /* every node and edge at pprof's default fractions */
+        { -1, NULL,
+          { "main (18ns)", "a (17ns)", "b (10ns)", "c (1ns)",
+            "main -> a (17ns)", "a -> b (10ns)", "main -> c (1ns)" },
+          { NULL } },
+        /* nodefraction: the cutoff is a whole value, as pprof's int64:
+         * 0.1 of 18 is 1, so c (1) stays; 0.12 is 2, c and its edge go */
+        { PPROF_RARG_NODEFRACTION, "0.1",
+          { "c (1ns)", "main -> c (1ns)" }, { NULL } },
+        { PPROF_RARG_NODEFRACTION, "0.12",
+          { "b (10ns)" }, { "c (1ns)", "main -> c (1ns)" } },
+        /* edgefraction 0.5: edges under 9 go, their nodes stay */
+        { PPROF_RARG_EDGEFRACTION, "0.5",
+          { "c (1ns)", "a -> b (10ns)", "main -> a (17ns)" },
+          { "main -> c (1ns)" } },
+        /* the refine options select what the graph is of */
+        { PPROF_RARG_SHOW_FROM, "^a$",
+          { "a (17ns)", "a -> b (10ns)" }, { "main (18ns)", "c (1ns)" } }
+    };
+
     refine_profile(&p);
-    memset(&ro, 0, sizeof(ro));
 
-    /* every node and edge at pprof's default fractions */
-    out = render(&p, &ro, PPROF_FORMAT_DOT, 80, &err);
-    CHECK(dot_has(out, "main (18ns)") && dot_has(out, "a (17ns)")
-          && dot_has(out, "b (10ns)") && dot_has(out, "c (1ns)")
-          && dot_has(out, "main -> a (17ns)")
-          && dot_has(out, "a -> b (10ns)")
-          && dot_has(out, "main -> c (1ns)"), "all:\n%s", S(out));
-    free(out);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        memset(&ro, 0, sizeof(ro));
+        if (cases[i].arg >= 0) {
+            pprof_report_arg(&ro, cases[i].arg) = cases[i].value;
+        }
 
-    /* nodefraction: the cutoff is a whole value, as pprof's int64: 0.1
-     * of 18 is 1, so c (1) stays; 0.12 is 2, c and its edge go */
-    ro.nodefraction = "0.1";
-    out = render(&p, &ro, PPROF_FORMAT_DOT, 80, &err);
-    CHECK(dot_has(out, "c (1ns)") && dot_has(out, "main -> c (1ns)"),
-          "nodefraction 0.1:\n%s", S(out));
-    free(out);
+        out = render(&p, &ro, PPROF_FORMAT_DOT, 80, &err);
+        ok = out != NULL;
 
-    ro.nodefraction = "0.12";
-    out = render(&p, &ro, PPROF_FORMAT_DOT, 80, &err);
-    CHECK(dot_has(out, "b (10ns)") && !dot_has(out, "c (1ns)")
-          && !dot_has(out, "main -> c (1ns)"), "nodefraction 0.12:\n%s",
-          S(out));
-    free(out);
+        for (k = 0; k < 8 && cases[i].has[k]; k++) {
+            ok = ok && dot_has(out, cases[i].has[k]);
+        }
 
-    /* edgefraction 0.5: edges under 9 go, their nodes stay */
-    ro.nodefraction = NULL;
-    ro.edgefraction = "0.5";
-    out = render(&p, &ro, PPROF_FORMAT_DOT, 80, &err);
-    CHECK(dot_has(out, "c (1ns)") && dot_has(out, "a -> b (10ns)")
-          && dot_has(out, "main -> a (17ns)")
-          && !dot_has(out, "main -> c (1ns)"), "edgefraction:\n%s",
-          S(out));
-    free(out);
+        for (k = 0; k < 4 && cases[i].lacks[k]; k++) {
+            ok = ok && !dot_has(out, cases[i].lacks[k]);
+        }
 
-    /* the refine options select what the graph is of */
-    ro.edgefraction = NULL;
-    ro.show_from = "^a$";
-    out = render(&p, &ro, PPROF_FORMAT_DOT, 80, &err);
-    CHECK(dot_has(out, "a (17ns)") && dot_has(out, "a -> b (10ns)")
-          && !dot_has(out, "main (18ns)") && !dot_has(out, "c (1ns)"),
-          "show_from graph:\n%s", S(out));
-    free(out);
+        CHECK(ok, "graph %s:\n%s", S(cases[i].value), S(out));
+        free(out);
+    }
 
     /* nodecount 2 (a profile without labels: pprof counts a node's
      * label nodelets as nodes too): by pprof's entropy order main and b,
