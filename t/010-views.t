@@ -622,7 +622,7 @@ nodefraction
 === TEST 32: hide= drops the matching frames, the samples stay: no main.workPark row, the total the same
 --- request
 GET /debug/pprof/goroutine?format=top&hide=%5Emain%5C.workPark%24
---- response_body_like: (?s)Active filters:\n   hide=\^main\\\.workPark\$\n.*  runtime\.gopark\n.*  main\.startWorkload\.func2\n
+--- response_body_like: (?s)Active filters:\n   hide=\^main\\\.workPark\$\n.*  runtime\.gopark\n.*  runtime\.chanrecv1\n
 --- body_unlike: (?m)  main\.workPark$
 --- no_error_log
 [error]
