@@ -12,6 +12,15 @@ our $SecretsRe = "$TokenRe|$WrongRe";
 our $PartsRe = join '|', map { quotemeta } substr($Token, 0, 12), substr($Token, -12),
                                          substr($Wrong, 0, 24), substr($Wrong, -12);
 
+# every response body, whatever a block's sections say: Test::Nginx checks
+# response_body_unlike only in blocks without response_body_like, so
+# TEST 2-5 and 7's own never ran
+add_response_body_check(sub {
+    my ($block, $body, $req_idx) = @_;
+    Test::More::unlike(defined $body ? $body : '', qr/$PartsRe/,
+                       $block->name . " - request $req_idx: no token in the body");
+});
+
 run_tests();
 
 __DATA__
