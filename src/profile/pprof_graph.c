@@ -412,6 +412,9 @@ pprof_graph_names(pprof_graph_work_t *w)
         return PPROF_ERROR;
     }
 
+    /* pprof_graph_explained() marks with a stamp from 1 */
+    memset(w->seen, 0, (w->nn + 1) * sizeof(uint32_t));
+
     w->mask = 1023;
     w->slots = pprof_alloc_n(w->a, w->mask + 1, sizeof(pprof_graph_slot_t));
 
