@@ -126,6 +126,13 @@ struct pprof_report_s {
     const uint32_t          *stk;          /* the sample pprof_prepare()d */
     uint32_t                *locs;         /* scratch, max_depth */
 
+    /* the walk's view of locations (pprof_walk_build()), which the stacks
+     * reuse, and the stacks and frames it counted */
+    uint32_t                *walk;
+    uint32_t                *multi;
+    size_t                   walk_stacks;
+    size_t                   walk_frames;
+
     /* the output unit, for the first unit_rows rows */
     size_t                   unit_rows;
     int                      unit_ready;
@@ -1803,6 +1810,8 @@ pprof_walk(pprof_report_t *r, const uint32_t *walk, const uint32_t *multi,
 
         cur = (uint32_t) i + 1;
         parent = PPROF_NONE;
+        r->walk_stacks++;
+        r->walk_frames++;
 
         /* independent loads first, so their cache misses overlap */
         for (k = first; k < n; k++) {
@@ -1827,6 +1836,8 @@ pprof_walk(pprof_report_t *r, const uint32_t *walk, const uint32_t *multi,
                 ml = NULL;
                 nl = 1;
             }
+
+            r->walk_frames += nl;
 
             for (t = 0; t < nl; t++) {
                 if (ml) {
@@ -2005,14 +2016,11 @@ pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
     int                      rc, negative;
     size_t                   i;
     int64_t                  flat_sum, cutoff;
-    uint32_t                *walk, *multi;
     pprof_acc_t             *acc, *a;
     pprof_edge_t            *e;
     pprof_edges_t            edges;
 
     rc = PPROF_ERROR;
-    walk = NULL;
-    multi = NULL;
     negative = 0;
 
     memset(&edges, 0, sizeof(pprof_edges_t));
@@ -2020,7 +2028,7 @@ pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
     acc = pprof_report_alloc(r, r->nnodes, sizeof(pprof_acc_t));
 
     if (acc == NULL
-        || pprof_walk_build(r, &edges, &walk, &multi) != PPROF_OK)
+        || pprof_walk_build(r, &edges, &r->walk, &r->multi) != PPROF_OK)
     {
         goto nomem;
     }
@@ -2033,7 +2041,9 @@ pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
         a->edge = (r->flags[i] & PPROF_NODE_INL_PARENT) ? 0 : PPROF_NONE;
     }
 
-    if (pprof_walk(r, walk, multi, acc, &edges, &negative) != PPROF_OK) {
+    if (pprof_walk(r, r->walk, r->multi, acc, &edges, &negative)
+        != PPROF_OK)
+    {
         goto nomem;
     }
 
@@ -2070,8 +2080,6 @@ nomem:
 done:
 
     pprof_free(&r->allocator, acc);
-    pprof_free(&r->allocator, walk);
-    pprof_free(&r->allocator, multi);
     pprof_free(&r->allocator, edges.slots);
     pprof_free(&r->allocator, edges.edges);
 
@@ -2342,6 +2350,8 @@ pprof_report_free(pprof_report_t *r)
     pprof_free(a, r->peeks);
     pprof_free(a, r->peek_edges);
     pprof_free(a, r->locs);
+    pprof_free(a, r->walk);
+    pprof_free(a, r->multi);
     pprof_free(a, r->tree.nodes);
     pprof_free(a, r->stacks.stacks);
     pprof_free(a, r->stack_frames);
@@ -2456,20 +2466,38 @@ pprof_cmp_name(const void *one, const void *two)
 }
 
 
-/* by frames from the root; a stack sorts before its extensions */
-static int
-pprof_cmp_stack(const void *one, const void *two)
-{
-    size_t           i, n;
-    const uint32_t  *a, *b;
+/*
+ * The stacks' sort: by frames from the root, a stack before its
+ * extensions.  An MSD radix sort on one frame at a time: a range of
+ * stacks equal in their first d - 1 frames is ordered by frame d (its
+ * rank + 1, 0 when the stack has ended), and each run of one frame there
+ * goes on with frame d + 1.  A frame is loaded once per depth, a stack
+ * is touched only to its distinguishing depth, and no comparison sort
+ * rescans shared prefixes; small ranges are insertion sorted.
+ */
+typedef struct {
+    uint32_t                 lo;
+    uint32_t                 hi;
+    uint32_t                 d;
+} pprof_sort_range_t;
 
-    a = ((const pprof_stack_t *) one)->frames;
-    b = ((const pprof_stack_t *) two)->frames;
+#define PPROF_SORT_FRAMES      16      /* insertion sort by frames */
+#define PPROF_SORT_KEYS        64      /* insertion sort by keys */
+
+#define pprof_frame_key(f, d)  ((f)[0] < (d) ? 0 : (f)[d] + 1)
+
+
+/* by frames from the root, the first d - 1 known to be equal */
+static int
+pprof_cmp_frames(const uint32_t *a, const uint32_t *b, size_t d)
+{
+    size_t  n;
+
     n = a[0] < b[0] ? a[0] : b[0];
 
-    for (i = 1; i <= n; i++) {
-        if (a[i] != b[i]) {
-            return a[i] < b[i] ? -1 : 1;
+    for ( /* void */ ; d <= n; d++) {
+        if (a[d] != b[d]) {
+            return a[d] < b[d] ? -1 : 1;
         }
     }
 
@@ -2477,61 +2505,226 @@ pprof_cmp_stack(const void *one, const void *two)
 }
 
 
+/* keys[0 .. n) by their high half, which is below span + 1 */
+static void
+pprof_sort_keys(uint64_t *keys, uint64_t *tmp, size_t n, uint64_t span)
+{
+    size_t     i, j, c, sum, count[256];
+    unsigned   shift;
+    uint64_t   k, *from, *to, *t;
+
+    if (n <= PPROF_SORT_KEYS) {
+        for (i = 1; i < n; i++) {
+            k = keys[i];
+
+            for (j = i; j > 0 && keys[j - 1] > k; j--) {
+                keys[j] = keys[j - 1];
+            }
+
+            keys[j] = k;
+        }
+
+        return;
+    }
+
+    from = keys;
+    to = tmp;
+
+    for (shift = 32; shift < 64 && span >> (shift - 32) != 0; shift += 8) {
+        memset(count, 0, sizeof(count));
+
+        for (i = 0; i < n; i++) {
+            count[(from[i] >> shift) & 0xff]++;
+        }
+
+        sum = 0;
+        for (i = 0; i < 256; i++) {
+            c = count[i];
+            count[i] = sum;
+            sum += c;
+        }
+
+        for (i = 0; i < n; i++) {
+            to[count[(from[i] >> shift) & 0xff]++] = from[i];
+        }
+
+        t = from;
+        from = to;
+        to = t;
+    }
+
+    if (from != keys) {
+        memcpy(keys, from, n * sizeof(uint64_t));
+    }
+}
+
+
+/* lcp[] of a stack that equals the one before it */
+#define PPROF_SORT_EQUAL       ((uint32_t) -1)
+
+
+/* an insertion sort of ord[lo .. hi) from frame d, and its lcp[] */
+static void
+pprof_sort_small(const uint32_t *arena, const uint32_t *off, uint32_t *ord,
+    uint32_t *lcp, size_t lo, size_t hi, size_t d)
+{
+    size_t           i, j, k, n;
+    uint32_t         o;
+    const uint32_t  *f, *g;
+
+    for (i = lo + 1; i < hi; i++) {
+        o = ord[i];
+        f = arena + off[o];
+
+        for (j = i;
+             j > lo && pprof_cmp_frames(arena + off[ord[j - 1]], f, d) > 0;
+             j--)
+        {
+            ord[j] = ord[j - 1];
+        }
+
+        ord[j] = o;
+    }
+
+    for (i = lo + 1; i < hi; i++) {
+        f = arena + off[ord[i - 1]];
+        g = arena + off[ord[i]];
+        n = f[0] < g[0] ? f[0] : g[0];
+
+        for (k = d; k <= n && f[k] == g[k]; k++) {
+            /* void */
+        }
+
+        lcp[i] = (k > f[0] && k > g[0]) ? PPROF_SORT_EQUAL
+                                        : (uint32_t) k - 1;
+    }
+}
+
+
 /*
- * A counting sort by the root frame first: the roots split the stacks
- * cheaply, and the comparison sorts of the runs that follow are shorter.
+ * ord[] (stack indexes in flame graph order) and lcp[]: the frames that
+ * stack ord[i] shares with stack ord[i - 1] from the root, or
+ * PPROF_SORT_EQUAL.  Two stacks part at the depth whose split puts them
+ * in different runs, so the lengths come with the sort.
  */
 static int
-pprof_sort_stacks(pprof_report_t *r, pprof_stack_t *st, size_t n)
+pprof_sort_stacks(pprof_report_t *r, const pprof_stack_t *st, size_t n,
+    uint32_t *ord, uint32_t *lcp)
 {
-    size_t          i, nkeys, sum, c, *count;
-    uint32_t        key;
-    pprof_stack_t  *tmp;
+    size_t               i, j, e, nr, lo, hi, d;
+    uint32_t            *off;
+    uint64_t             key, min, max, *keys, *tmp;
+    const uint32_t      *arena;
+    pprof_sort_range_t  *ranges;
 
-    /* key 0: no frames; else the root's rank + 1 */
-    nkeys = r->nnodes + 1;
+    off = pprof_report_alloc(r, n, sizeof(uint32_t));
+    keys = pprof_report_alloc(r, n, sizeof(uint64_t));
+    tmp = pprof_report_alloc(r, n, sizeof(uint64_t));
+    /* pending ranges are disjoint, of two stacks or more */
+    ranges = pprof_report_alloc(r, n / 2 + 1, sizeof(pprof_sort_range_t));
 
-    count = pprof_report_alloc(r, nkeys + 1, sizeof(size_t));
-    tmp = pprof_report_alloc(r, n, sizeof(pprof_stack_t));
-
-    if (count == NULL || tmp == NULL) {
-        pprof_free(&r->allocator, count);
+    if (off == NULL || keys == NULL || tmp == NULL || ranges == NULL) {
+        pprof_free(&r->allocator, off);
+        pprof_free(&r->allocator, keys);
         pprof_free(&r->allocator, tmp);
+        pprof_free(&r->allocator, ranges);
         return PPROF_ERROR;
     }
 
-    memset(count, 0, (nkeys + 1) * sizeof(size_t));
+    /* a stack's frames by their offset: a small array, not the stacks */
+    arena = r->stack_frames;
 
     for (i = 0; i < n; i++) {
-        key = st[i].frames[0] ? st[i].frames[1] + 1 : 0;
-        count[key + 1]++;
+        ord[i] = (uint32_t) i;
+        off[i] = (uint32_t) (st[i].frames - arena);
     }
 
-    sum = 0;
-    for (i = 0; i <= nkeys; i++) {
-        c = count[i];
-        count[i] = sum;
-        sum += c;
+    nr = 0;
+
+    if (n > 0) {
+        lcp[0] = 0;
+        ranges[nr].lo = 0;
+        ranges[nr].hi = (uint32_t) n;
+        ranges[nr].d = 1;
+        nr++;
     }
 
-    /* count[key + 1] is now where the run of key starts */
-    for (i = 0; i < n; i++) {
-        key = st[i].frames[0] ? st[i].frames[1] + 1 : 0;
-        tmp[count[key + 1]++] = st[i];
-    }
+    while (nr > 0) {
+        nr--;
+        lo = ranges[nr].lo;
+        hi = ranges[nr].hi;
+        d = ranges[nr].d;
 
-    memcpy(st, tmp, n * sizeof(pprof_stack_t));
-    pprof_free(&r->allocator, tmp);
+        if (hi - lo <= PPROF_SORT_FRAMES) {
+            pprof_sort_small(arena, off, ord, lcp, lo, hi, d);
+            continue;
+        }
 
-    /* count[key] is where the run of key starts, count[key + 1] its end */
-    for (key = 0; key < nkeys; key++) {
-        if (count[key + 1] - count[key] > 1) {
-            qsort(st + count[key], count[key + 1] - count[key],
-                  sizeof(pprof_stack_t), pprof_cmp_stack);
+        min = (uint64_t) -1;
+        max = 0;
+
+        for (i = lo; i < hi; i++) {
+#if defined(__GNUC__)
+            if (i + 8 < hi) {
+                __builtin_prefetch(arena + off[ord[i + 8]] + d);
+            }
+#endif
+            key = pprof_frame_key(arena + off[ord[i]], d);
+            keys[i] = key << 32 | ord[i];
+            min = key < min ? key : min;
+            max = key > max ? key : max;
+        }
+
+        if (min == max) {
+            if (min != 0) {
+                /* one frame there for all: on to the next */
+                ranges[nr++].d = (uint32_t) d + 1;
+                continue;
+            }
+
+            /* all ended there: equal stacks */
+            for (i = lo + 1; i < hi; i++) {
+                lcp[i] = PPROF_SORT_EQUAL;
+            }
+
+            continue;
+        }
+
+        for (i = lo; i < hi; i++) {
+            keys[i] -= min << 32;
+        }
+
+        pprof_sort_keys(keys + lo, tmp + lo, hi - lo, max - min);
+
+        for (i = lo; i < hi; i = e) {
+            key = keys[i] >> 32;
+
+            for (e = i; e < hi && keys[e] >> 32 == key; e++) {
+                ord[e] = (uint32_t) keys[e];
+            }
+
+            if (i > lo) {
+                lcp[i] = (uint32_t) d - 1;
+            }
+
+            if (key + min == 0) {
+                for (j = i + 1; j < e; j++) {
+                    lcp[j] = PPROF_SORT_EQUAL;
+                }
+
+            } else if (e - i > 1) {
+                ranges[nr].lo = (uint32_t) i;
+                ranges[nr].hi = (uint32_t) e;
+                ranges[nr].d = (uint32_t) d + 1;
+                nr++;
+            }
         }
     }
 
-    pprof_free(&r->allocator, count);
+    pprof_free(&r->allocator, off);
+    pprof_free(&r->allocator, keys);
+    pprof_free(&r->allocator, tmp);
+    pprof_free(&r->allocator, ranges);
 
     return PPROF_OK;
 }
@@ -2616,11 +2809,12 @@ pprof_zoom_start(pprof_report_t *r, size_t n, size_t first, size_t *k0,
 const pprof_stacks_t *
 pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
 {
-    size_t                   i, n, k, j, first, lo, hi, k0, j0, ns, nf, m;
+    size_t                   i, n, k, j, t, first, lo, hi, k0, j0, ns, nf, m;
     int64_t                  v;
-    uint32_t                *lrank, *f;
+    uint32_t                *lrank, *f, *ord, *lcp, w;
     unsigned char           *in;
-    pprof_stack_t           *st;
+    const uint32_t          *ml;
+    pprof_stack_t           *st, *all, *s;
     const pprof_profile_t   *pr;
 
     if (r->stacks_ready) {
@@ -2628,53 +2822,54 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
     }
 
     pr = r->pr;
-    ns = 0;
-    nf = 0;
 
-    for (i = 0; i < pr->info.nsamples; i++) {
-        n = pprof_prepare(r, i, &first, &v);
-        if (v == 0 || n == first
-            || pprof_zoom_start(r, n, first, &k0, &j0) != 0)
-        {
-            continue;
+    /* the walk counted them, but for zoom, which cuts stacks */
+    ns = r->walk_stacks;
+    nf = r->walk_frames;
+
+    if (r->zoom) {
+        ns = 0;
+        nf = 0;
+
+        for (i = 0; i < pr->info.nsamples; i++) {
+            n = pprof_prepare(r, i, &first, &v);
+            if (v == 0 || n == first
+                || pprof_zoom_start(r, n, first, &k0, &j0) != 0)
+            {
+                continue;
+            }
+
+            ns++;
+            nf++;
+
+            for (k = k0; k > first; k--) {
+                pprof_loc_lines(r, r->stk[k - 1], &lo, &hi);
+                nf += k == k0 ? j0 - lo : hi - lo;
+            }
         }
+    }
 
-        ns++;
-        nf++;
-
-        for (k = k0; k > first; k--) {
-            pprof_loc_lines(r, r->stk[k - 1], &lo, &hi);
-            nf += (k == k0 && r->zoom) ? j0 - lo : hi - lo;
-        }
-
-        if (nf > PPROF_MAX_STACK_FRAMES) {
-            pprof_set_error(err, "stacks exceed %d frames",
-                            PPROF_MAX_STACK_FRAMES);
-            return NULL;
-        }
+    if (nf > PPROF_MAX_STACK_FRAMES) {
+        pprof_set_error(err, "stacks exceed %d frames",
+                        PPROF_MAX_STACK_FRAMES);
+        return NULL;
     }
 
     lrank = pprof_report_alloc(r, r->nnodes, sizeof(uint32_t));
     r->stack_frames = pprof_report_alloc(r, nf, sizeof(uint32_t));
     r->stack_inl = pprof_report_alloc(r, nf, 1);
-    r->stacks.stacks = pprof_report_alloc(r, ns, sizeof(pprof_stack_t));
+    all = pprof_report_alloc(r, ns, sizeof(pprof_stack_t));
+    ord = pprof_report_alloc(r, ns, sizeof(uint32_t));
+    lcp = pprof_report_alloc(r, ns, sizeof(uint32_t));
 
     if (lrank == NULL || r->stack_frames == NULL || r->stack_inl == NULL
-        || r->stacks.stacks == NULL
+        || all == NULL || ord == NULL || lcp == NULL || ns > UINT32_MAX
         || pprof_rank_nodes(r, lrank) != PPROF_OK)
     {
-        pprof_free(&r->allocator, lrank);
-        pprof_free(&r->allocator, r->stack_frames);
-        pprof_free(&r->allocator, r->stack_inl);
-        pprof_free(&r->allocator, r->stacks.stacks);
-        r->stack_frames = NULL;
-        r->stack_inl = NULL;
-        r->stacks.stacks = NULL;
-        pprof_set_error(err, "out of memory");
-        return NULL;
+        goto nomem;
     }
 
-    st = r->stacks.stacks;
+    st = all;
     f = r->stack_frames;
     in = r->stack_inl;
 
@@ -2704,15 +2899,45 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
         }
 
         st->inl = in;
-        st++;
         m = 0;
 
-        for (k = k0; k > first; k--) {
-            pprof_loc_lines(r, r->stk[k - 1], &lo, &hi);
+        /* independent loads first, so their cache misses overlap */
+        for (k = first; k < k0; k++) {
+            w = r->walk[r->stk[k]];
+            r->locs[k] = w;
 
-            for (j = (k == k0 && r->zoom) ? j0 : hi; j > lo; j--) {
-                f[++m] = lrank[r->enode[j - 1]];
-                in[m] = (j != hi);
+#if defined(__GNUC__)
+            __builtin_prefetch(w & PPROF_MULTI ? &r->multi[w & ~PPROF_MULTI]
+                                               : (const void *) &lrank[w]);
+#endif
+        }
+
+        for (k = k0; k > first; k--) {
+            if (k == k0 && r->zoom) {
+                pprof_loc_lines(r, r->stk[k - 1], &lo, &hi);
+
+                for (j = j0; j > lo; j--) {
+                    f[++m] = lrank[r->enode[j - 1]];
+                    in[m] = (j != hi);
+                }
+
+                continue;
+            }
+
+            /* the walk's nodes of the location, from the caller down */
+            w = r->locs[k - 1];
+
+            if (!(w & PPROF_MULTI)) {
+                f[++m] = lrank[w];
+                in[m] = 0;
+                continue;
+            }
+
+            ml = &r->multi[w & ~PPROF_MULTI];
+
+            for (t = 0; t < ml[0]; t++) {
+                f[++m] = lrank[ml[1 + 2 * t]];
+                in[m] = (t != 0);
             }
         }
 
@@ -2720,51 +2945,62 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
         in[0] = 0;
         f += m + 1;
         in += m + 1;
+        /* the length, for the merge below */
+        st->lcp = (uint32_t) m;
+        st++;
     }
 
     pprof_free(&r->allocator, lrank);
+    lrank = NULL;
 
-    st = r->stacks.stacks;
-
-    if (pprof_sort_stacks(r, st, ns) != PPROF_OK) {
-        pprof_set_error(err, "out of memory");
-        return NULL;
+    if (pprof_sort_stacks(r, all, ns, ord, lcp) != PPROF_OK) {
+        goto nomem;
     }
 
-    /* merge equal stacks; the tree has a node per distinct prefix */
+    /* equal stacks merged; the tree has a node per distinct prefix */
+    m = 0;
+    for (i = 0; i < ns; i++) {
+        m += (i == 0 || lcp[i] != PPROF_SORT_EQUAL);
+    }
+
+    st = pprof_report_alloc(r, m, sizeof(pprof_stack_t));
+    if (st == NULL) {
+        goto nomem;
+    }
+
+    r->stacks.stacks = st;
     r->stacks.total = 0;
     r->stacks.base_total = 0;
     r->stacks.nnodes = 1;
     m = 0;
 
     for (i = 0; i < ns; i++) {
-        r->stacks.total += st[i].weight;
-        r->stacks.base_total += st[i].base;
+        s = &all[ord[i]];
+        r->stacks.total += s->weight;
+        r->stacks.base_total += s->base;
 
-        if (m > 0 && pprof_cmp_stack(&st[m - 1], &st[i]) == 0) {
-            st[m - 1].weight += st[i].weight;
-            st[m - 1].base += st[i].base;
-            st[m - 1].value += st[i].value;
+        if (i > 0 && lcp[i] == PPROF_SORT_EQUAL) {
+            st[m - 1].weight += s->weight;
+            st[m - 1].base += s->base;
+            st[m - 1].value += s->value;
 
             /* an edge is inline only if it is in every sample */
-            for (k = 1; k <= st[i].frames[0]; k++) {
-                st[m - 1].inl[k] &= st[i].inl[k];
+            for (k = 1; k <= s->lcp; k++) {
+                st[m - 1].inl[k] &= s->inl[k];
             }
 
             continue;
         }
 
-        k = 0;
-        if (m > 0) {
-            f = st[m - 1].frames;
-            for (k = 0; k < f[0] && f[k + 1] == st[i].frames[k + 1]; k++) {
-                /* void */
-            }
-        }
-
-        r->stacks.nnodes += st[i].frames[0] - k;
-        st[m++] = st[i];
+        r->stacks.nnodes += s->lcp - lcp[i];
+        st[m] = *s;
+        st[m].lcp = lcp[i];
+        m++;
     }
+
+    pprof_free(&r->allocator, all);
+    pprof_free(&r->allocator, ord);
+    pprof_free(&r->allocator, lcp);
 
     r->stacks.nstacks = m;
     r->stacks.names = r->rank_names;
@@ -2772,6 +3008,20 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
     r->stacks_ready = 1;
 
     return &r->stacks;
+
+nomem:
+
+    pprof_free(&r->allocator, lrank);
+    pprof_free(&r->allocator, all);
+    pprof_free(&r->allocator, ord);
+    pprof_free(&r->allocator, lcp);
+    pprof_free(&r->allocator, r->stack_frames);
+    pprof_free(&r->allocator, r->stack_inl);
+    r->stack_frames = NULL;
+    r->stack_inl = NULL;
+    pprof_set_error(err, "out of memory");
+
+    return NULL;
 }
 
 

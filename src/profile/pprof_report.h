@@ -30,6 +30,8 @@ typedef struct {
      * of a location (not its outermost one) in every sample merged here;
      * the call graph's "(inline)" edges */
     unsigned char           *inl;
+    /* frames[1 .. lcp] are the previous stack's first lcp frames */
+    uint32_t                 lcp;
 } pprof_stack_t;
 
 
