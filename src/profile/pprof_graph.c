@@ -38,11 +38,31 @@
 typedef struct {
     uint64_t                 key;       /* src << 32 | dst, or EMPTY */
     int64_t                  weight;
-    uint32_t                 stamp;     /* 1 + the last stack that added */
+    uint32_t                 open;      /* first on the walk's path */
     unsigned char            residual;
     unsigned char            inl;
     unsigned char            dead;      /* trimmed or redundant */
 } pprof_graph_slot_t;
+
+
+/*
+ * A pass walks the stacks in their order as a depth-first walk of the
+ * call tree: a stack leaves the frames it shares with the one before it
+ * (its lcp) open, so each tree node is entered once.  A level is one
+ * frame of the current path; what it adds (the values of the stacks
+ * through it, t1 - t0 of the running sum) is given to its node and edge
+ * when it closes.  A node or edge counts once per stack: at its first
+ * level on the path.
+ */
+typedef struct {
+    int64_t                  t0;        /* the running sum at entry */
+    uint32_t                 id;        /* the node, PPROF_NONE: dropped */
+    uint32_t                 parent;    /* the last kept node to here */
+    uint32_t                 edge;      /* slot first on the path, NONE */
+    unsigned char            residual;  /* dropped nodes since parent */
+    unsigned char            cum;       /* the node is first on the path */
+    unsigned char            inl;       /* every stack through: inlined */
+} pprof_graph_level_t;
 
 
 /* sort keys: qsort has no context, so each key carries what it compares */
@@ -70,13 +90,15 @@ typedef struct {
     size_t                   nn;
     int64_t                 *flat;
     int64_t                 *cum;
-    uint32_t                *stamp;
+    uint32_t                *stamp;     /* by node: on the walk's path */
     unsigned char           *kept;      /* by node; NULL: all */
     unsigned char           *listed;    /* by node: in the graph */
 
     pprof_graph_slot_t      *slots;
     size_t                   mask;
     size_t                   nslots;    /* used */
+    pprof_graph_level_t     *lv;        /* the path, depth + 1 */
+    size_t                   ninl;      /* its edges still inline */
 
     /* the graph of the last pass: its nodes in order, its live edges */
     uint32_t                *list;
@@ -417,8 +439,38 @@ pprof_graph_names(pprof_graph_work_t *w)
 
     w->mask = 1023;
     w->slots = pprof_alloc_n(w->a, w->mask + 1, sizeof(pprof_graph_slot_t));
+    w->lv = pprof_alloc_n(w->a, w->st->depth + 1,
+                          sizeof(pprof_graph_level_t));
 
-    return w->slots ? PPROF_OK : PPROF_ERROR;
+    return (w->slots && w->lv) ? PPROF_OK : PPROF_ERROR;
+}
+
+
+/* levels d down to lo + 1 of the path closed at running sum t */
+static void
+pprof_graph_close(pprof_graph_work_t *w, size_t d, size_t lo, int64_t t)
+{
+    int64_t               sum;
+    pprof_graph_slot_t   *e;
+    pprof_graph_level_t  *l;
+
+    for ( /* void */ ; d > lo; d--) {
+        l = &w->lv[d];
+        sum = t - l->t0;
+
+        if (l->cum) {
+            w->cum[l->id] += sum;
+            w->stamp[l->id] = 0;
+        }
+
+        if (l->edge != PPROF_NONE) {
+            e = &w->slots[l->edge];
+            e->weight += sum;
+            e->inl &= l->inl;
+            e->open = 0;
+            w->ninl -= l->inl;
+        }
+    }
 }
 
 
@@ -426,13 +478,13 @@ pprof_graph_names(pprof_graph_work_t *w)
 static int
 pprof_graph_pass(pprof_graph_work_t *w)
 {
-    size_t                   s, k, n;
-    int64_t                  v;
-    uint32_t                 id, parent, tag;
-    int                      residual;
+    size_t                   s, k, j, n, p, depth, mask, nslots;
+    int64_t                  v, t;
+    uint32_t                 id, lcp;
     const uint32_t          *f;
     const unsigned char     *inl;
     pprof_graph_slot_t      *e;
+    pprof_graph_level_t     *l, *up;
 
     memset(w->flat, 0, w->nn * sizeof(int64_t));
     memset(w->cum, 0, w->nn * sizeof(int64_t));
@@ -444,11 +496,38 @@ pprof_graph_pass(pprof_graph_work_t *w)
 
     w->nslots = 0;
 
+    l = &w->lv[0];
+    l->id = PPROF_NONE;
+    l->parent = PPROF_NONE;
+    l->edge = PPROF_NONE;
+    l->residual = 0;
+    l->cum = 0;
+
+    t = 0;
+    depth = 0;
+    lcp = 0;
+    w->ninl = 0;
+
     for (s = 0; s < w->st->nstacks; s++) {
+#if defined(__GNUC__)
+        /* the stacks are in tree order, their frames in sample order */
+        if (s + 8 < w->st->nstacks) {
+            f = w->st->stacks[s + 8].frames;
+            __builtin_prefetch(f);
+            __builtin_prefetch(f + w->st->stacks[s + 8].lcp + 1);
+            __builtin_prefetch(w->st->stacks[s + 8].inl);
+        }
+#endif
         f = w->st->stacks[s].frames;
         inl = w->st->stacks[s].inl;
         v = w->st->stacks[s].value;
         n = f[0];
+
+        /* the frames shared with the last stack walked: the least lcp
+         * of the stacks since */
+        if (w->st->stacks[s].lcp < lcp) {
+            lcp = w->st->stacks[s].lcp;
+        }
 
         /* pprof merges samples of one stack first; one that sums to 0
          * adds nothing, not even a 0 edge */
@@ -456,55 +535,93 @@ pprof_graph_pass(pprof_graph_work_t *w)
             continue;
         }
 
-        tag = (uint32_t) s + 1;
-        parent = PPROF_NONE;
-        residual = 0;
+        p = lcp < depth ? lcp : depth;
+        pprof_graph_close(w, depth, p, t);
 
-        for (k = 1; k <= n; k++) {
+        for (k = p + 1; k <= n; k++) {
+            up = &w->lv[k - 1];
+            l = &w->lv[k];
             id = w->nid[f[k]];
+            l->t0 = t;
+            l->edge = PPROF_NONE;
+            l->inl = inl[k];
 
             if (w->kept && !w->kept[id]) {
-                residual = 1;
+                l->id = PPROF_NONE;
+                l->parent = up->parent;
+                l->residual = 1;
+                l->cum = 0;
                 continue;
             }
 
-            if (w->stamp[id] != tag) {
-                w->stamp[id] = tag;
-                w->cum[id] += v;
+            l->id = id;
+            l->parent = id;
+            l->residual = 0;
+            l->cum = !w->stamp[id];
+            w->stamp[id] = 1;
+
+            if (up->parent == PPROF_NONE || id == up->parent) {
+                continue;
             }
 
-            if (parent != PPROF_NONE && id != parent) {
-                e = pprof_graph_edge(w, parent, id);
-                if (e == NULL) {
-                    return PPROF_ERROR;
-                }
+            mask = w->mask;
+            nslots = w->nslots;
 
-                if (e->stamp != tag) {
-                    /* inline only while every sample sees it inline */
-                    if (e->stamp == 0) {
-                        e->inl = inl[k];
+            e = pprof_graph_edge(w, up->parent, id);
+            if (e == NULL) {
+                return PPROF_ERROR;
+            }
 
-                    } else if (!inl[k]) {
-                        e->inl = 0;
-                    }
+            if (w->nslots != nslots) {
+                e->inl = 1;
+            }
 
-                    e->stamp = tag;
-                    e->weight += v;
-
-                    if (residual) {
-                        e->residual = 1;
+            if (w->mask != mask) {
+                /* grown: find the path's edges again */
+                for (j = 1; j < k; j++) {
+                    if (w->lv[j].edge != PPROF_NONE) {
+                        w->lv[j].edge = (uint32_t)
+                                        (pprof_graph_edge(w,
+                                                      w->lv[j - 1].parent,
+                                                      w->lv[j].id)
+                                         - w->slots);
                     }
                 }
             }
 
-            parent = id;
-            residual = 0;
+            if (!e->open) {
+                e->open = 1;
+                l->edge = (uint32_t) (e - w->slots);
+                w->ninl += l->inl;
+
+                if (up->residual) {
+                    e->residual = 1;
+                }
+            }
         }
 
-        if (parent != PPROF_NONE && !residual) {
-            w->flat[parent] += v;
+        /* the shared levels: an edge stays inline while every stack
+         * through it has that frame inlined */
+        for (k = 1; w->ninl > 0 && k <= p; k++) {
+            l = &w->lv[k];
+
+            if (l->inl && !inl[k]) {
+                l->inl = 0;
+                w->ninl -= (l->edge != PPROF_NONE);
+            }
+        }
+
+        depth = n;
+        lcp = n;
+        t += v;
+
+        l = &w->lv[n];
+        if (l->parent != PPROF_NONE && !l->residual) {
+            w->flat[l->parent] += v;
         }
     }
+
+    pprof_graph_close(w, depth, 0, t);
 
     /* the graph's nodes: those with a value */
     w->nlist = 0;
@@ -1047,6 +1164,7 @@ pprof_graph_work_free(pprof_graph_work_t *w)
     pprof_free(w->a, w->out_idx);
     pprof_free(w->a, w->seen);
     pprof_free(w->a, w->queue);
+    pprof_free(w->a, w->lv);
     memset(w, 0, sizeof(pprof_graph_work_t));
 }
 

@@ -2972,12 +2972,17 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
     r->stacks.total = 0;
     r->stacks.base_total = 0;
     r->stacks.nnodes = 1;
+    r->stacks.depth = 0;
     m = 0;
 
     for (i = 0; i < ns; i++) {
         s = &all[ord[i]];
         r->stacks.total += s->weight;
         r->stacks.base_total += s->base;
+
+        if (s->lcp > r->stacks.depth) {
+            r->stacks.depth = s->lcp;
+        }
 
         if (i > 0 && lcp[i] == PPROF_SORT_EQUAL) {
             st[m - 1].weight += s->weight;
@@ -3153,7 +3158,7 @@ pprof_tree_walk(const pprof_stacks_t *st, int64_t min,
 const pprof_tree_t *
 pprof_report_tree(pprof_report_t *r, pprof_error_t *err)
 {
-    size_t                 i, n, depth;
+    size_t                 n, depth;
     int64_t                min;
     pprof_tree_level_t    *lv;
     const pprof_stacks_t  *st;
@@ -3167,12 +3172,7 @@ pprof_report_tree(pprof_report_t *r, pprof_error_t *err)
         return NULL;
     }
 
-    depth = 0;
-    for (i = 0; i < st->nstacks; i++) {
-        if (st->stacks[i].frames[0] > depth) {
-            depth = st->stacks[i].frames[0];
-        }
-    }
+    depth = st->depth;
 
     min = st->total / PPROF_TREE_MIN;
     if (min < 1) {

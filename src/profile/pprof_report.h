@@ -43,6 +43,7 @@ typedef struct {
     int64_t                  total;     /* sum of the weights */
     int64_t                  base_total; /* sum of the bases */
     size_t                   nnodes;    /* of the whole call tree */
+    size_t                   depth;     /* the most frames of a stack */
 } pprof_stacks_t;
 
 
