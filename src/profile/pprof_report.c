@@ -1776,8 +1776,9 @@ pprof_walk_build(pprof_report_t *r, pprof_edges_t *st, uint32_t **walk,
  */
 static int
 pprof_walk(pprof_report_t *r, const uint32_t *walk, const uint32_t *multi,
-    pprof_acc_t *acc, pprof_edges_t *edges, int *negative)
+    pprof_acc_t *acc, pprof_edges_t *edges, unsigned *signs)
 {
+    unsigned                 c;
     size_t                   i, n, k, t, first, nl;
     int64_t                  v, total, base;
     uint32_t                 node, parent, cur, w, ei;
@@ -1795,13 +1796,15 @@ pprof_walk(pprof_report_t *r, const uint32_t *walk, const uint32_t *multi,
 
         /* the total is taken before focus and ignore, as pprof does */
         total += pprof_abs(v);
+        c = 0;
 
         if (pr->samples[i].len & PPROF_SAMPLE_BASE) {
             base += pprof_abs(v);
+            c = 2;
         }
 
-        if (v < 0) {
-            *negative = 1;
+        if (v != 0) {
+            *signs |= 1u << (c + (v > 0));
         }
 
         if (v == 0 || n == first) {
@@ -2013,7 +2016,8 @@ pprof_merged_total(pprof_report_t *r, int64_t *total)
 static int
 pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
 {
-    int                      rc, negative;
+    int                      rc;
+    unsigned                 signs;
     size_t                   i;
     int64_t                  flat_sum, cutoff;
     pprof_acc_t             *acc, *a;
@@ -2021,7 +2025,7 @@ pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
     pprof_edges_t            edges;
 
     rc = PPROF_ERROR;
-    negative = 0;
+    signs = 0;
 
     memset(&edges, 0, sizeof(pprof_edges_t));
 
@@ -2041,13 +2045,21 @@ pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
         a->edge = (r->flags[i] & PPROF_NODE_INL_PARENT) ? 0 : PPROF_NONE;
     }
 
-    if (pprof_walk(r, r->walk, r->multi, acc, &edges, &negative)
+    if (pprof_walk(r, r->walk, r->multi, acc, &edges, &signs)
         != PPROF_OK)
     {
         goto nomem;
     }
 
-    if (negative && pprof_merged_total(r, &r->info.total) != PPROF_OK) {
+    /*
+     * Merging matters only where a merged group would hold both signs.
+     * Samples merge only with equal labels, so never across pprof::base
+     * (a diff's base and its profile): when each side has one sign, as a
+     * diff of two ordinary profiles does, the walk's sums are the totals.
+     */
+    if (((signs & 3) == 3 || (signs >> 2) == 3)
+        && pprof_merged_total(r, &r->info.total) != PPROF_OK)
+    {
         goto nomem;
     }
 
