@@ -46,6 +46,7 @@ static void ngx_http_pprof_free(void *data, void *p);
 ngx_int_t
 ngx_http_pprof_render(ngx_http_pprof_render_t *rd)
 {
+    int                       rc;
     pprof_error_t             err;
     pprof_report_t           *report;
     pprof_limits_t            limits;
@@ -165,7 +166,15 @@ ngx_http_pprof_render(ngx_http_pprof_render_t *rd)
                                           err.msg);
     }
 
-    if (pprof_render(report, &opts, &err) != PPROF_OK) {
+    rc = pprof_render(report, &opts, &err);
+
+    if (rc == PPROF_NOMATCH) {
+        /* the peek's focus names nothing in this capture */
+        return ngx_http_pprof_render_fail(rd, NGX_HTTP_NOT_FOUND, "%s",
+                                          err.msg);
+    }
+
+    if (rc != PPROF_OK) {
         return ngx_http_pprof_render_fail(rd, NGX_HTTP_INTERNAL_SERVER_ERROR,
                                           "rendering failed: %s", err.msg);
     }

@@ -861,3 +861,16 @@ pprof: tagignore: bad regular expression
 pprof: tagfocus: more than 32 regexes
 pprof: "nodefraction" must be a number from 0 to 1
 pprof: "edgefraction" must be a number from 0 to 1
+
+
+
+=== TEST 46: view=peek as text with a focus that matches nothing: 404 with go tool pprof -peek's words, not a 500
+--- request
+GET /debug/pprof/goroutine?format=top&view=peek&focus=%5Enothing%24
+--- error_code: 404
+--- response_body_like: \Ano matches found for regexp: \^nothing\$\n\z
+--- error_log
+no matches found for regexp: ^nothing$
+--- no_error_log
+rendering failed
+[alert]

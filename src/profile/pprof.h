@@ -21,6 +21,9 @@
 
 #define PPROF_OK                 0
 #define PPROF_ERROR             -1
+/* pprof_render(): the peek text's focus matched no function (err says
+ * so, as `go tool pprof -peek` does); the request, not the engine */
+#define PPROF_NOMATCH           -2
 
 #define PPROF_DEFAULT_MAX_INFLATED  (256 * 1024 * 1024)
 

@@ -350,7 +350,7 @@ pprof_text_peek(pprof_report_t *report, pprof_out_t *out, pprof_error_t *err)
         /* as `go tool pprof -peek` says it */
         pprof_set_error(err, "no matches found for regexp: %.200s",
                         ri->options->focus ? ri->options->focus : "");
-        return PPROF_ERROR;
+        return PPROF_NOMATCH;
     }
 
     /* peek trims no node: the header and units are those of all rows */
