@@ -622,7 +622,7 @@ pprof_merge_label(unsigned char *p, const pprof_label_t *l, uint64_t shift)
 
     if (l->num) {
         body[len++] = 0x18;
-        len += pprof_merge_varint(body + len, l->num);
+        len += pprof_merge_varint(body + len, (uint64_t) l->num);
     }
 
     if (l->unit) {
@@ -647,13 +647,14 @@ static size_t
 pprof_merge_sample_labels(const pprof_merge_t *mg, size_t i, int diff,
     unsigned char *p)
 {
-    size_t         n, pos;
-    pprof_label_t  l;
+    size_t          n;
+    pprof_label_t   l;
+    pprof_labels_t  it;
 
     n = 0;
-    pos = 0;
+    pprof_labels_begin(mg->b, i, &it);
 
-    while (pprof_sample_label_next(mg->b, i, &pos, &l)) {
+    while (pprof_labels_next(mg->b, &it, &l)) {
         n += pprof_merge_label(p ? p + n : NULL, &l, mg->str_shift);
     }
 

@@ -15,6 +15,7 @@
 
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 #include <libdeflate.h>
@@ -1816,10 +1817,8 @@ pprof_labels_begin(const pprof_profile_t *profile, size_t i,
 
 int
 pprof_labels_next(const pprof_profile_t *profile, pprof_labels_t *it,
-    pprof_slabel_t *l)
+    pprof_label_t *l)
 {
-    int                   has_num;
-    uint64_t              key, str, unit;
     pprof_pb_t            sb, lb;
     pprof_pb_field_t      sf, lf;
 
@@ -1833,41 +1832,39 @@ pprof_labels_next(const pprof_profile_t *profile, pprof_labels_t *it,
             continue;
         }
 
-        key = str = unit = 0;
-        l->num = 0;
-        has_num = 0;
+        memset(l, 0, sizeof(pprof_label_t));
         lb.p = sf.data;
         lb.end = sf.data + sf.len;
 
         while (pprof_pb_next(&lb, &lf) == 1) {
             switch (lf.field) {
             case 1:
-                key = lf.v;
+                l->key = lf.v;
                 break;
             case 2:
-                str = lf.v;
+                l->str = lf.v;
                 break;
             case 3:
                 l->num = (int64_t) lf.v;
-                has_num = 1;
                 break;
             case 4:
-                unit = lf.v;
+                l->unit = lf.v;
                 break;
             }
         }
 
-        if (key >= profile->nstrings || str >= profile->nstrings
-            || unit >= profile->nstrings)
+        if (l->key >= profile->nstrings || l->str >= profile->nstrings
+            || l->unit >= profile->nstrings)
         {
             continue;
         }
 
-        l->key = profile->strings[key];
-        l->str = profile->strings[str];
-        l->unit = profile->strings[unit];
-        /* as pprof decodes it: a string label when str is set */
-        l->is_num = str == 0 && has_num;
+        /* as pprof decodes it (profile.postDecode) */
+        if (l->str == 0 && l->num == 0 && l->unit == 0) {
+            continue;
+        }
+
+        l->is_num = l->str == 0;
 
         return 1;
     }
@@ -1884,8 +1881,8 @@ pprof_sample_labels(const pprof_profile_t *profile, size_t i, char *buf,
 {
     char             tmp[64];
     size_t           len;
-    pprof_str_t      s;
-    pprof_slabel_t   l;
+    pprof_str_t      s, unit;
+    pprof_label_t    l;
     pprof_labels_t   it;
 
     len = 0;
@@ -1893,7 +1890,7 @@ pprof_sample_labels(const pprof_profile_t *profile, size_t i, char *buf,
 
     while (pprof_labels_next(profile, &it, &l)) {
         /* "k=v"; numeric labels "k=N" or "k=N unit" */
-        s = l.key;
+        s = profile->strings[l.key];
         if (len) {
             if (buf && len < size) {
                 buf[len] = ' ';
@@ -1912,14 +1909,15 @@ pprof_sample_labels(const pprof_profile_t *profile, size_t i, char *buf,
         len++;
 
         if (l.is_num) {
+            unit = profile->strings[l.unit];
             s.len = (size_t) snprintf(tmp, sizeof(tmp), "%lld%s%.*s",
-                                      (long long) l.num, l.unit.len ? " " : "",
-                                      (int) (l.unit.len < 32 ? l.unit.len : 0),
-                                      l.unit.data);
+                                      (long long) l.num, unit.len ? " " : "",
+                                      (int) (unit.len < 32 ? unit.len : 0),
+                                      unit.data);
             s.data = tmp;
 
         } else {
-            s = l.str;
+            s = profile->strings[l.str];
         }
 
         if (buf && len + s.len < size) {
@@ -1935,54 +1933,22 @@ pprof_sample_labels(const pprof_profile_t *profile, size_t i, char *buf,
 uint64_t
 pprof_sample_labels_hash(const pprof_profile_t *profile, size_t i)
 {
-    uint64_t              h, lh, key, str, num, unit;
-    pprof_pb_t            sb, lb;
-    pprof_pb_field_t      sf, lf;
+    uint64_t         h, lh;
+    pprof_label_t    l;
+    pprof_labels_t   it;
 
-    sb.p = profile->labels + profile->samples[i].off;
-    sb.end = sb.p + (profile->samples[i].len & PPROF_SAMPLE_LEN);
     h = 0;
+    pprof_labels_begin(profile, i, &it);
 
-    while (pprof_pb_next(&sb, &sf) == 1) {
-        if (sf.field != 3 || sf.wire != PPROF_WIRE_LEN) {
-            continue;
-        }
-
-        key = str = num = unit = 0;
-        lb.p = sf.data;
-        lb.end = sf.data + sf.len;
-
-        while (pprof_pb_next(&lb, &lf) == 1) {
-            switch (lf.field) {
-            case 1:
-                key = lf.v;
-                break;
-            case 2:
-                str = lf.v;
-                break;
-            case 3:
-                num = lf.v;
-                break;
-            case 4:
-                unit = lf.v;
-                break;
-            }
-        }
-
-        if (key >= profile->nstrings || str >= profile->nstrings
-            || unit >= profile->nstrings)
-        {
-            continue;
-        }
-
+    while (pprof_labels_next(profile, &it, &l)) {
         /* by content, and summed: the order of labels does not matter */
-        lh = pprof_hash_str(profile->strings[key].data,
-                            profile->strings[key].len, 1);
-        lh ^= pprof_hash_str(profile->strings[str].data,
-                             profile->strings[str].len, 2) * 3;
-        lh ^= pprof_hash_str(profile->strings[unit].data,
-                             profile->strings[unit].len, 3) * 5;
-        lh ^= pprof_hash_u64(num + 0x9e3779b97f4a7c15ULL) * 7;
+        lh = pprof_hash_str(profile->strings[l.key].data,
+                            profile->strings[l.key].len, 1);
+        lh ^= pprof_hash_str(profile->strings[l.str].data,
+                             profile->strings[l.str].len, 2) * 3;
+        lh ^= pprof_hash_str(profile->strings[l.unit].data,
+                             profile->strings[l.unit].len, 3) * 5;
+        lh ^= pprof_hash_u64((uint64_t) l.num + 0x9e3779b97f4a7c15ULL) * 7;
         h += pprof_hash_u64(lh);
     }
 
@@ -1990,53 +1956,134 @@ pprof_sample_labels_hash(const pprof_profile_t *profile, size_t i)
 }
 
 
-int
-pprof_sample_label_next(const pprof_profile_t *profile, size_t i,
-    size_t *pos, pprof_label_t *label)
+typedef struct {
+    pprof_str_t              key;
+    pprof_str_t              unit;
+    size_t                   seq;
+} pprof_num_unit_sort_t;
+
+
+/* by key; a unit before none; then in sample order */
+static int
+pprof_cmp_num_unit(const void *one, const void *two)
 {
-    pprof_pb_t            sb, lb;
-    pprof_pb_field_t      sf, lf;
+    int                           rc;
+    const pprof_num_unit_sort_t  *a, *b;
 
-    sb.p = profile->labels + profile->samples[i].off;
-    sb.end = sb.p + (profile->samples[i].len & PPROF_SAMPLE_LEN);
-    sb.p += *pos;
+    a = one;
+    b = two;
 
-    while (pprof_pb_next(&sb, &sf) == 1) {
-        *pos = (size_t) (sb.p - profile->labels - profile->samples[i].off);
+    rc = pprof_str_cmp(a->key, b->key);
+    if (rc != 0) {
+        return rc;
+    }
 
-        if (sf.field != 3 || sf.wire != PPROF_WIRE_LEN) {
-            continue;
-        }
+    if ((a->unit.len == 0) != (b->unit.len == 0)) {
+        return a->unit.len == 0 ? 1 : -1;
+    }
 
-        memset(label, 0, sizeof(pprof_label_t));
-        lb.p = sf.data;
-        lb.end = sf.data + sf.len;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
 
-        while (pprof_pb_next(&lb, &lf) == 1) {
-            switch (lf.field) {
-            case 1:
-                label->key = lf.v;
-                break;
-            case 2:
-                label->str = lf.v;
-                break;
-            case 3:
-                label->num = lf.v;
-                break;
-            case 4:
-                label->unit = lf.v;
-                break;
-            }
-        }
 
-        if (label->key < profile->nstrings && label->str < profile->nstrings
-            && label->unit < profile->nstrings)
-        {
-            return 1;
+int
+pprof_num_label_units(const pprof_profile_t *profile,
+    const pprof_allocator_t *a, pprof_num_unit_t **units, size_t *n)
+{
+    size_t                   i, k, m;
+    pprof_label_t            l;
+    pprof_labels_t           it;
+    pprof_num_unit_t        *u;
+    pprof_num_unit_sort_t   *all;
+
+    *units = NULL;
+    *n = 0;
+
+    m = 0;
+    for (i = 0; i < profile->info.nsamples; i++) {
+        pprof_labels_begin(profile, i, &it);
+
+        while (pprof_labels_next(profile, &it, &l)) {
+            m += l.is_num;
         }
     }
 
-    return 0;
+    all = pprof_alloc_n(a, m ? m : 1, sizeof(pprof_num_unit_sort_t));
+    u = pprof_alloc_n(a, m ? m : 1, sizeof(pprof_num_unit_t));
+    if (all == NULL || u == NULL) {
+        pprof_free(a, all);
+        pprof_free(a, u);
+        return PPROF_ERROR;
+    }
+
+    m = 0;
+    for (i = 0; i < profile->info.nsamples; i++) {
+        pprof_labels_begin(profile, i, &it);
+
+        while (pprof_labels_next(profile, &it, &l)) {
+            if (l.is_num) {
+                all[m].key = profile->strings[l.key];
+                all[m].unit = profile->strings[l.unit];
+                all[m].seq = m;
+                m++;
+            }
+        }
+    }
+
+    qsort(all, m, sizeof(pprof_num_unit_sort_t), pprof_cmp_num_unit);
+
+    k = 0;
+    for (i = 0; i < m; i++) {
+        if (k > 0 && pprof_str_cmp(u[k - 1].key, all[i].key) == 0) {
+            continue;
+        }
+
+        u[k].key = all[i].key;
+        u[k].unit = all[i].unit;
+
+        if (u[k].unit.len == 0) {
+            u[k].unit = (pprof_str_is(u[k].key, "alignment")
+                         || pprof_str_is(u[k].key, "request"))
+                        ? pprof_cstr("bytes") : u[k].key;
+        }
+
+        k++;
+    }
+
+    pprof_free(a, all);
+    *units = u;
+    *n = k;
+
+    return PPROF_OK;
+}
+
+
+pprof_str_t
+pprof_num_unit_find(const pprof_num_unit_t *units, size_t n, pprof_str_t key)
+{
+    int     rc;
+    size_t  lo, hi, mid;
+
+    lo = 0;
+    hi = n;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        rc = pprof_str_cmp(units[mid].key, key);
+
+        if (rc == 0) {
+            return units[mid].unit;
+        }
+
+        if (rc < 0) {
+            lo = mid + 1;
+
+        } else {
+            hi = mid;
+        }
+    }
+
+    return key;
 }
 
 

@@ -139,40 +139,49 @@ uint32_t pprof_idmap_find(const pprof_idmap_t *map, uint64_t id);
 /* an order-independent hash of sample i's labels (by content) */
 uint64_t pprof_sample_labels_hash(const pprof_profile_t *profile, size_t i);
 
-/* a label of a sample: string indexes (0 when absent) and the number */
+/*
+ * A label of a sample as pprof decodes it: a string label when str is
+ * set, else a number (num, with its unit) when num or unit is; key, str
+ * and unit are string indexes, 0 when absent.
+ */
 typedef struct {
     uint64_t                 key;
     uint64_t                 str;
-    uint64_t                 num;
     uint64_t                 unit;
-} pprof_label_t;
-
-/*
- * The labels of sample i one at a time: *pos starts at 0; returns 1 and
- * fills *label, or 0 after the last one.  Labels with an index out of
- * range are skipped.
- */
-int pprof_sample_label_next(const pprof_profile_t *profile, size_t i,
-    size_t *pos, pprof_label_t *label);
-/* a sample's label: a string label, or a number with its unit */
-typedef struct {
-    pprof_str_t              key;
-    pprof_str_t              str;
     int64_t                  num;
-    pprof_str_t              unit;
     int                      is_num;
-} pprof_slabel_t;
+} pprof_label_t;
 
 typedef struct {
     const unsigned char     *p;
     const unsigned char     *end;
 } pprof_labels_t;
 
-/* the labels of sample i in order: next returns 1 and fills l, or 0 */
+/*
+ * The labels of sample i in order: next returns 1 and fills l, or 0
+ * after the last one.  Labels with an index out of range, and those
+ * pprof drops (no string, no number, no unit), are skipped.
+ */
 void pprof_labels_begin(const pprof_profile_t *profile, size_t i,
     pprof_labels_t *it);
 int pprof_labels_next(const pprof_profile_t *profile, pprof_labels_t *it,
-    pprof_slabel_t *l);
+    pprof_label_t *l);
+
+/*
+ * pprof's NumLabelUnits: the unit of each key of numeric labels, the
+ * first unit a label of that key has in sample order, else "bytes" for
+ * "alignment" and "request", else the key itself.  Sorted by key.
+ */
+typedef struct {
+    pprof_str_t              key;
+    pprof_str_t              unit;
+} pprof_num_unit_t;
+
+int pprof_num_label_units(const pprof_profile_t *profile,
+    const pprof_allocator_t *a, pprof_num_unit_t **units, size_t *n);
+/* the unit of key in units (pprof_num_label_units()), or key itself */
+pprof_str_t pprof_num_unit_find(const pprof_num_unit_t *units, size_t n,
+    pprof_str_t key);
 
 /* "k=v k=v" of sample i's labels, or the length needed when buf is NULL */
 size_t pprof_sample_labels(const pprof_profile_t *profile, size_t i,

@@ -1003,19 +1003,36 @@ nomem:
 
 /* --- the tag filters --- */
 
+/* pprof's parseTagFilterRange: value in [lo, hi] once scaled to unit */
+#define PPROF_TAG_EQ           1
+#define PPROF_TAG_MIN          2
+#define PPROF_TAG_MAX          4
+
+/* not a range: the value is a regex */
+#define PPROF_TAG_REGEX        1
+
 typedef struct {
     pprof_str_t              key;       /* empty: "key:value" of any */
     regex_t                  rx[PPROF_TAG_MAX_RX];
     size_t                   nrx;
+    /* a numeric range instead of regexes: PPROF_TAG_* */
+    unsigned                 range;
+    double                   lo;
+    double                   hi;
+    pprof_str_t              unit;
+    /* the units of the profile's numeric labels, by key */
+    const pprof_num_unit_t  *units;
+    size_t                   nunits;
 } pprof_tag_filter_t;
 
 
 /*
- * pprof's parseTagFilterRange recognizes "N[unit]", "N[unit]:",
- * ":N[unit]" and "N[unit]:M[unit]" as numeric ranges
+ * One number of a range, as pprof's tagFilterRangeRx finds them:
+ * "[+-]digits[letters]"; returns its length (0: none), the digits' end
+ * in *digits.
  */
 static size_t
-pprof_tag_number(const char *s, size_t len)
+pprof_tag_number(const char *s, size_t len, size_t *digits)
 {
     size_t  i;
 
@@ -1032,6 +1049,8 @@ pprof_tag_number(const char *s, size_t len)
         i++;
     }
 
+    *digits = i;
+
     while (i < len && ((s[i] >= 'a' && s[i] <= 'z')
                        || (s[i] >= 'A' && s[i] <= 'Z')))
     {
@@ -1042,31 +1061,138 @@ pprof_tag_number(const char *s, size_t len)
 }
 
 
+/*
+ * A number of a range scaled as pprof's measurement.Scale(v, its unit,
+ * to); to NULL: its own unit, which *unit gets then.  PPROF_TAG_REGEX
+ * when it is not in the unit of the range (pprof takes the value as a
+ * regex then), PPROF_ERROR with err set when it makes no sense.
+ */
 static int
-pprof_tag_is_range(const char *s, size_t len)
+pprof_tag_scale(const pprof_tag_filter_t *tf, const char *what,
+    const char *value, const char *s, size_t len, size_t digits,
+    pprof_str_t *unit, double *v, pprof_error_t *err)
 {
-    size_t  n, m;
+    int              neg;
+    size_t           i, k;
+    uint64_t         n, limit;
+    pprof_str_t      u, su;
+    pprof_scaler_t   sc;
 
-    if (len && s[0] == ':') {
-        return pprof_tag_number(s + 1, len - 1) == len - 1;
+    neg = s[0] == '-';
+    limit = neg ? (uint64_t) INT64_MAX + 1 : (uint64_t) INT64_MAX;
+    n = 0;
+
+    for (i = (s[0] == '+' || s[0] == '-'); i < digits; i++) {
+        if (n > (limit - (uint64_t) (s[i] - '0')) / 10) {
+            pprof_set_error(err, "%s: the number in \"%.64s\" is out of "
+                            "range", what, value);
+            return PPROF_ERROR;
+        }
+
+        n = n * 10 + (uint64_t) (s[i] - '0');
     }
 
-    n = pprof_tag_number(s, len);
+    u.data = s + digits;
+    u.len = len - digits;
+
+    if (u.len && pprof_scaler_init(&sc, u, u) == PPROF_OK && !sc.found) {
+        /* not a unit pprof knows: one of the profile's numeric labels */
+        for (k = 0; k < tf->nunits; k++) {
+            if (pprof_str_cmp(tf->units[k].unit, u) == 0) {
+                break;
+            }
+        }
+
+        if (k == tf->nunits) {
+            pprof_set_error(err, "%s: unknown unit \"%.*s\" in \"%.64s\"",
+                            what, (int) (u.len < 32 ? u.len : 32), u.data,
+                            value);
+            return PPROF_ERROR;
+        }
+    }
+
+    *v = pprof_scale(neg ? (int64_t) (0 - n) : (int64_t) n, u,
+                     unit->data ? *unit : u, &su);
+
+    if (unit->data == NULL) {
+        *unit = su;
+        return PPROF_OK;
+    }
+
+    return pprof_str_cmp(su, *unit) == 0 ? PPROF_OK : PPROF_TAG_REGEX;
+}
+
+
+/*
+ * pprof's parseTagFilterRange: "N[unit]" (equal), "N[unit]:" (at least),
+ * ":N[unit]" (at most), "N[unit]:M[unit]" (between) into tf; PPROF_TAG_REGEX
+ * when value is none of them (a regex).
+ */
+static int
+pprof_tag_range(pprof_tag_filter_t *tf, const char *what, const char *value,
+    pprof_error_t *err)
+{
+    int          rc;
+    size_t       len, off, n, d, m, e;
+    const char  *s;
+
+    m = 0;
+    e = 0;
+    s = value;
+    len = strlen(s);
+    off = (len && s[0] == ':');
+
+    n = pprof_tag_number(s + off, len - off, &d);
     if (n == 0) {
-        return 0;
+        return PPROF_TAG_REGEX;
     }
 
-    if (n == len || (n + 1 == len && s[n] == ':')) {
-        return 1;
+    if (off) {
+        if (1 + n != len) {
+            return PPROF_TAG_REGEX;
+        }
+
+        tf->range = PPROF_TAG_MAX;
+
+    } else if (n == len) {
+        tf->range = PPROF_TAG_EQ;
+
+    } else if (s[n] != ':') {
+        return PPROF_TAG_REGEX;
+
+    } else if (n + 1 == len) {
+        tf->range = PPROF_TAG_MIN;
+
+    } else {
+        m = pprof_tag_number(s + n + 1, len - n - 1, &e);
+        if (m == 0 || n + 1 + m != len) {
+            return PPROF_TAG_REGEX;
+        }
+
+        tf->range = PPROF_TAG_MIN | PPROF_TAG_MAX;
     }
 
-    if (s[n] != ':') {
-        return 0;
+    tf->unit.data = NULL;
+    tf->unit.len = 0;
+
+    rc = pprof_tag_scale(tf, what, value, s + off, n, d, &tf->unit,
+                         &tf->lo, err);
+    if (rc != PPROF_OK) {
+        return rc;
     }
 
-    m = pprof_tag_number(s + n + 1, len - n - 1);
+    tf->hi = tf->lo;
 
-    return m && n + 1 + m == len;
+    if (tf->range == (PPROF_TAG_MIN | PPROF_TAG_MAX)) {
+        rc = pprof_tag_scale(tf, what, value, s + n + 1, m, e, &tf->unit,
+                             &tf->hi, err);
+        if (rc != PPROF_OK) {
+            tf->range = 0;
+            return rc;
+        }
+    }
+
+    return PPROF_OK;
 }
 
 
@@ -1083,16 +1209,18 @@ pprof_tag_filter_free(pprof_tag_filter_t *tf)
 }
 
 
-/* pprof's compileTagFilter: "[key=]REGEX[,REGEX...]" */
+/* pprof's compileTagFilter: "[key=]REGEX[,REGEX...]" or "[key=]RANGE" */
 static int
 pprof_tag_filter_compile(pprof_report_t *r, pprof_tag_filter_t *tf,
     const char *what, const char *value, pprof_error_t *err)
 {
+    int          rc;
     char        *re;
     size_t       len, n;
     const char  *eq, *p, *comma;
 
     tf->nrx = 0;
+    tf->range = 0;
     tf->key.data = "";
     tf->key.len = 0;
 
@@ -1103,13 +1231,12 @@ pprof_tag_filter_compile(pprof_report_t *r, pprof_tag_filter_t *tf,
         value = eq + 1;
     }
 
-    len = strlen(value);
-
-    if (pprof_tag_is_range(value, len)) {
-        pprof_set_error(err, "%s: numeric tag ranges (\"%.64s\") are not "
-                        "supported", what, value);
-        return PPROF_ERROR;
+    rc = pprof_tag_range(tf, what, value, err);
+    if (rc != PPROF_TAG_REGEX) {
+        return rc;
     }
+
+    len = strlen(value);
 
     re = pprof_alloc(&r->allocator, len + 1);
     if (re == NULL) {
@@ -1156,29 +1283,72 @@ failed:
 }
 
 
-/* whether sample i's string labels match, as pprof's tag filters do */
+/* whether a numeric label of sample i (of tf->key, if any) is in range */
+static int
+pprof_tag_match_range(pprof_report_t *r, pprof_tag_filter_t *tf, size_t i)
+{
+    double           v;
+    pprof_str_t      key, unit, su;
+    pprof_label_t    l;
+    pprof_labels_t   it;
+
+    pprof_labels_begin(r->pr, i, &it);
+
+    while (pprof_labels_next(r->pr, &it, &l)) {
+        key = r->pr->strings[l.key];
+
+        if (!l.is_num || (tf->key.len && pprof_str_cmp(key, tf->key) != 0)) {
+            continue;
+        }
+
+        /* pprof scales every value of a key from the key's one unit */
+        unit = pprof_num_unit_find(tf->units, tf->nunits, key);
+        v = pprof_scale(l.num, unit, tf->unit, &su);
+
+        if (pprof_str_cmp(su, tf->unit) != 0) {
+            continue;
+        }
+
+        if (tf->range == PPROF_TAG_EQ ? v == tf->lo
+            : (!(tf->range & PPROF_TAG_MIN) || v >= tf->lo)
+              && (!(tf->range & PPROF_TAG_MAX) || v <= tf->hi))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* whether sample i's labels match, as pprof's tag filters do */
 static int
 pprof_tag_match(pprof_report_t *r, pprof_tag_filter_t *tf, size_t i,
     char *buf, char *tmp)
 {
     size_t           k;
-    pprof_str_t      kv;
-    pprof_slabel_t   l;
+    pprof_str_t      kv, key, str;
+    pprof_label_t    l;
     pprof_labels_t   it;
+
+    if (tf->range) {
+        return pprof_tag_match_range(r, tf, i);
+    }
 
     if (tf->key.len) {
         /* the key's values: any regex matching any of them */
         pprof_labels_begin(r->pr, i, &it);
 
         while (pprof_labels_next(r->pr, &it, &l)) {
-            if (l.is_num || l.key.len != tf->key.len
-                || memcmp(l.key.data, tf->key.data, l.key.len) != 0)
-            {
+            key = r->pr->strings[l.key];
+
+            if (l.is_num || pprof_str_cmp(key, tf->key) != 0) {
                 continue;
             }
 
             for (k = 0; k < tf->nrx; k++) {
-                if (pprof_regex_match(&tf->rx[k], l.str, tmp)) {
+                if (pprof_regex_match(&tf->rx[k], r->pr->strings[l.str], tmp))
+                {
                     return 1;
                 }
             }
@@ -1200,11 +1370,13 @@ pprof_tag_match(pprof_report_t *r, pprof_tag_filter_t *tf, size_t i,
                 continue;
             }
 
-            memcpy(buf, l.key.data, l.key.len);
-            buf[l.key.len] = ':';
-            memcpy(buf + l.key.len + 1, l.str.data, l.str.len);
+            key = r->pr->strings[l.key];
+            str = r->pr->strings[l.str];
+            memcpy(buf, key.data, key.len);
+            buf[key.len] = ':';
+            memcpy(buf + key.len + 1, str.data, str.len);
             kv.data = buf;
-            kv.len = l.key.len + 1 + l.str.len;
+            kv.len = key.len + 1 + str.len;
 
             if (pprof_regex_match(&tf->rx[k], kv, tmp)) {
                 break;
@@ -1222,13 +1394,15 @@ pprof_setup_tags(pprof_report_t *r, pprof_error_t *err)
 {
     int                      rc, focus, ignore, keep;
     char                    *tmp;
-    size_t                   i, longest;
+    size_t                   i, longest, nunits;
+    pprof_num_unit_t        *units;
     pprof_tag_filter_t      *tf;
     const pprof_profile_t   *pr;
     const pprof_report_options_t  *o;
 
     pr = r->pr;
     o = r->info.options;
+    units = NULL;
 
     focus = o->tagfocus != NULL && o->tagfocus[0] != '\0';
     ignore = o->tagignore != NULL && o->tagignore[0] != '\0';
@@ -1247,6 +1421,18 @@ pprof_setup_tags(pprof_report_t *r, pprof_error_t *err)
     tf[1].nrx = 0;
     tmp = NULL;
     rc = PPROF_ERROR;
+
+    if (pprof_num_label_units(pr, &r->allocator, &units, &nunits)
+        != PPROF_OK)
+    {
+        pprof_set_error(err, "out of memory");
+        goto done;
+    }
+
+    tf[0].units = units;
+    tf[0].nunits = nunits;
+    tf[1].units = units;
+    tf[1].nunits = nunits;
 
     if ((focus && pprof_tag_filter_compile(r, &tf[0], PPROF_ARG_TAGFOCUS,
                                            o->tagfocus, err) != PPROF_OK)
@@ -1292,6 +1478,7 @@ done:
     pprof_tag_filter_free(&tf[1]);
     pprof_free(&r->allocator, tf);
     pprof_free(&r->allocator, tmp);
+    pprof_free(&r->allocator, units);
 
     return rc;
 }
@@ -2366,6 +2553,9 @@ pprof_report_free(pprof_report_t *r)
     pprof_free(a, r->multi);
     pprof_free(a, r->tree.nodes);
     pprof_free(a, r->stacks.stacks);
+    pprof_free(a, r->stacks.samples);
+    pprof_free(a, r->stacks.values);
+    pprof_free(a, r->stacks.sample_off);
     pprof_free(a, r->stack_frames);
     pprof_free(a, r->stack_inl);
     pprof_free(a, r->rank_names);
@@ -2911,6 +3101,7 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
         }
 
         st->inl = in;
+        st->sample = (uint32_t) i;
         m = 0;
 
         /* independent loads first, so their cache misses overlap */
@@ -2976,7 +3167,14 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
     }
 
     st = pprof_report_alloc(r, m, sizeof(pprof_stack_t));
-    if (st == NULL) {
+    r->stacks.samples = pprof_report_alloc(r, ns, sizeof(uint32_t));
+    r->stacks.values = pprof_report_alloc(r, ns, sizeof(int64_t));
+    r->stacks.sample_off = pprof_report_alloc(r, m + 1, sizeof(uint32_t));
+
+    if (st == NULL || r->stacks.samples == NULL || r->stacks.values == NULL
+        || r->stacks.sample_off == NULL)
+    {
+        pprof_free(&r->allocator, st);
         goto nomem;
     }
 
@@ -2991,6 +3189,8 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
         s = &all[ord[i]];
         r->stacks.total += s->weight;
         r->stacks.base_total += s->base;
+        r->stacks.samples[i] = s->sample;
+        r->stacks.values[i] = s->value;
 
         if (s->lcp > r->stacks.depth) {
             r->stacks.depth = s->lcp;
@@ -3010,10 +3210,13 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
         }
 
         r->stacks.nnodes += s->lcp - lcp[i];
+        r->stacks.sample_off[m] = (uint32_t) i;
         st[m] = *s;
         st[m].lcp = lcp[i];
         m++;
     }
+
+    r->stacks.sample_off[m] = (uint32_t) ns;
 
     pprof_free(&r->allocator, all);
     pprof_free(&r->allocator, ord);

@@ -32,6 +32,7 @@ typedef struct {
     unsigned char           *inl;
     /* frames[1 .. lcp] are the previous stack's first lcp frames */
     uint32_t                 lcp;
+    uint32_t                 sample;    /* the first sample merged here */
 } pprof_stack_t;
 
 
@@ -44,6 +45,11 @@ typedef struct {
     int64_t                  base_total; /* sum of the bases */
     size_t                   nnodes;    /* of the whole call tree */
     size_t                   depth;     /* the most frames of a stack */
+    /* the samples merged into stack s, with their values (signed as
+     * pprof_stack_t.value): samples[sample_off[s] .. sample_off[s + 1]) */
+    uint32_t                *samples;
+    int64_t                 *values;
+    uint32_t                *sample_off;
 } pprof_stacks_t;
 
 

@@ -159,6 +159,9 @@ typedef struct {
     int                      nloc;
     smp_t                    s[MAXN];
     int                      ns;
+    /* by sample: the label a number (and its unit) when it has no str */
+    int64_t                  num[MAXN];
+    const char              *unit[MAXN];
     const char              *mapping_file;
     const char              *drop;
     const char              *keep;
@@ -228,7 +231,15 @@ encode(const prof_t *p, pbw_t *out)
 
         if (p->s[i].key) {
             pbw_int(&l, 1, intern(&t, p->s[i].key));
-            pbw_int(&l, 2, intern(&t, p->s[i].str));
+            if (p->s[i].str) {
+                pbw_int(&l, 2, intern(&t, p->s[i].str));
+            }
+            if (p->num[i]) {
+                pbw_int(&l, 3, (uint64_t) p->num[i]);
+            }
+            if (p->unit[i]) {
+                pbw_int(&l, 4, intern(&t, p->unit[i]));
+            }
             pbw_msg(&m, 3, &l);
         }
 
@@ -866,6 +877,109 @@ test_drop_frames(void)
     p.drop = "(";
     ri = report_of(&p, NULL, &pr, &r, &err);
     CHECK(ri && FLAT(ri, "b") == 10, "bad drop regex ignored");
+    if (ri) {
+        done_report(pr, r);
+    }
+}
+
+
+/* -tagfocus and -tagignore with pprof's numeric ranges */
+static void
+test_tag_ranges(void)
+{
+    size_t                      i;
+    prof_t                      p;
+    pprof_error_t               err;
+    pprof_report_t             *r;
+    pprof_profile_t            *pr;
+    pprof_report_options_t      ro;
+    const pprof_report_info_t  *ri;
+
+    static const struct {
+        const char  *focus;
+        const char  *ignore;
+        int64_t      a, b, c;       /* flat of a, b, c; -1: no row */
+    } cases[] = {
+        /* heap's sizes: b 2 kB, a 512 B, c 1 MB */
+        { "1kb:", NULL, 0, 10, 1 },
+        { ":1kb", NULL, 5, -1, -1 },
+        { "bytes=2kb", NULL, 0, 10, -1 },
+        { "bytes=2048b", NULL, 0, 10, -1 },
+        { "1kb:1mb", NULL, 0, 10, 1 },
+        { "512b:2048", NULL, 5, 10, -1 },     /* 2048 in the first's unit */
+        { "512b:2", NULL, -1, -1, -1 },
+        { NULL, "512b", 0, 10, 1 },
+        { NULL, "bytes=:1", -1, -1, -1 },     /* a unit of none: all kept */
+        { "bytes=1kb:2ms", NULL, -1, -1, -1 }, /* two units: a regex */
+        { "other=1kb:", NULL, -1, -1, -1 },   /* no such key */
+        { "1024:", NULL, -1, -1, -1 }         /* bytes are not unitless */
+    };
+
+    base_profile(&p);
+    p.s[0].key = "bytes";
+    p.num[0] = 2048;
+    p.s[1].key = "bytes";
+    p.num[1] = 512;
+    p.s[2].key = "bytes";
+    p.num[2] = 1 << 20;
+    memset(&ro, 0, sizeof(ro));
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ro.tagfocus = cases[i].focus;
+        ro.tagignore = cases[i].ignore;
+        ri = report_of(&p, &ro, &pr, &r, &err);
+        CHECK(ri != NULL, "%s: %s", S(cases[i].focus), err.msg);
+        if (ri == NULL) {
+            continue;
+        }
+
+        if (cases[i].a == -1 && cases[i].b == -1 && cases[i].c == -1) {
+            /* nothing or everything */
+            CHECK((row(ri, "main") == NULL) == (cases[i].focus != NULL),
+                  "%s %s: all or none", S(cases[i].focus),
+                  S(cases[i].ignore));
+
+        } else {
+            CHECK((cases[i].a == -1 ? row(ri, "a") == NULL
+                   : FLAT(ri, "a") == cases[i].a)
+                  && (cases[i].b == -1 ? row(ri, "b") == NULL
+                      : FLAT(ri, "b") == cases[i].b)
+                  && (cases[i].c == -1 ? row(ri, "c") == NULL
+                      : FLAT(ri, "c") == cases[i].c),
+                  "%s %s: a %lld b %lld c %lld", S(cases[i].focus),
+                  S(cases[i].ignore), (long long) FLAT(ri, "a"),
+                  (long long) FLAT(ri, "b"), (long long) FLAT(ri, "c"));
+        }
+
+        done_report(pr, r);
+    }
+
+    /* hostile values: a clear error */
+    ro.tagignore = NULL;
+    ro.tagfocus = "1xyz:";
+    ri = report_of(&p, &ro, &pr, &r, &err);
+    CHECK(ri == NULL && strstr(err.msg, "tagfocus: unknown unit \"xyz\""),
+          "bad unit: %s", err.msg);
+
+    ro.tagfocus = "bytes=99999999999999999999:";
+    ri = report_of(&p, &ro, &pr, &r, &err);
+    CHECK(ri == NULL && strstr(err.msg, "tagfocus: the number in")
+          && strstr(err.msg, "out of range"), "huge: %s", err.msg);
+
+    ro.tagfocus = NULL;
+    ro.tagignore = "1kb:-99999999999999999999kb";
+    ri = report_of(&p, &ro, &pr, &r, &err);
+    CHECK(ri == NULL && strstr(err.msg, "tagignore: the number"),
+          "huge second: %s", err.msg);
+
+    /* a unit of the profile's own labels is fine: "workers" (its key) */
+    ro.tagignore = NULL;
+    ro.tagfocus = "3workers:";
+    p.s[1].key = "workers";
+    p.num[1] = 4;
+    ri = report_of(&p, &ro, &pr, &r, &err);
+    CHECK(ri && FLAT(ri, "a") == 5 && row(ri, "b") == NULL,
+          "label unit: %s", ri ? "" : err.msg);
     if (ri) {
         done_report(pr, r);
     }
@@ -2953,6 +3067,7 @@ main(int argc, char **argv)
     test_negative();
     test_drop_frames();
     test_focus_ignore();
+    test_tag_ranges();
     test_merge_and_naming();
     test_formats();
     test_json_escape();

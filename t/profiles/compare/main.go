@@ -18,7 +18,8 @@
 // leaves it out).
 // With -options (the default) it also compares, on each profile's default
 // sample type, the text of the refine options (-hide, -show, -show_from,
-// -focus/-ignore on file names, -tagfocus, -tagignore), each granularity
+// -focus/-ignore on file names, -tagfocus, -tagignore with regexes and
+// with numeric ranges of heap's "bytes"), each granularity
 // (-functions ... -addresses) and -peek RX against pprof-summary with the
 // same options (--view peek --focus RX for -peek), as -text does.
 //
@@ -181,6 +182,13 @@ var options = []option{
 	{"tagfocus", []string{"-tagfocus", `pool:pool-[12]|role:sel`}, []string{"--tagfocus", `pool:pool-[12]|role:sel`}},
 	{"tagfocus-key", []string{"-tagfocus", `handler=Serve,Put|role=lock|grouper`}, []string{"--tagfocus", `handler=Serve,Put|role=lock|grouper`}},
 	{"tagignore", []string{"-tagignore", `role=chan-waiter|handler=^(Merge|Get)$`}, []string{"--tagignore", `role=chan-waiter|handler=^(Merge|Get)$`}},
+	// numeric ranges: heap's "bytes" and the generated "request_bytes"
+	{"tagfocus-range", []string{"-tagfocus", `1kb:`}, []string{"--tagfocus", `1kb:`}},
+	{"tagfocus-range-key", []string{"-tagfocus", `bytes=16b:4kb`}, []string{"--tagfocus", `bytes=16b:4kb`}},
+	{"tagfocus-range-eq", []string{"-tagfocus", `bytes=1mb`}, []string{"--tagfocus", `bytes=1mb`}},
+	{"tagfocus-range-unit", []string{"-tagfocus", `request_bytes=20kb:40`}, []string{"--tagfocus", `request_bytes=20kb:40`}},
+	{"tagignore-range", []string{"-tagignore", `:64kb`}, []string{"--tagignore", `:64kb`}},
+	{"tagignore-range-key", []string{"-tagfocus", `pool:shared|bytes:`, "-tagignore", `request_bytes=48kb:`}, []string{"--tagfocus", `pool:shared|bytes:`, "--tagignore", `request_bytes=48kb:`}},
 	{"functions", []string{"-functions"}, []string{"--granularity", "functions"}},
 	{"filefunctions", []string{"-filefunctions"}, []string{"--granularity", "filefunctions"}},
 	{"files", []string{"-files"}, []string{"--granularity", "files"}},
