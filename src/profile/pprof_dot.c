@@ -5,9 +5,9 @@
  * the graph's order, labels with pprof's short names, flat and cum with
  * percentages, font sizes 8 to 24 by flat, colours by cum, edges heaviest
  * first with weight, penwidth and colour by their share of the total,
- * "(inline)" and the dotted residual style.  Sample labels (pprof's
- * nodelets) are not drawn.  Uses the graph (pprof_graph.c), the legend and
- * the output buffer.
+ * "(inline)" and the dotted residual style, and the sample labels as
+ * pprof's nodelets (boxes N1_0 for label sets, NN1_0 for "bytes" sizes).
+ * Uses the graph (pprof_graph.c), the legend and the output buffer.
  */
 
 
@@ -40,6 +40,9 @@ static void pprof_dot_esc(pprof_out_t *o, const char *s, size_t len);
 static void pprof_dot_piece(void *data, const char *s, size_t len, int eol);
 static void pprof_dot_label_name(pprof_out_t *o, pprof_str_t name);
 static void pprof_dot_percent(pprof_out_t *o, int64_t v, int64_t total);
+static void pprof_dot_nodelets(pprof_out_t *o, const pprof_graph_t *g,
+    size_t i);
+static void pprof_dot_tag_name(pprof_out_t *o, pprof_str_t name);
 
 
 int
@@ -172,6 +175,8 @@ pprof_dot_render(pprof_report_t *report,
         pprof_dot_esc(out, n->name.data, n->name.len);
         pprof_out_printf(out, " (%s)\" color=\"%s\" fillcolor=\"%s\"]\n",
                          v, color, fill);
+
+        pprof_dot_nodelets(out, &g, i);
     }
 
     for (i = 0; i < g.nedges; i++) {
@@ -215,6 +220,11 @@ pprof_dot_render(pprof_report_t *report,
 
         if (e->residual) {
             pprof_out_lit(out, " style=\"dotted\"");
+        }
+
+        if (g.nodes[e->src].nnodelets) {
+            /* separate the callees of a node with nodelets further */
+            pprof_out_lit(out, " minlen=2");
         }
 
         pprof_out_lit(out, "]\n");
@@ -471,4 +481,77 @@ pprof_dot_percent(pprof_out_t *o, int64_t v, int64_t total)
     pprof_out_lit(o, " (");
     pprof_out_str(o, pct + i);
     pprof_out_lit(o, ")");
+}
+
+
+/*
+ * pprof's addNodelets: a box per nodelet of node i and an edge to it from
+ * the node, or from its label set: N<node>_<index> for a label set,
+ * NN<node>_<index> (or NN<node>_<set>_<index>) for a size.
+ */
+static void
+pprof_dot_nodelets(pprof_out_t *o, const pprof_graph_t *g, size_t i)
+{
+    char                          v[64], src[48], id[64];
+    size_t                        k;
+    const pprof_graph_node_t     *n;
+    const pprof_graph_nodelet_t  *d;
+
+    n = &g->nodes[i];
+
+    for (k = n->nodelet; k < (size_t) n->nodelet + n->nnodelets; k++) {
+        d = &g->nodelets[k];
+
+        if (d->parent == PPROF_NONE) {
+            snprintf(src, sizeof(src), "N%zu", i + 1);
+
+        } else {
+            snprintf(src, sizeof(src), "N%zu_%u", i + 1,
+                     g->nodelets[d->parent].index);
+        }
+
+        snprintf(id, sizeof(id), "%s%s_%u", d->numeric ? "N" : "", src,
+                 d->index);
+        pprof_graph_format_value(g, v, sizeof(v), d->weight);
+
+        pprof_out_printf(o, "%s [label = \"", id);
+        pprof_dot_tag_name(o, d->name);
+        pprof_out_printf(o, "\" id=\"%s\" fontsize=8 shape=box3d "
+                         "tooltip=\"%s\"]\n", id, v);
+        pprof_out_printf(o, "%s -> %s [label=\" %s\" weight=100 "
+                         "tooltip=\"%s\" labeltooltip=\"%s\"%s]\n",
+                         src, id, v, v, v,
+                         d->dotted ? " style=\"dotted\"" : "");
+    }
+}
+
+
+/*
+ * A nodelet's name as pprof writes it, unescaped, but kept one DOT
+ * string: a quote escaped, and a backslash before one or at the end
+ */
+static void
+pprof_dot_tag_name(pprof_out_t *o, pprof_str_t name)
+{
+    size_t  i, start;
+
+    start = 0;
+
+    for (i = 0; i < name.len; i++) {
+        if (name.data[i] == '"'
+            || (name.data[i] == '\\'
+                && (i + 1 == name.len || name.data[i + 1] == '"')))
+        {
+            pprof_out_write(o, name.data + start, i - start);
+            pprof_out_str(o, name.data[i] == '"' ? "\\\"" : "\\\\");
+            start = i + 1;
+
+        } else if (name.data[i] == '\n') {
+            pprof_out_write(o, name.data + start, i - start);
+            pprof_out_lit(o, "\\n");
+            start = i + 1;
+        }
+    }
+
+    pprof_out_write(o, name.data + start, name.len - start);
 }

@@ -28,11 +28,18 @@
 
 #include "pprof_util.h"
 #include "pprof_units.h"
+#include "pprof_proto.h"
 #include "pprof_report.h"
 #include "pprof_graph.h"
 
 
 #define PPROF_GRAPH_EMPTY  ((uint64_t) -1)
+
+/* bounds of the nodelets: distinct (node, label) weights, additions to
+ * them in a pass, bytes of label sets; beyond them none are drawn */
+#define PPROF_GRAPH_MAX_TAGS       (1 << 20)
+#define PPROF_GRAPH_MAX_TAG_WORK   ((size_t) 1 << 26)
+#define PPROF_GRAPH_MAX_TAG_TEXT   ((size_t) 1 << 24)
 
 
 typedef struct {
@@ -63,6 +70,49 @@ typedef struct {
     unsigned char            cum;       /* the node is first on the path */
     unsigned char            inl;       /* every stack through: inlined */
 } pprof_graph_level_t;
+
+
+/* the weight of a label set or a size on a node (pprof's Tag) */
+typedef struct {
+    uint32_t                 node;      /* PPROF_NONE: an empty slot */
+    uint32_t                 lid;       /* its label set; 0: none */
+    uint32_t                 name;      /* a size; PPROF_NONE: the set */
+    uint32_t                 first;     /* the first sample adding to it */
+    int64_t                  value;     /* that sample's size */
+    int64_t                  flat;
+    int64_t                  cum;
+} pprof_graph_tag_t;
+
+
+/* a "bytes" label of a sample: the size's name and value */
+typedef struct {
+    uint32_t                 name;
+    int64_t                  value;
+} pprof_graph_size_t;
+
+
+/* distinct strings: id -> buf[off[id] .. off[id + 1]) */
+typedef struct {
+    char                    *buf;
+    size_t                   len;
+    size_t                   size;
+    size_t                  *off;
+    size_t                   n;
+    size_t                   cap;
+    uint32_t                *slots;     /* id + 1; 0: empty */
+    size_t                   mask;
+} pprof_graph_intern_t;
+
+
+/* a tag as pprof sorts and collapses them */
+typedef struct {
+    pprof_str_t              name;
+    int64_t                  value;
+    int64_t                  flat;
+    int64_t                  cum;
+    uint32_t                 lid;
+    size_t                   off;       /* a range's name in the text */
+} pprof_graph_stag_t;
 
 
 /* sort keys: qsort has no context, so each key carries what it compares */
@@ -113,6 +163,26 @@ typedef struct {
     uint32_t                 seen_stamp;
     uint32_t                *queue;
     pprof_graph_ekey_t      *ekeys;     /* nedges sort keys */
+
+    /* the samples' labels, by position in the stacks' samples */
+    int                      tags;      /* the profile has some */
+    int                      tags_pass; /* the next pass collects them */
+    int                      omitted;   /* too many: none drawn */
+    uint32_t                *tlid;
+    uint32_t                *tsize_off; /* npos + 1 */
+    pprof_graph_size_t      *tsizes;
+    pprof_graph_intern_t     lsets;     /* label sets; id 0 is none */
+    pprof_graph_intern_t     snames;    /* sizes' names */
+    pprof_str_t              size_unit;
+    pprof_graph_tag_t       *tslots;
+    size_t                   tmask;
+    size_t                   ntags;
+    uint32_t                *visit;     /* the nodes a stack adds cum to */
+    uint32_t                *tstamp;    /* by node: 1 + the stack's */
+    /* after a pass: the tags at or above the node cutoff, by node */
+    pprof_graph_tag_t       *live;
+    uint32_t                *toff;      /* nn + 1 */
+    pprof_graph_stag_t      *stags;     /* scratch of a node's */
 } pprof_graph_work_t;
 
 
@@ -131,6 +201,15 @@ static void pprof_graph_sort_edges(pprof_graph_work_t *w, uint32_t *e,
 static void pprof_graph_redundant(pprof_graph_work_t *w);
 static int pprof_graph_explained(pprof_graph_work_t *w, uint32_t e);
 static int pprof_graph_output(pprof_graph_work_t *w, pprof_graph_t *g);
+static int pprof_graph_tags_prepare(pprof_graph_work_t *w,
+    const pprof_profile_t *pr);
+static int pprof_graph_tags_stack(pprof_graph_work_t *w, size_t s,
+    size_t nvisit, uint32_t leaf);
+static int pprof_graph_tags_collect(pprof_graph_work_t *w, int64_t cutoff);
+static size_t pprof_graph_tags_count(pprof_graph_work_t *w, uint32_t id);
+static int pprof_graph_nodelets(pprof_graph_work_t *w, pprof_graph_t *g);
+static void pprof_graph_intern_free(pprof_graph_work_t *w,
+    pprof_graph_intern_t *t);
 static void pprof_graph_work_free(pprof_graph_work_t *w);
 
 
@@ -146,7 +225,7 @@ pprof_graph_build(pprof_report_t *report,
     const pprof_graph_options_t *options, const pprof_allocator_t *a,
     pprof_graph_t *g, pprof_error_t *err)
 {
-    size_t                      i, n, kept;
+    size_t                      i, n, k, c, kept;
     int64_t                     sum, min, v;
     uint32_t                    id;
     pprof_graph_work_t          w;
@@ -170,7 +249,9 @@ pprof_graph_build(pprof_report_t *report,
         return PPROF_ERROR;
     }
 
-    if (pprof_graph_names(&w) != PPROF_OK || pprof_graph_pass(&w) != PPROF_OK)
+    if (pprof_graph_names(&w) != PPROF_OK
+        || pprof_graph_tags_prepare(&w, ri->profile) != PPROF_OK
+        || pprof_graph_pass(&w) != PPROF_OK)
     {
         goto nomem;
     }
@@ -191,6 +272,8 @@ pprof_graph_build(pprof_report_t *report,
         goto nomem;
     }
 
+    memset(w.kept, 1, w.nn);
+
     /* 2: nodefraction */
     if (g->node_cutoff > 0) {
         memset(w.kept, 0, w.nn);
@@ -207,6 +290,7 @@ pprof_graph_build(pprof_report_t *report,
 
         if (kept != w.nlist) {
             g->dropped_nodes = w.nlist - kept;
+            w.tags_pass = w.tags;
 
             if (pprof_graph_pass(&w) != PPROF_OK) {
                 goto nomem;
@@ -215,6 +299,19 @@ pprof_graph_build(pprof_report_t *report,
     }
 
     g->orig_count = w.nlist;
+
+    /* the labels of this graph, unless its pass collected them */
+    if (w.tags && !w.tags_pass) {
+        w.tags_pass = 1;
+
+        if (pprof_graph_pass(&w) != PPROF_OK) {
+            goto nomem;
+        }
+    }
+
+    if (w.tags && pprof_graph_tags_collect(&w, g->node_cutoff) != PPROF_OK) {
+        goto nomem;
+    }
 
     /* 3: nodecount, by entropy */
     if (pprof_graph_adjacency(&w) != PPROF_OK) {
@@ -228,7 +325,25 @@ pprof_graph_build(pprof_report_t *report,
     if (options->nodecount > 0) {
         pprof_graph_trim_edges(&w, g->edge_cutoff);
 
-        n = options->nodecount < w.nlist ? options->nodecount : w.nlist;
+        n = options->nodecount;
+
+        /* pprof's visual mode counts a node's labels as nodes too */
+        if (w.tags) {
+            k = 0;
+
+            for (i = 0; i < w.nlist; i++) {
+                c = pprof_graph_tags_count(&w, w.list[i]);
+                k += (c < PPROF_GRAPH_NODELETS ? c : PPROF_GRAPH_NODELETS)
+                     + 1;
+
+                if (k >= options->nodecount) {
+                    n = i + 1;
+                    break;
+                }
+            }
+        }
+
+        n = n < w.nlist ? n : w.nlist;
 
         if (n != w.nlist) {
             memset(w.kept, 0, w.nn);
@@ -239,7 +354,10 @@ pprof_graph_build(pprof_report_t *report,
 
             if (pprof_graph_pass(&w) != PPROF_OK
                 || pprof_graph_adjacency(&w) != PPROF_OK
-                || pprof_graph_sort(&w) != PPROF_OK)
+                || pprof_graph_sort(&w) != PPROF_OK
+                || (w.tags
+                    && pprof_graph_tags_collect(&w, g->node_cutoff)
+                       != PPROF_OK))
             {
                 goto nomem;
             }
@@ -253,6 +371,14 @@ pprof_graph_build(pprof_report_t *report,
     if (pprof_graph_output(&w, g) != PPROF_OK) {
         goto nomem;
     }
+
+    g->nodelets_omitted = w.omitted;
+
+    /* the label sets' and sizes' names stay with the graph */
+    g->text[0] = w.lsets.buf;
+    g->text[1] = w.snames.buf;
+    w.lsets.buf = NULL;
+    w.snames.buf = NULL;
 
     pprof_graph_work_free(&w);
 
@@ -294,12 +420,23 @@ nomem:
 void
 pprof_graph_free(pprof_graph_t *g)
 {
+    size_t  i;
+
     pprof_free(g->allocator, g->nodes);
     pprof_free(g->allocator, g->edges);
+    pprof_free(g->allocator, g->nodelets);
+
+    for (i = 0; i < pprof_nelts(g->text); i++) {
+        pprof_free(g->allocator, g->text[i]);
+        g->text[i] = NULL;
+    }
+
     g->nodes = NULL;
     g->edges = NULL;
+    g->nodelets = NULL;
     g->nnodes = 0;
     g->nedges = 0;
+    g->nnodelets = 0;
 }
 
 
@@ -423,12 +560,14 @@ pprof_graph_names(pprof_graph_work_t *w)
     w->queue = pprof_alloc_n(w->a, w->nn + 1, sizeof(uint32_t));
     w->list = pprof_alloc_n(w->a, w->nn + 1, sizeof(uint32_t));
     w->listed = pprof_alloc_n(w->a, w->nn + 1, 1);
+    w->visit = pprof_alloc_n(w->a, w->nn + 1, sizeof(uint32_t));
+    w->tstamp = pprof_alloc_n(w->a, w->nn + 1, sizeof(uint32_t));
     w->in_off = pprof_alloc_n(w->a, w->nn + 2, sizeof(uint32_t));
     w->out_off = pprof_alloc_n(w->a, w->nn + 2, sizeof(uint32_t));
 
     if (w->flat == NULL || w->cum == NULL || w->stamp == NULL
         || w->seen == NULL || w->queue == NULL || w->list == NULL
-        || w->listed == NULL
+        || w->listed == NULL || w->visit == NULL || w->tstamp == NULL
         || w->in_off == NULL || w->out_off == NULL)
     {
         return PPROF_ERROR;
@@ -478,9 +617,9 @@ pprof_graph_close(pprof_graph_work_t *w, size_t d, size_t lo, int64_t t)
 static int
 pprof_graph_pass(pprof_graph_work_t *w)
 {
-    size_t                   s, k, j, n, p, depth, mask, nslots;
+    size_t                   s, k, j, n, p, depth, mask, nslots, nvisit;
     int64_t                  v, t;
-    uint32_t                 id, lcp;
+    uint32_t                 id, lcp, tag;
     const uint32_t          *f;
     const unsigned char     *inl;
     pprof_graph_slot_t      *e;
@@ -507,6 +646,15 @@ pprof_graph_pass(pprof_graph_work_t *w)
     depth = 0;
     lcp = 0;
     w->ninl = 0;
+
+    if (w->tags_pass) {
+        for (s = 0; s <= w->tmask; s++) {
+            w->tslots[s].node = PPROF_NONE;
+        }
+
+        memset(w->tstamp, 0, w->nn * sizeof(uint32_t));
+        w->ntags = 0;
+    }
 
     for (s = 0; s < w->st->nstacks; s++) {
 #if defined(__GNUC__)
@@ -618,6 +766,28 @@ pprof_graph_pass(pprof_graph_work_t *w)
         l = &w->lv[n];
         if (l->parent != PPROF_NONE && !l->residual) {
             w->flat[l->parent] += v;
+        }
+
+        if (w->tags_pass) {
+            /* the nodes the stack adds cum to, once each, and its leaf */
+            nvisit = 0;
+            tag = (uint32_t) s + 1;
+
+            for (k = 1; k <= n; k++) {
+                id = w->lv[k].id;
+
+                if (id != PPROF_NONE && w->tstamp[id] != tag) {
+                    w->tstamp[id] = tag;
+                    w->visit[nvisit++] = id;
+                }
+            }
+
+            if (pprof_graph_tags_stack(w, s, nvisit,
+                                       l->residual ? PPROF_NONE : l->parent)
+                != PPROF_OK)
+            {
+                return PPROF_ERROR;
+            }
         }
     }
 
@@ -1107,6 +1277,8 @@ pprof_graph_output(pprof_graph_work_t *w, pprof_graph_t *g)
         g->nodes[i].name = w->names[w->list[i]];
         g->nodes[i].flat = w->flat[w->list[i]];
         g->nodes[i].cum = w->cum[w->list[i]];
+        g->nodes[i].nodelet = 0;
+        g->nodes[i].nnodelets = 0;
         pos[w->list[i]] = (uint32_t) i;
     }
 
@@ -1140,7 +1312,7 @@ pprof_graph_output(pprof_graph_work_t *w, pprof_graph_t *g)
 
     g->nedges = n;
 
-    return PPROF_OK;
+    return w->tags ? pprof_graph_nodelets(w, g) : PPROF_OK;
 }
 
 
@@ -1165,7 +1337,1039 @@ pprof_graph_work_free(pprof_graph_work_t *w)
     pprof_free(w->a, w->seen);
     pprof_free(w->a, w->queue);
     pprof_free(w->a, w->lv);
+    pprof_free(w->a, w->visit);
+    pprof_free(w->a, w->tlid);
+    pprof_free(w->a, w->tsize_off);
+    pprof_free(w->a, w->tsizes);
+    pprof_free(w->a, w->tslots);
+    pprof_free(w->a, w->live);
+    pprof_free(w->a, w->toff);
+    pprof_free(w->a, w->stags);
+    pprof_graph_intern_free(w, &w->lsets);
+    pprof_graph_intern_free(w, &w->snames);
+    pprof_free(w->a, w->tstamp);
     memset(w, 0, sizeof(pprof_graph_work_t));
+}
+
+
+/* --- sample labels (pprof's nodelets) --- */
+
+/* pprof_graph_tag_add(): the table holds PPROF_GRAPH_MAX_TAGS */
+#define PPROF_GRAPH_FULL  1
+
+
+/* the id of the string p[0..len) in t, added if new; PPROF_NONE: no room */
+static uint32_t
+pprof_graph_intern(pprof_graph_work_t *w, pprof_graph_intern_t *t,
+    const char *p, size_t len)
+{
+    char      *buf;
+    size_t     i, j, size, cap, mask, *off;
+    uint32_t   id, *slots;
+
+    if (t->n + 1 >= t->cap || (t->n + 1) * 2 > t->mask + 1) {
+        cap = t->cap ? t->cap * 2 : 64;
+        mask = cap * 2 - 1;
+        off = pprof_alloc_n(w->a, cap + 1, sizeof(size_t));
+        slots = pprof_alloc_n(w->a, mask + 1, sizeof(uint32_t));
+
+        if (off == NULL || slots == NULL) {
+            pprof_free(w->a, off);
+            pprof_free(w->a, slots);
+            return PPROF_NONE;
+        }
+
+        memset(slots, 0, (mask + 1) * sizeof(uint32_t));
+
+        if (t->n) {
+            memcpy(off, t->off, (t->n + 1) * sizeof(size_t));
+
+        } else {
+            off[0] = 0;
+        }
+
+        for (id = 0; id < t->n; id++) {
+            j = pprof_hash_str(t->buf + off[id], off[id + 1] - off[id], 0)
+                & mask;
+            while (slots[j]) {
+                j = (j + 1) & mask;
+            }
+
+            slots[j] = id + 1;
+        }
+
+        pprof_free(w->a, t->off);
+        pprof_free(w->a, t->slots);
+        t->off = off;
+        t->slots = slots;
+        t->cap = cap;
+        t->mask = mask;
+    }
+
+    i = pprof_hash_str(p, len, 0) & t->mask;
+
+    for ( ;; ) {
+        id = t->slots[i];
+
+        if (id == 0) {
+            break;
+        }
+
+        id--;
+
+        if (t->off[id + 1] - t->off[id] == len
+            && memcmp(t->buf + t->off[id], p, len) == 0)
+        {
+            return id;
+        }
+
+        i = (i + 1) & t->mask;
+    }
+
+    if (t->len + len > t->size) {
+        if (t->len + len > PPROF_GRAPH_MAX_TAG_TEXT) {
+            return PPROF_NONE;
+        }
+
+        size = t->size ? t->size : 1024;
+        while (size < t->len + len) {
+            size *= 2;
+        }
+
+        buf = pprof_alloc(w->a, size);
+        if (buf == NULL) {
+            return PPROF_NONE;
+        }
+
+        if (t->len) {
+            memcpy(buf, t->buf, t->len);
+        }
+
+        pprof_free(w->a, t->buf);
+        t->buf = buf;
+        t->size = size;
+    }
+
+    if (len) {
+        memcpy(t->buf + t->len, p, len);
+    }
+
+    t->len += len;
+    id = (uint32_t) t->n++;
+    t->off[id + 1] = t->len;
+    t->slots[i] = id + 1;
+
+    return id;
+}
+
+
+static pprof_str_t
+pprof_graph_interned(const pprof_graph_intern_t *t, uint32_t id)
+{
+    pprof_str_t  s;
+
+    s.data = t->buf + t->off[id];
+    s.len = t->off[id + 1] - t->off[id];
+
+    return s;
+}
+
+
+static void
+pprof_graph_intern_free(pprof_graph_work_t *w, pprof_graph_intern_t *t)
+{
+    pprof_free(w->a, t->buf);
+    pprof_free(w->a, t->off);
+    pprof_free(w->a, t->slots);
+    memset(t, 0, sizeof(pprof_graph_intern_t));
+}
+
+
+/* "key:value" pairs as pprof's joinLabels sorts those strings */
+static int
+pprof_graph_cmp_kv(const void *one, const void *two)
+{
+    size_t              i, la, lb;
+    int                 ca, cb;
+    const pprof_str_t  *a, *b;
+
+    a = one;
+    b = two;
+    la = a[0].len + 1 + a[1].len;
+    lb = b[0].len + 1 + b[1].len;
+
+    for (i = 0; i < la && i < lb; i++) {
+        ca = i < a[0].len ? (unsigned char) a[0].data[i]
+             : i == a[0].len ? ':'
+             : (unsigned char) a[1].data[i - a[0].len - 1];
+        cb = i < b[0].len ? (unsigned char) b[0].data[i]
+             : i == b[0].len ? ':'
+             : (unsigned char) b[1].data[i - b[0].len - 1];
+
+        if (ca != cb) {
+            return ca - cb;
+        }
+    }
+
+    return la < lb ? -1 : la > lb;
+}
+
+
+/*
+ * Each sample's label set, as pprof's joinLabels makes the name of its
+ * tag ("key:value" sorted, joined by the two bytes \ and n, without
+ * pprof::base), and its "bytes" sizes named as pprof's formatTag does,
+ * in the unit pprof gives the key.  No such labels: w->tags stays 0.
+ */
+static int
+pprof_graph_tags_prepare(pprof_graph_work_t *w, const pprof_profile_t *pr)
+{
+    char                  *buf, name[64];
+    size_t                 pos, npos, i, n, m, len, cap, size, nsizes;
+    size_t                 work, depth;
+    uint32_t               id;
+    pprof_str_t           *kv, key, str;
+    pprof_label_t          l;
+    pprof_labels_t         it;
+    pprof_num_unit_t      *units;
+    const pprof_stacks_t  *st;
+
+    st = w->st;
+    npos = st->nstacks ? st->sample_off[st->nstacks] : 0;
+    nsizes = 0;
+    cap = 0;
+    size = 0;
+
+    /* a first look: any labels pprof would draw, how many sizes, the
+     * most string labels of a sample and their length, and what a pass
+     * adds: each sample's labels to each node of its stack */
+    work = 0;
+
+    for (i = 0; i < st->nstacks; i++) {
+        depth = st->stacks[i].frames[0];
+
+        for (pos = st->sample_off[i]; pos < st->sample_off[i + 1]; pos++) {
+            pprof_labels_begin(pr, st->samples[pos], &it);
+            n = 0;
+            m = 0;
+            len = 0;
+
+            while (pprof_labels_next(pr, &it, &l)) {
+                key = pr->strings[l.key];
+
+                if (l.is_num) {
+                    m += pprof_str_is(key, "bytes");
+
+                } else if (!pprof_str_is(key, "pprof::base")) {
+                    n++;
+                    len += key.len + 3 + pr->strings[l.str].len;
+                }
+            }
+
+            cap = n > cap ? n : cap;
+            size = len > size ? len : size;
+            nsizes += m;
+            work += (depth + 1) * (m + (n > 0));
+        }
+
+        if (work > PPROF_GRAPH_MAX_TAG_WORK) {
+            w->omitted = 1;
+            return PPROF_OK;
+        }
+    }
+
+    if (cap == 0 && nsizes == 0) {
+        return PPROF_OK;
+    }
+
+    if (pprof_num_label_units(pr, w->a, &units, &n) != PPROF_OK) {
+        return PPROF_ERROR;
+    }
+
+    /* into the profile's strings, or "bytes" itself */
+    w->size_unit = pprof_num_unit_find(units, n, pprof_cstr("bytes"));
+
+    kv = pprof_alloc_n(w->a, cap ? cap : 1, 2 * sizeof(pprof_str_t));
+    buf = pprof_alloc(w->a, size + 1);
+    w->tlid = pprof_alloc_n(w->a, npos ? npos : 1, sizeof(uint32_t));
+    w->tsize_off = pprof_alloc_n(w->a, npos + 1, sizeof(uint32_t));
+    w->tsizes = pprof_alloc_n(w->a, nsizes ? nsizes : 1,
+                              sizeof(pprof_graph_size_t));
+    w->toff = pprof_alloc_n(w->a, w->nn + 1, sizeof(uint32_t));
+    w->tmask = 1023;
+    w->tslots = pprof_alloc_n(w->a, w->tmask + 1, sizeof(pprof_graph_tag_t));
+
+    if (kv == NULL || buf == NULL || w->tlid == NULL || w->tsize_off == NULL
+        || w->tsizes == NULL || w->toff == NULL || w->tslots == NULL
+        || pprof_graph_intern(w, &w->lsets, "", 0) != 0)
+    {
+        goto nomem;
+    }
+
+    m = 0;
+
+    for (pos = 0; pos < npos; pos++) {
+        w->tsize_off[pos] = (uint32_t) m;
+        n = 0;
+
+        pprof_labels_begin(pr, st->samples[pos], &it);
+
+        while (pprof_labels_next(pr, &it, &l)) {
+            key = pr->strings[l.key];
+
+            if (!l.is_num) {
+                if (!pprof_str_is(key, "pprof::base")) {
+                    kv[2 * n] = key;
+                    kv[2 * n + 1] = pr->strings[l.str];
+                    n++;
+                }
+
+                continue;
+            }
+
+            if (!pprof_str_is(key, "bytes")) {
+                continue;
+            }
+
+            len = pprof_scaled_label(name, sizeof(name), l.num, w->size_unit,
+                                     pprof_cstr("minimum"));
+            id = pprof_graph_intern(w, &w->snames, name,
+                                    len < sizeof(name) ? len : 0);
+            if (id == PPROF_NONE) {
+                goto omit;
+            }
+
+            w->tsizes[m].name = id;
+            w->tsizes[m].value = l.num;
+            m++;
+        }
+
+        qsort(kv, n, 2 * sizeof(pprof_str_t), pprof_graph_cmp_kv);
+
+        len = 0;
+        for (i = 0; i < n; i++) {
+            if (i) {
+                buf[len++] = '\\';
+                buf[len++] = 'n';
+            }
+
+            key = kv[2 * i];
+            str = kv[2 * i + 1];
+            memcpy(buf + len, key.data, key.len);
+            len += key.len;
+            buf[len++] = ':';
+            memcpy(buf + len, str.data, str.len);
+            len += str.len;
+        }
+
+        id = n ? pprof_graph_intern(w, &w->lsets, buf, len) : 0;
+        if (id == PPROF_NONE) {
+            goto omit;
+        }
+
+        w->tlid[pos] = id;
+    }
+
+    w->tsize_off[npos] = (uint32_t) m;
+    w->tags = 1;
+
+    pprof_free(w->a, units);
+    pprof_free(w->a, kv);
+    pprof_free(w->a, buf);
+
+    return PPROF_OK;
+
+omit:
+
+    /* too many distinct labels (or no memory for them): none drawn */
+    w->omitted = 1;
+
+nomem:
+
+    pprof_free(w->a, units);
+    pprof_free(w->a, kv);
+    pprof_free(w->a, buf);
+
+    return w->omitted ? PPROF_OK : PPROF_ERROR;
+}
+
+
+static uint64_t
+pprof_graph_tag_hash(uint32_t node, uint32_t lid, uint32_t name)
+{
+    uint64_t  h;
+
+    h = ((uint64_t) node << 32 | lid) * 0x9e3779b97f4a7c15ULL;
+    h ^= (uint64_t) name * 0xc2b2ae3d27d4eb4fULL;
+
+    return h ^ (h >> 31);
+}
+
+
+static int
+pprof_graph_tags_grow(pprof_graph_work_t *w)
+{
+    size_t              i, j, mask;
+    pprof_graph_tag_t  *old, *slots;
+
+    mask = w->tmask * 2 + 1;
+    slots = pprof_alloc_n(w->a, mask + 1, sizeof(pprof_graph_tag_t));
+    if (slots == NULL) {
+        return PPROF_ERROR;
+    }
+
+    for (i = 0; i <= mask; i++) {
+        slots[i].node = PPROF_NONE;
+    }
+
+    old = w->tslots;
+
+    for (i = 0; i <= w->tmask; i++) {
+        if (old[i].node == PPROF_NONE) {
+            continue;
+        }
+
+        j = pprof_graph_tag_hash(old[i].node, old[i].lid, old[i].name) & mask;
+        while (slots[j].node != PPROF_NONE) {
+            j = (j + 1) & mask;
+        }
+
+        slots[j] = old[i];
+    }
+
+    pprof_free(w->a, old);
+    w->tslots = slots;
+    w->tmask = mask;
+
+    return PPROF_OK;
+}
+
+
+/* v of sample pos to the tag (node, lid, name); PPROF_GRAPH_FULL: full */
+static int
+pprof_graph_tag_add(pprof_graph_work_t *w, uint32_t node, uint32_t lid,
+    uint32_t name, uint32_t sample, int64_t value, int64_t v, int flat)
+{
+    size_t              i;
+    pprof_graph_tag_t  *t;
+
+    for ( ;; ) {
+        i = pprof_graph_tag_hash(node, lid, name) & w->tmask;
+
+        for ( ;; ) {
+            t = &w->tslots[i];
+
+            if (t->node == PPROF_NONE) {
+                break;
+            }
+
+            if (t->node == node && t->lid == lid && t->name == name) {
+                goto found;
+            }
+
+            i = (i + 1) & w->tmask;
+        }
+
+        if ((w->ntags + 1) * 2 <= w->tmask + 1) {
+            break;
+        }
+
+        if (w->ntags >= PPROF_GRAPH_MAX_TAGS) {
+            return PPROF_GRAPH_FULL;
+        }
+
+        if (pprof_graph_tags_grow(w) != PPROF_OK) {
+            return PPROF_ERROR;
+        }
+    }
+
+    t->node = node;
+    t->lid = lid;
+    t->name = name;
+    t->first = sample;
+    t->value = value;
+    t->flat = 0;
+    t->cum = 0;
+    w->ntags++;
+
+found:
+
+    /* pprof keeps the size of the first sample that made the tag */
+    if (sample < t->first) {
+        t->first = sample;
+        t->value = value;
+    }
+
+    if (flat) {
+        t->flat += v;
+
+    } else {
+        t->cum += v;
+    }
+
+    return PPROF_OK;
+}
+
+
+/* the labels of stack s's samples to the nodes it added cum to (visit)
+ * and flat to (leaf), as pprof's addSample */
+static int
+pprof_graph_tags_stack(pprof_graph_work_t *w, size_t s, size_t nvisit,
+    uint32_t leaf)
+{
+    int                 rc;
+    size_t              pos, k, j, n;
+    int64_t             v;
+    uint32_t            lid, sample, node;
+    pprof_graph_size_t *sz;
+
+    for (pos = w->st->sample_off[s]; pos < w->st->sample_off[s + 1]; pos++) {
+        v = w->st->values[pos];
+        lid = w->tlid[pos];
+        sample = w->st->samples[pos];
+        sz = w->tsizes + w->tsize_off[pos];
+        n = w->tsize_off[pos + 1] - w->tsize_off[pos];
+
+        if (v == 0 || (lid == 0 && n == 0)) {
+            continue;
+        }
+
+        for (k = 0; k <= nvisit; k++) {
+            if (k == nvisit && leaf == PPROF_NONE) {
+                break;
+            }
+
+            node = k < nvisit ? w->visit[k] : leaf;
+
+            if (lid) {
+                rc = pprof_graph_tag_add(w, node, lid, PPROF_NONE, sample, 0,
+                                         v, k == nvisit);
+                if (rc != PPROF_OK) {
+                    goto failed;
+                }
+            }
+
+            for (j = 0; j < n; j++) {
+                rc = pprof_graph_tag_add(w, node, lid, sz[j].name, sample,
+                                         sz[j].value, v, k == nvisit);
+                if (rc != PPROF_OK) {
+                    goto failed;
+                }
+            }
+        }
+    }
+
+    return PPROF_OK;
+
+failed:
+
+    if (rc == PPROF_GRAPH_FULL) {
+        /* too many distinct labels on the nodes: none drawn */
+        w->omitted = 1;
+        w->tags = 0;
+        w->tags_pass = 0;
+        return PPROF_OK;
+    }
+
+    return PPROF_ERROR;
+}
+
+
+/* tags by node, then label set, a set's own tag after its sizes */
+static int
+pprof_graph_cmp_tag(const void *one, const void *two)
+{
+    const pprof_graph_tag_t  *a, *b;
+
+    a = one;
+    b = two;
+
+    if (a->node != b->node) {
+        return a->node < b->node ? -1 : 1;
+    }
+
+    if (a->lid != b->lid) {
+        return a->lid < b->lid ? -1 : 1;
+    }
+
+    return a->name < b->name ? -1 : a->name > b->name;
+}
+
+
+/* the pass's tags at or above cutoff (pprof's TrimLowFrequencyTags),
+ * sorted, with w->toff */
+static int
+pprof_graph_tags_collect(pprof_graph_work_t *w, int64_t cutoff)
+{
+    size_t              i, n;
+    pprof_graph_tag_t  *t;
+
+    pprof_free(w->a, w->live);
+    w->live = NULL;
+
+    if (!w->tags) {
+        return PPROF_OK;
+    }
+
+    w->live = pprof_alloc_n(w->a, w->ntags ? w->ntags : 1,
+                            sizeof(pprof_graph_tag_t));
+    if (w->live == NULL) {
+        return PPROF_ERROR;
+    }
+
+    n = 0;
+    for (i = 0; i <= w->tmask; i++) {
+        t = &w->tslots[i];
+
+        if (t->node != PPROF_NONE
+            && (pprof_graph_abs(t->flat) >= cutoff
+                || pprof_graph_abs(t->cum) >= cutoff))
+        {
+            w->live[n++] = *t;
+        }
+    }
+
+    qsort(w->live, n, sizeof(pprof_graph_tag_t), pprof_graph_cmp_tag);
+
+    memset(w->toff, 0, (w->nn + 1) * sizeof(uint32_t));
+
+    for (i = 0; i < n; i++) {
+        w->toff[w->live[i].node + 1]++;
+    }
+
+    for (i = 0; i < w->nn; i++) {
+        w->toff[i + 1] += w->toff[i];
+    }
+
+    return PPROF_OK;
+}
+
+
+/* pprof's countTags: the node's tags with a flat weight */
+static size_t
+pprof_graph_tags_count(pprof_graph_work_t *w, uint32_t id)
+{
+    size_t  i, n;
+
+    if (!w->tags || w->live == NULL) {
+        return 0;
+    }
+
+    n = 0;
+    for (i = w->toff[id]; i < w->toff[id + 1]; i++) {
+        n += w->live[i].flat != 0;
+    }
+
+    return n;
+}
+
+
+/* pprof's SortTags: by |cum| unless flat, by |flat|, then by name */
+static int
+pprof_graph_cmp_stag_flat(const void *one, const void *two)
+{
+    int64_t                    x, y;
+    const pprof_graph_stag_t  *a, *b;
+
+    a = one;
+    b = two;
+    x = pprof_graph_abs(a->flat);
+    y = pprof_graph_abs(b->flat);
+
+    if (x != y) {
+        return x > y ? -1 : 1;
+    }
+
+    return pprof_str_cmp(a->name, b->name);
+}
+
+
+static int
+pprof_graph_cmp_stag_cum(const void *one, const void *two)
+{
+    int64_t                    x, y;
+    const pprof_graph_stag_t  *a, *b;
+
+    a = one;
+    b = two;
+    x = pprof_graph_abs(a->cum);
+    y = pprof_graph_abs(b->cum);
+
+    if (x != y) {
+        return x > y ? -1 : 1;
+    }
+
+    return pprof_graph_cmp_stag_flat(one, two);
+}
+
+
+static void
+pprof_graph_sort_stags(pprof_graph_stag_t *t, size_t n, int flat)
+{
+    qsort(t, n, sizeof(pprof_graph_stag_t),
+          flat ? pprof_graph_cmp_stag_flat : pprof_graph_cmp_stag_cum);
+}
+
+
+/* the graph's next nodelet; NULL: out of memory */
+static pprof_graph_nodelet_t *
+pprof_graph_nodelet_add(pprof_graph_work_t *w, pprof_graph_t *g,
+    size_t *cap, size_t **names)
+{
+    size_t                  n, *nn;
+    pprof_graph_nodelet_t  *d;
+
+    if (g->nnodelets == *cap) {
+        n = *cap ? *cap * 2 : 64;
+        d = pprof_alloc_n(w->a, n, sizeof(pprof_graph_nodelet_t));
+        nn = pprof_alloc_n(w->a, n, sizeof(size_t));
+
+        if (d == NULL || nn == NULL) {
+            pprof_free(w->a, d);
+            pprof_free(w->a, nn);
+            return NULL;
+        }
+
+        if (g->nnodelets) {
+            memcpy(d, g->nodelets,
+                   g->nnodelets * sizeof(pprof_graph_nodelet_t));
+            memcpy(nn, *names, g->nnodelets * sizeof(size_t));
+        }
+
+        pprof_free(w->a, g->nodelets);
+        pprof_free(w->a, *names);
+        g->nodelets = d;
+        *names = nn;
+        *cap = n;
+    }
+
+    d = &g->nodelets[g->nnodelets];
+    memset(d, 0, sizeof(pprof_graph_nodelet_t));
+    (*names)[g->nnodelets] = (size_t) -1;
+    g->nnodelets++;
+
+    return d;
+}
+
+
+typedef struct {
+    size_t                   cap;
+    size_t                  *names;     /* by nodelet: offset in text */
+    char                    *text;      /* the ranges' names */
+    size_t                   len;
+    size_t                   size;
+} pprof_graph_nodelets_t;
+
+
+/* a range's name "1kB..2kB" (or one size's) into nl->text at *off */
+static int
+pprof_graph_range_name(pprof_graph_work_t *w, pprof_graph_nodelets_t *nl,
+    const pprof_graph_stag_t *lo, const pprof_graph_stag_t *hi,
+    pprof_graph_stag_t *range)
+{
+    char    *p;
+    size_t   n, size;
+
+    if (nl->len + 160 > nl->size) {
+        size = nl->size ? nl->size * 2 : 4096;
+        p = pprof_alloc(w->a, size);
+        if (p == NULL) {
+            return PPROF_ERROR;
+        }
+
+        if (nl->len) {
+            memcpy(p, nl->text, nl->len);
+        }
+
+        pprof_free(w->a, nl->text);
+        nl->text = p;
+        nl->size = size;
+    }
+
+    /* measurement.Label: the value in its own unit, scaled ("auto") */
+    p = nl->text + nl->len;
+    n = pprof_scaled_label(p, 64, lo->value, w->size_unit,
+                           pprof_cstr("auto"));
+    n = n < 64 ? n : 63;
+
+    if (hi != NULL) {
+        memcpy(p + n, "..", 2);
+        n += 2;
+        size = pprof_scaled_label(p + n, 64, hi->value, w->size_unit,
+                                  pprof_cstr("auto"));
+        n += size < 64 ? size : 63;
+    }
+
+    range->off = nl->len;
+    range->name.len = n;
+    nl->len += n;
+
+    return PPROF_OK;
+}
+
+
+/*
+ * pprof's numericNodelets: the sizes t[0..n) of a node (or of one of its
+ * label sets, parent) collapsed into at most PPROF_GRAPH_NODELETS ranges
+ * (collapsedTags: the heaviest are the seeds, each other size joins the
+ * nearest one), weighted as addNodelets does.
+ */
+static int
+pprof_graph_sizes(pprof_graph_work_t *w, pprof_graph_t *g,
+    pprof_graph_nodelets_t *nl, pprof_graph_stag_t *t, size_t n, int flat,
+    uint32_t parent)
+{
+    size_t                  i, j, k, ng;
+    double                  d, nd;
+    int64_t                 wt;
+    uint32_t                lo[PPROF_GRAPH_NODELETS];
+    uint32_t                hi[PPROF_GRAPH_NODELETS];
+    uint32_t                cnt[PPROF_GRAPH_NODELETS];
+    pprof_graph_stag_t      grp[PPROF_GRAPH_NODELETS];
+    pprof_graph_nodelet_t  *nl_;
+
+    pprof_graph_sort_stags(t, n, flat);
+
+    ng = n;
+
+    if (n > PPROF_GRAPH_NODELETS) {
+        ng = PPROF_GRAPH_NODELETS;
+
+        for (k = 0; k < ng; k++) {
+            grp[k] = t[k];
+            lo[k] = (uint32_t) k;
+            hi[k] = (uint32_t) k;
+            cnt[k] = 1;
+        }
+
+        for (i = ng; i < n; i++) {
+            /* tagDistance to each seed; ties to the first */
+            j = 0;
+            d = fabs((double) t[0].value - (double) t[i].value);
+
+            for (k = 1; k < ng; k++) {
+                nd = fabs((double) t[k].value - (double) t[i].value);
+                if (nd < d) {
+                    j = k;
+                    d = nd;
+                }
+            }
+
+            if (t[i].value < t[lo[j]].value) {
+                lo[j] = (uint32_t) i;
+            }
+
+            if (t[i].value > t[hi[j]].value) {
+                hi[j] = (uint32_t) i;
+            }
+
+            grp[j].flat += t[i].flat;
+            grp[j].cum += t[i].cum;
+            cnt[j]++;
+        }
+
+        for (k = 0; k < ng; k++) {
+            if (pprof_graph_range_name(w, nl, &t[lo[k]],
+                                       cnt[k] > 1 ? &t[hi[k]] : NULL,
+                                       &grp[k])
+                != PPROF_OK)
+            {
+                return PPROF_ERROR;
+            }
+        }
+
+        /* the text may have moved while it grew */
+        for (k = 0; k < ng; k++) {
+            grp[k].name.data = nl->text + grp[k].off;
+        }
+
+        pprof_graph_sort_stags(grp, ng, flat);
+        memcpy(t, grp, ng * sizeof(pprof_graph_stag_t));
+    }
+
+    for (j = 0; j < ng; j++) {
+        if (flat || t[j].flat == t[j].cum) {
+            wt = t[j].flat;
+
+        } else {
+            wt = t[j].cum;
+        }
+
+        if (wt == 0) {
+            continue;
+        }
+
+        nl_ = pprof_graph_nodelet_add(w, g, &nl->cap, &nl->names);
+        if (nl_ == NULL) {
+            return PPROF_ERROR;
+        }
+
+        nl_->name = t[j].name;
+        nl_->weight = wt;
+        nl_->index = (uint32_t) j;
+        nl_->parent = parent;
+        nl_->numeric = 1;
+        nl_->dotted = !(flat || t[j].flat == t[j].cum);
+
+        if (n > PPROF_GRAPH_NODELETS) {
+            nl->names[g->nnodelets - 1] = t[j].off;
+        }
+    }
+
+    return PPROF_OK;
+}
+
+
+/* the sizes of label set lid among a node's tags live[a..b) */
+static int
+pprof_graph_node_sizes(pprof_graph_work_t *w, pprof_graph_t *g,
+    pprof_graph_nodelets_t *nl, size_t a, size_t b, uint32_t lid,
+    pprof_graph_stag_t *st, int flat, uint32_t parent)
+{
+    size_t              k, n;
+    pprof_graph_tag_t  *t;
+
+    n = 0;
+
+    for (k = a; k < b; k++) {
+        t = &w->live[k];
+
+        if (t->lid == lid && t->name != PPROF_NONE) {
+            st[n].name = pprof_graph_interned(&w->snames, t->name);
+            st[n].value = t->value;
+            st[n].flat = t->flat;
+            st[n].cum = t->cum;
+            st[n].lid = lid;
+            st[n].off = 0;
+            n++;
+        }
+    }
+
+    return n ? pprof_graph_sizes(w, g, nl, st, n, flat, parent) : PPROF_OK;
+}
+
+
+/* pprof's addNodelets for each node of the graph */
+static int
+pprof_graph_nodelets(pprof_graph_work_t *w, pprof_graph_t *g)
+{
+    int                     flat;
+    size_t                  i, j, k, a, b, n, nls, most;
+    uint32_t                id, label;
+    unsigned char          *out;
+    pprof_graph_tag_t      *t;
+    pprof_graph_stag_t     *lt, *st;
+    pprof_graph_nodelet_t  *d;
+    pprof_graph_nodelets_t  nl;
+
+    memset(&nl, 0, sizeof(pprof_graph_nodelets_t));
+
+    if (w->live == NULL) {
+        return PPROF_OK;
+    }
+
+    most = 0;
+    for (i = 0; i < g->nnodes; i++) {
+        id = w->list[i];
+        n = w->toff[id + 1] - w->toff[id];
+        most = n > most ? n : most;
+    }
+
+    /* a node's label sets, and one set's sizes */
+    lt = pprof_alloc_n(w->a, most ? most : 1, 2 * sizeof(pprof_graph_stag_t));
+    out = pprof_alloc(w->a, g->nnodes ? g->nnodes : 1);
+    if (lt == NULL || out == NULL) {
+        goto nomem;
+    }
+
+    st = lt + (most ? most : 1);
+
+    /* internal nodes show flat weights, leaves cum */
+    memset(out, 0, g->nnodes);
+    for (i = 0; i < g->nedges; i++) {
+        out[g->edges[i].src] = 1;
+    }
+
+    for (i = 0; i < g->nnodes; i++) {
+        id = w->list[i];
+        a = w->toff[id];
+        b = w->toff[id + 1];
+        flat = out[i];
+        g->nodes[i].nodelet = (uint32_t) g->nnodelets;
+
+        nls = 0;
+        for (k = a; k < b; k++) {
+            t = &w->live[k];
+
+            if (t->name == PPROF_NONE) {
+                lt[nls].name = pprof_graph_interned(&w->lsets, t->lid);
+                lt[nls].value = 0;
+                lt[nls].flat = t->flat;
+                lt[nls].cum = t->cum;
+                lt[nls].lid = t->lid;
+                lt[nls].off = 0;
+                nls++;
+            }
+        }
+
+        pprof_graph_sort_stags(lt, nls, flat);
+
+        for (j = 0; j < nls && j < PPROF_GRAPH_NODELETS; j++) {
+            if ((flat ? lt[j].flat : lt[j].cum) == 0) {
+                continue;
+            }
+
+            d = pprof_graph_nodelet_add(w, g, &nl.cap, &nl.names);
+            if (d == NULL) {
+                goto nomem;
+            }
+
+            d->name = lt[j].name;
+            d->weight = flat ? lt[j].flat : lt[j].cum;
+            d->index = (uint32_t) j;
+            d->parent = PPROF_NONE;
+            label = (uint32_t) (g->nnodelets - 1);
+
+            if (pprof_graph_node_sizes(w, g, &nl, a, b, lt[j].lid, st, flat,
+                                       label)
+                != PPROF_OK)
+            {
+                goto nomem;
+            }
+        }
+
+        if (pprof_graph_node_sizes(w, g, &nl, a, b, 0, st, flat, PPROF_NONE)
+            != PPROF_OK)
+        {
+            goto nomem;
+        }
+
+        g->nodes[i].nnodelets = (uint32_t) (g->nnodelets
+                                            - g->nodes[i].nodelet);
+    }
+
+    /* the ranges' names into their final text */
+    for (i = 0; i < g->nnodelets; i++) {
+        if (nl.names[i] != (size_t) -1) {
+            g->nodelets[i].name.data = nl.text + nl.names[i];
+        }
+    }
+
+    g->text[2] = nl.text;
+    pprof_free(w->a, nl.names);
+    pprof_free(w->a, lt);
+    pprof_free(w->a, out);
+
+    return PPROF_OK;
+
+nomem:
+
+    pprof_free(w->a, nl.names);
+    pprof_free(w->a, nl.text);
+    pprof_free(w->a, lt);
+    pprof_free(w->a, out);
+
+    return PPROF_ERROR;
 }
 
 

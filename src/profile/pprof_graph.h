@@ -28,7 +28,33 @@ typedef struct {
     pprof_str_t              name;      /* the frame's full name */
     int64_t                  flat;      /* signed: a diff has negatives */
     int64_t                  cum;
+    uint32_t                 nodelet;   /* its first one in nodelets */
+    uint32_t                 nnodelets;
 } pprof_graph_node_t;
+
+
+/*
+ * pprof's nodelets: the sample labels of a node's samples, drawn as small
+ * boxes hanging from it (dotgraph.go addNodelets): at most
+ * PPROF_GRAPH_NODELETS label sets by weight, and the "bytes" numeric
+ * labels (of the node, or of each label set) collapsed into at most
+ * PPROF_GRAPH_NODELETS ranges.  Flat weights for a node with callees,
+ * cum for a leaf.
+ */
+#define PPROF_GRAPH_NODELETS  4
+
+typedef struct {
+    /* a label set "key:value\nkey:value" (the two bytes \ and n between,
+     * as pprof joins them), a size "1MB" or a range "1MB..2MB" */
+    pprof_str_t              name;
+    int64_t                  weight;
+    /* pprof's DOT ids: N<node>_<index> for a label set, NN<node>_<index>
+     * for a size of the node, NN<node>_<parent's index>_<index> */
+    uint32_t                 index;
+    uint32_t                 parent;    /* in nodelets; PPROF_NONE: node */
+    unsigned                 numeric:1;
+    unsigned                 dotted:1;  /* cum of a node with callees */
+} pprof_graph_nodelet_t;
 
 
 typedef struct {
@@ -66,6 +92,12 @@ typedef struct {
     pprof_str_t              unit;
     pprof_scaler_t           scaler;
     int                      scaler_ready;
+    /* in node order, a node's together, each after its parent */
+    pprof_graph_nodelet_t   *nodelets;
+    size_t                   nnodelets;
+    /* more distinct labels than PPROF_GRAPH_MAX_TAGS: none drawn */
+    unsigned                 nodelets_omitted:1;
+    char                    *text[3];   /* the nodelets' names */
     const pprof_allocator_t *allocator;
 } pprof_graph_t;
 

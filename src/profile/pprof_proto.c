@@ -1192,7 +1192,7 @@ failed:
 
 /* --- name nodes --- */
 
-static uint64_t
+uint64_t
 pprof_hash_str(const char *p, size_t len, uint64_t seed)
 {
     uint64_t  h;

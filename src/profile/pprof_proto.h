@@ -135,6 +135,9 @@ struct pprof_profile_s {
 
 uint32_t pprof_idmap_find(const pprof_idmap_t *map, uint64_t id);
 
+/* the hash of the bytes p[0..len) the decoder's tables use */
+uint64_t pprof_hash_str(const char *p, size_t len, uint64_t seed);
+
 
 /* an order-independent hash of sample i's labels (by content) */
 uint64_t pprof_sample_labels_hash(const pprof_profile_t *profile, size_t i);

@@ -11,9 +11,11 @@
  *      down and up;
  *   5. x by the neighbours' mean, placed in order with the minimum gaps by
  *      isotonic regression (pool adjacent violators), a few passes;
- *   6. boxes sized by their labels; edges as cubic curves through their
- *      virtual nodes, with arrowheads, pprof's colours and widths, dotted
- *      when residual; labels at their middle.
+ *   6. boxes sized by their labels, a node's nodelets (its sample
+ *      labels, pprof_graph.c) in small boxes under it, in its vertex;
+ *      edges as cubic curves through their virtual nodes, with
+ *      arrowheads, pprof's colours and widths, dotted when residual;
+ *      labels at their middle.
  *
  * Time and memory are linear in nodes, edges and virtual nodes times the
  * sweeps (sorting aside).  Node colours, font sizes and labels are the
@@ -45,6 +47,11 @@
 #define PPROF_SVG_LINES         16
 #define PPROF_SVG_LEGEND_FS     13.0
 #define PPROF_SVG_FONT          "Helvetica,Arial,sans-serif"
+#define PPROF_SVG_LET_FS        9
+#define PPROF_SVG_LET_GAP       14.0    /* node or set to its nodelets */
+#define PPROF_SVG_LET_SEP       6.0     /* between columns */
+#define PPROF_SVG_LET_LINES     6       /* of a label set, the rest cut */
+#define PPROF_SVG_LET_CHARS     40      /* of a line, the rest cut */
 
 
 typedef struct {
@@ -103,6 +110,12 @@ static void pprof_svg_place(pprof_svg_layout_t *l);
 static void pprof_svg_place_rank(pprof_svg_layout_t *l, size_t r, int mode);
 static void pprof_svg_box(const pprof_graph_t *g, size_t i, double *w,
     double *h);
+static void pprof_svg_node_box(const pprof_graph_t *g, size_t i, double *w,
+    double *h);
+static void pprof_svg_lets_size(const pprof_graph_t *g, size_t i, double *w,
+    double *h);
+static void pprof_svg_lets(const pprof_graph_t *g, size_t i, double x,
+    double y, pprof_out_t *out);
 static void pprof_svg_node(pprof_svg_layout_t *l, size_t i,
     const pprof_svg_options_t *so, pprof_out_t *out, double dy);
 static void pprof_svg_edge(pprof_svg_layout_t *l, size_t i, pprof_out_t *out,
@@ -886,8 +899,24 @@ pprof_svg_label(const pprof_graph_t *g, size_t i, pprof_svg_label_t *lb)
 }
 
 
+/* a node's vertex: its box, and its nodelets under it */
 static void
 pprof_svg_box(const pprof_graph_t *g, size_t i, double *w, double *h)
+{
+    double  lw, lh;
+
+    pprof_svg_node_box(g, i, w, h);
+    pprof_svg_lets_size(g, i, &lw, &lh);
+
+    if (lh > 0) {
+        *w = lw > *w ? lw : *w;
+        *h += PPROF_SVG_LET_GAP + lh;
+    }
+}
+
+
+static void
+pprof_svg_node_box(const pprof_graph_t *g, size_t i, double *w, double *h)
 {
     int                 fs;
     size_t              k, c, max;
@@ -916,7 +945,7 @@ pprof_svg_node(pprof_svg_layout_t *l, size_t i, const pprof_svg_options_t *so,
     int                        fs;
     char                       color[8], fill[8], v[64];
     size_t                     k;
-    double                     x, y, t;
+    double                     x, y, t, bw, bh;
     pprof_svg_label_t          lb;
     pprof_svg_vertex_t        *vx;
     const pprof_graph_t       *g;
@@ -933,7 +962,9 @@ pprof_svg_node(pprof_svg_layout_t *l, size_t i, const pprof_svg_options_t *so,
     pprof_svg_label(g, i, &lb);
     pprof_graph_format_value(g, v, sizeof(v), node->cum);
 
-    x = vx->x - vx->w / 2;
+    /* the box at the vertex's top, its nodelets under it */
+    pprof_svg_node_box(g, i, &bw, &bh);
+    x = vx->x - bw / 2;
     y = vx->y - vx->h / 2 + dy;
 
     pprof_out_printf(out, "<g class=\"node\" id=\"node%zu\"><title>", i + 1);
@@ -950,7 +981,7 @@ pprof_svg_node(pprof_svg_layout_t *l, size_t i, const pprof_svg_options_t *so,
                      "height=\"%.1f\" rx=\"3\" fill=\"%s\" stroke=\"%s\"/>"
                      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" "
                      "text-anchor=\"middle\" fill=\"#000000\">",
-                     x, y, vx->w, vx->h, fill, color, vx->x,
+                     x, y, bw, bh, fill, color, vx->x,
                      y + 5 + fs * 0.95, fs);
 
     for (k = 0; k < lb.nlines; k++) {
@@ -966,7 +997,225 @@ pprof_svg_node(pprof_svg_layout_t *l, size_t i, const pprof_svg_options_t *so,
         pprof_out_lit(out, "</a>");
     }
 
+    if (node->nnodelets) {
+        pprof_svg_lets(g, i, vx->x, y + bh, out);
+    }
+
     pprof_out_lit(out, "</g>\n");
+}
+
+
+/* --- nodelets --- */
+
+typedef struct {
+    pprof_str_t              lines[PPROF_SVG_LET_LINES + 1];
+    size_t                   nlines;
+    char                     weight[64];
+    double                   w;
+    double                   h;
+} pprof_svg_let_t;
+
+
+/* a line of at most PPROF_SVG_LET_CHARS characters, whole UTF-8 ones */
+static pprof_str_t
+pprof_svg_let_line(const char *p, size_t len)
+{
+    size_t       i, n;
+    pprof_str_t  s;
+
+    n = 0;
+    for (i = 0; i < len; i++) {
+        if (((unsigned char) p[i] & 0xc0) != 0x80
+            && n++ == PPROF_SVG_LET_CHARS)
+        {
+            break;
+        }
+    }
+
+    s.data = p;
+    s.len = i;
+
+    return s;
+}
+
+
+/* a nodelet's lines: a label set's "key:value" each, or the size; then
+ * its weight */
+static void
+pprof_svg_let(const pprof_graph_t *g, const pprof_graph_nodelet_t *d,
+    pprof_svg_let_t *lt)
+{
+    size_t       i, start, c, max;
+    const char  *p;
+
+    p = d->name.data;
+    lt->nlines = 0;
+    start = 0;
+
+    for (i = 0; i <= d->name.len; i++) {
+        if (i < d->name.len
+            && !(p[i] == '\\' && i + 1 < d->name.len && p[i + 1] == 'n'))
+        {
+            continue;
+        }
+
+        if (lt->nlines == PPROF_SVG_LET_LINES - 1 && i < d->name.len) {
+            lt->lines[lt->nlines++] = pprof_cstr("\xe2\x80\xa6");
+            break;
+        }
+
+        lt->lines[lt->nlines++] = pprof_svg_let_line(p + start, i - start);
+        start = i + 2;
+        i++;
+    }
+
+    pprof_graph_format_value(g, lt->weight, sizeof(lt->weight), d->weight);
+
+    max = pprof_svg_chars(pprof_cstr(lt->weight));
+    for (i = 0; i < lt->nlines; i++) {
+        c = pprof_svg_chars(lt->lines[i]);
+        if (c > max) {
+            max = c;
+        }
+    }
+
+    lt->w = max * PPROF_SVG_LET_FS * 0.6 + 10;
+    lt->h = (lt->nlines + 1) * PPROF_SVG_LET_FS * 1.2 + 6;
+}
+
+
+/* the width and height of node i's nodelets: a column for each from the
+ * node, with the sizes of a label set under it */
+static void
+pprof_svg_lets_size(const pprof_graph_t *g, size_t i, double *w, double *h)
+{
+    size_t                     k, ncols;
+    double                     cw, ch;
+    pprof_svg_let_t            lt;
+    const pprof_graph_node_t  *n;
+
+    n = &g->nodes[i];
+    *w = 0;
+    *h = 0;
+    ncols = 0;
+    cw = 0;
+    ch = 0;
+
+    for (k = n->nodelet; k < (size_t) n->nodelet + n->nnodelets; k++) {
+        pprof_svg_let(g, &g->nodelets[k], &lt);
+
+        if (g->nodelets[k].parent == PPROF_NONE) {
+            if (ncols++) {
+                *w += cw + PPROF_SVG_LET_SEP;
+                *h = ch > *h ? ch : *h;
+            }
+
+            cw = lt.w;
+            ch = lt.h;
+            continue;
+        }
+
+        cw = lt.w > cw ? lt.w : cw;
+        ch += PPROF_SVG_LET_GAP + lt.h;
+    }
+
+    if (ncols) {
+        *w += cw;
+        *h = ch > *h ? ch : *h;
+    }
+}
+
+
+/* one nodelet's box at (cx, y) (top centre), its line from (px, py) */
+static double
+pprof_svg_let_draw(const pprof_graph_t *g, const pprof_graph_nodelet_t *d,
+    double cx, double y, double px, double py, pprof_out_t *out)
+{
+    size_t           k;
+    pprof_svg_let_t  lt;
+
+    pprof_svg_let(g, d, &lt);
+
+    pprof_out_printf(out, "<g class=\"nodelet\"><title>");
+
+    for (k = 0; k < lt.nlines; k++) {
+        if (k) {
+            pprof_out_lit(out, " ");
+        }
+
+        pprof_svg_esc(out, lt.lines[k].data, lt.lines[k].len);
+    }
+
+    pprof_out_printf(out, " (%s%s)</title><path d=\"M%.1f,%.1fL%.1f,%.1f\" "
+                     "stroke=\"#999999\"%s/>", lt.weight,
+                     d->dotted ? ", cum" : "", px, py, cx, y,
+                     d->dotted ? " stroke-dasharray=\"2,3\"" : "");
+    pprof_out_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                     "height=\"%.1f\" fill=\"#f8f8f8\" stroke=\"#999999\"/>"
+                     "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" "
+                     "text-anchor=\"middle\" fill=\"#000000\">",
+                     cx - lt.w / 2, y, lt.w, lt.h, cx,
+                     y + 3 + PPROF_SVG_LET_FS * 0.95, PPROF_SVG_LET_FS);
+
+    for (k = 0; k < lt.nlines; k++) {
+        pprof_out_printf(out, "<tspan x=\"%.1f\"%s>", cx,
+                         k ? " dy=\"1.2em\"" : "");
+        pprof_svg_esc(out, lt.lines[k].data, lt.lines[k].len);
+        pprof_out_lit(out, "</tspan>");
+    }
+
+    pprof_out_printf(out, "<tspan x=\"%.1f\" dy=\"1.2em\" "
+                     "fill=\"#555555\">", cx);
+    pprof_svg_esc(out, lt.weight, strlen(lt.weight));
+    pprof_out_lit(out, "</tspan></text></g>");
+
+    return y + lt.h;
+}
+
+
+/* node i's nodelets under its box, whose bottom centre is (x, y) */
+static void
+pprof_svg_lets(const pprof_graph_t *g, size_t i, double x, double y,
+    pprof_out_t *out)
+{
+    size_t                        k, j, end;
+    double                        lw, lh, left, cw, cx, top, bottom;
+    pprof_svg_let_t               lt;
+    const pprof_graph_node_t     *n;
+    const pprof_graph_nodelet_t  *d;
+
+    n = &g->nodes[i];
+    end = (size_t) n->nodelet + n->nnodelets;
+    pprof_svg_lets_size(g, i, &lw, &lh);
+    left = x - lw / 2;
+    top = y + PPROF_SVG_LET_GAP;
+
+    pprof_out_lit(out, "<g class=\"nodelets\">");
+
+    for (k = n->nodelet; k < end; k = j) {
+        /* a column: the nodelet and the sizes under it, as wide as the
+         * widest of them */
+        pprof_svg_let(g, &g->nodelets[k], &lt);
+        cw = lt.w;
+
+        for (j = k + 1; j < end && g->nodelets[j].parent != PPROF_NONE; j++) {
+            pprof_svg_let(g, &g->nodelets[j], &lt);
+            cw = lt.w > cw ? lt.w : cw;
+        }
+
+        cx = left + cw / 2;
+        bottom = pprof_svg_let_draw(g, &g->nodelets[k], cx, top, x, y, out);
+
+        for (j = k + 1; j < end && g->nodelets[j].parent != PPROF_NONE; j++) {
+            d = &g->nodelets[j];
+            bottom = pprof_svg_let_draw(g, d, cx, bottom + PPROF_SVG_LET_GAP,
+                                        cx, bottom, out);
+        }
+
+        left += cw + PPROF_SVG_LET_SEP;
+    }
+
+    pprof_out_lit(out, "</g>");
 }
 
 

@@ -986,6 +986,91 @@ test_tag_ranges(void)
 }
 
 
+/* pprof's nodelets in the DOT: label sets and "bytes" sizes by node */
+static void
+test_nodelets(void)
+{
+    int            i, n;
+    char          *out, *q;
+    prof_t         p;
+    pprof_error_t  err;
+
+    static const int64_t  sizes[] = { 16, 32, 48, 1024, 2048, 4096 };
+
+    /* main -> a -> b (10, handler:Put), main -> a (5, handler:Get),
+     * main -> c (1, 2 kB) */
+    base_profile(&p);
+    p.s[0].key = "handler";
+    p.s[0].str = "Put";
+    p.s[1].key = "handler";
+    p.s[1].str = "Get";
+    p.s[2].key = "bytes";
+    p.num[2] = 2048;
+
+    out = render(&p, NULL, PPROF_FORMAT_DOT, 80, &err);
+    CHECK(out != NULL, "dot: %s", err.msg);
+    if (out) {
+        /* a leaf shows cum, a node with callees flat (main has none) */
+        CHECK(strstr(out, "_0 [label = \"handler:Put\" id=\"N")
+              && strstr(out, "fontsize=8 shape=box3d tooltip=\"10ns\"]"),
+              "b's label set: %s", out);
+        CHECK(strstr(out, "[label = \"handler:Get\"")
+              && strstr(out, " [label=\" 5ns\" weight=100 tooltip=\"5ns\" "
+                        "labeltooltip=\"5ns\"]"), "a's flat label set");
+        CHECK(strstr(out, "[label = \"2kB\"") && strstr(out, "NN"),
+              "c's size");
+        CHECK(strstr(out, " minlen=2]"), "edges from nodes with nodelets");
+        free(out);
+    }
+
+    /* six sizes on one leaf: four ranges, the rest joining the nearest */
+    base_profile(&p);
+    n = (int) (sizeof(sizes) / sizeof(sizes[0]));
+    for (i = 0; i < n; i++) {
+        p.s[i] = p.s[2];
+        p.s[i].v[1] = 6 - i;
+        p.s[i].key = "bytes";
+        p.num[i] = sizes[i];
+    }
+    p.ns = n;
+
+    out = render(&p, NULL, PPROF_FORMAT_DOT, 80, &err);
+    CHECK(out != NULL, "dot: %s", err.msg);
+    if (out) {
+        n = 0;
+        for (q = out; (q = strstr(q, "shape=box3d")) != NULL; q++) {
+            n++;
+        }
+
+        CHECK(n == 4 && strstr(out, "_1 [label = \"1kB..4kB\"")
+              && strstr(out, "_0 [label = \"16B\"")
+              && strstr(out, "_3 [label = \"48B\""),
+              "collapsed sizes (%d): %s", n, out);
+        free(out);
+    }
+
+    /* a label value that would end the DOT string stays inside it */
+    base_profile(&p);
+    p.s[0].key = "k";
+    p.s[0].str = "a\"b\\";
+    out = render(&p, NULL, PPROF_FORMAT_DOT, 80, &err);
+    CHECK(out && strstr(out, "[label = \"k:a\\\"b\\\\\" id="),
+          "escaped label: %s", out ? out : err.msg);
+    free(out);
+
+    /* and the SVG draws them under their node */
+    base_profile(&p);
+    p.s[0].key = "handler";
+    p.s[0].str = "Put";
+    p.s[1].key = "role";
+    p.s[1].str = "x";
+    out = render(&p, NULL, PPROF_FORMAT_SVG, 80, &err);
+    CHECK(out && strstr(out, "<g class=\"nodelet\"><title>handler:Put (10ns)"
+                        "</title>"), "svg nodelet: %s", out ? out : err.msg);
+    free(out);
+}
+
+
 static void
 test_focus_ignore(void)
 {
@@ -3068,6 +3153,7 @@ main(int argc, char **argv)
     test_drop_frames();
     test_focus_ignore();
     test_tag_ranges();
+    test_nodelets();
     test_merge_and_naming();
     test_formats();
     test_json_escape();

@@ -9,10 +9,12 @@
 // Node ids and the order of edges of equal |weight| are not compared (Go's
 // sort is not stable for those).
 //
-// A profile whose reference draws sample labels (pprof's nodelets: boxes
-// "N1_0" for the labels and the "bytes" sizes of heap samples) is
-// reported as skipped: pprof-summary does not draw them, and they change
-// how many nodes pprof selects.
+// The sample labels pprof draws as nodelets (boxes "N1_0" for a label
+// set, "NN1_0" or "NN1_0_0" for the "bytes" sizes of heap samples,
+// collapsed into ranges) are compared by their place (node, label set)
+// and name: each the same box attributes and the same edge from its
+// parent (weight label, tooltips, dotted when cum).  They also change
+// how many nodes pprof selects, which the node comparison checks.
 package main
 
 import (
@@ -28,7 +30,9 @@ import (
 var (
 	dotNodeRx    = regexp.MustCompile(`^N(\d+) \[label="(.*)" id="node\d+" fontsize=(\d+) shape=box tooltip="(.*) \(([^()]*)\)" color="(#[0-9a-f]{6})" fillcolor="(#[0-9a-f]{6})"\]$`)
 	dotEdgeRx    = regexp.MustCompile(`^N(\d+) -> N(\d+) \[(.*)\]$`)
-	dotNodeletRx = regexp.MustCompile(`^N+\d+(_\d+)+ \[|^N+\d+(_\d+)* -> N+\d+(_\d+)+ \[`)
+	dotNodeletRx = regexp.MustCompile(`^(N+\d+(?:_\d+)+) \[label = "(.*)" id="(N+\d+(?:_\d+)+)" fontsize=8 shape=box3d tooltip="([^"]*)"\]$`)
+	dotLetEdgeRx = regexp.MustCompile(`^(N+\d+(?:_\d+)*) -> (N+\d+(?:_\d+)+) \[(.*)\]$`)
+	dotNodeIDRx  = regexp.MustCompile(`^N(\d+)$`)
 	dotLegendRx  = regexp.MustCompile(`^subgraph cluster_L \{ "(.*)" \[shape=box fontsize=16 label="(.*)"( tooltip="[^"]*")?\] \}$`)
 	dotHeaderRx  = regexp.MustCompile(`^digraph "(.*)" \{$`)
 	dotNodeStyle = `node [style=filled fillcolor="#f8f8f8"]`
@@ -44,18 +48,24 @@ type dotNode struct {
 }
 
 type dotGraph struct {
-	title    string
-	legend   []string
-	nodes    map[string]dotNode
-	order    []string          // names in id order
-	edges    map[string]string // "src -> dst": attributes
-	nodelets bool
+	title  string
+	legend []string
+	nodes  map[string]dotNode
+	order  []string          // names in id order
+	edges  map[string]string // "src -> dst": attributes
+	// "node > [label set >] nodelet": its box's tooltip and its edge's
+	// attributes
+	nodelets map[string]string
 }
 
 func parseDot(out []byte) (*dotGraph, error) {
-	g := &dotGraph{nodes: map[string]dotNode{}, edges: map[string]string{}}
+	g := &dotGraph{nodes: map[string]dotNode{}, edges: map[string]string{}, nodelets: map[string]string{}}
 	names := map[string]string{}
 	var edgeLines [][]string
+	letLabel := map[string]string{}   // nodelet id: name
+	letTooltip := map[string]string{} // nodelet id: tooltip
+	letParent := map[string]string{}  // nodelet id: the id of its parent
+	letEdge := map[string]string{}    // nodelet id: its edge's attributes
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<26)
 	line := 0
@@ -86,7 +96,22 @@ func parseDot(out []byte) (*dotGraph, error) {
 				}
 			}
 		case dotNodeletRx.MatchString(t):
-			g.nodelets = true
+			m := dotNodeletRx.FindStringSubmatch(t)
+			if m[1] != m[3] {
+				return nil, fmt.Errorf("nodelet %s with id %q", m[1], m[3])
+			}
+			if _, dup := letLabel[m[1]]; dup {
+				return nil, fmt.Errorf("nodelet %s twice", m[1])
+			}
+			letLabel[m[1]] = m[2]
+			letTooltip[m[1]] = m[4]
+		case dotLetEdgeRx.MatchString(t):
+			m := dotLetEdgeRx.FindStringSubmatch(t)
+			if _, dup := letParent[m[2]]; dup {
+				return nil, fmt.Errorf("two edges into nodelet %s", m[2])
+			}
+			letParent[m[2]] = m[1]
+			letEdge[m[2]] = m[3]
 		case dotNodeRx.MatchString(t):
 			m := dotNodeRx.FindStringSubmatch(t)
 			if _, dup := g.nodes[m[4]]; dup {
@@ -103,6 +128,38 @@ func parseDot(out []byte) (*dotGraph, error) {
 	}
 	if !closed {
 		return nil, fmt.Errorf("no closing brace")
+	}
+	// a nodelet's place: its node's name, its parents' names, its own
+	var place func(id string, depth int) (string, error)
+	place = func(id string, depth int) (string, error) {
+		if m := dotNodeIDRx.FindStringSubmatch(id); m != nil {
+			if n, ok := names[m[1]]; ok {
+				return n, nil
+			}
+			return "", fmt.Errorf("nodelet of unknown node %s", id)
+		}
+		label, ok := letLabel[id]
+		parent, ok2 := letParent[id]
+		if !ok || !ok2 || depth > 4 {
+			return "", fmt.Errorf("nodelet %s without a box or an edge", id)
+		}
+		p, err := place(parent, depth+1)
+		return p + " > " + label, err
+	}
+	for id := range letLabel {
+		k, err := place(id, 0)
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := g.nodelets[k]; dup {
+			return nil, fmt.Errorf("nodelet %q twice", k)
+		}
+		g.nodelets[k] = fmt.Sprintf("tooltip=%q [%s]", letTooltip[id], letEdge[id])
+	}
+	for id := range letParent {
+		if _, ok := letLabel[id]; !ok {
+			return nil, fmt.Errorf("edge into %s, which has no box", id)
+		}
 	}
 	for _, m := range edgeLines {
 		// pprof drops a node whose flat and cum are both 0 (a diff that
@@ -165,19 +222,14 @@ func runDot(c testCase) result {
 			r.details = []string{err.Error()}
 			return r
 		}
-		if want.nodelets {
-			r.skipped = true
-			r.ok = true
-			r.summary = fmt.Sprintf("skipped: the reference draws sample labels (%d nodes)", len(want.nodes))
-			return r
-		}
 		if r.details = diffDot(want, got); len(r.details) == 0 {
 			break
 		}
 	}
 	r.ok = len(r.details) == 0
-	r.summary = fmt.Sprintf("dot: %d nodes, %d edges expected; %d, %d got",
-		len(want.nodes), len(want.edges), len(got.nodes), len(got.edges))
+	r.summary = fmt.Sprintf("dot: %d nodes, %d edges, %d nodelets expected; %d, %d, %d got",
+		len(want.nodes), len(want.edges), len(want.nodelets),
+		len(got.nodes), len(got.edges), len(got.nodelets))
 	return r
 }
 
@@ -205,28 +257,8 @@ func diffDot(want, got *dotGraph) []string {
 			nd = append(nd, fmt.Sprintf("extra node %q (%s)", n, got.nodes[n].label))
 		}
 	}
-	var keys []string
-	for k := range want.edges {
-		keys = append(keys, k)
-	}
-	for k := range got.edges {
-		if _, ok := want.edges[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		w, wok := want.edges[k]
-		g, gok := got.edges[k]
-		switch {
-		case !gok:
-			nd = append(nd, fmt.Sprintf("missing edge %q [%s]", k, w))
-		case !wok:
-			nd = append(nd, fmt.Sprintf("extra edge %q [%s]", k, g))
-		case w != g:
-			nd = append(nd, fmt.Sprintf("edge %q: expected [%s], got [%s]", k, w, g))
-		}
-	}
+	nd = append(nd, diffAttrs("edge", want.edges, got.edges)...)
+	nd = append(nd, diffAttrs("nodelet", want.nodelets, got.nodelets)...)
 	if len(nd) > 0 {
 		shown := nd
 		if len(shown) > *maxDiff {
@@ -239,6 +271,34 @@ func diffDot(want, got *dotGraph) []string {
 	// nodes a nodecount keeps, so it must match too.
 	if len(nd) == 0 && strings.Join(want.order, "\n") != strings.Join(got.order, "\n") {
 		d = append(d, "nodes in another order than pprof's")
+	}
+	return d
+}
+
+// diffAttrs lists the differences of two maps of what to attributes, by
+// key.
+func diffAttrs(what string, want, got map[string]string) []string {
+	var d, keys []string
+	for k := range want {
+		keys = append(keys, k)
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		w, wok := want[k]
+		g, gok := got[k]
+		switch {
+		case !gok:
+			d = append(d, fmt.Sprintf("missing %s %q [%s]", what, k, w))
+		case !wok:
+			d = append(d, fmt.Sprintf("extra %s %q [%s]", what, k, g))
+		case w != g:
+			d = append(d, fmt.Sprintf("%s %q: expected [%s], got [%s]", what, k, w, g))
+		}
 	}
 	return d
 }
