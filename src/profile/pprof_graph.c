@@ -37,7 +37,7 @@
 
 /* bounds of the nodelets: distinct (node, label) weights, additions to
  * them in a pass, bytes of label sets; beyond them none are drawn */
-#define PPROF_GRAPH_MAX_TAGS       (1 << 20)
+#define PPROF_GRAPH_MAX_TAGS       (1 << 19)
 #define PPROF_GRAPH_MAX_TAG_WORK   ((size_t) 1 << 26)
 #define PPROF_GRAPH_MAX_TAG_TEXT   ((size_t) 1 << 24)
 
@@ -183,6 +183,9 @@ typedef struct {
     pprof_graph_tag_t       *live;
     uint32_t                *toff;      /* nn + 1 */
     pprof_graph_stag_t      *stags;     /* scratch of a node's */
+    /* by stack: of a diff, a stack whose sum is 0, but not its base's
+     * part nor the profile's; NULL: none */
+    unsigned char           *zkeep;
 } pprof_graph_work_t;
 
 
@@ -202,6 +205,8 @@ static void pprof_graph_redundant(pprof_graph_work_t *w);
 static int pprof_graph_explained(pprof_graph_work_t *w, uint32_t e);
 static int pprof_graph_output(pprof_graph_work_t *w, pprof_graph_t *g);
 static int pprof_graph_tags_prepare(pprof_graph_work_t *w,
+    const pprof_profile_t *pr);
+static int pprof_graph_zero_stacks(pprof_graph_work_t *w,
     const pprof_profile_t *pr);
 static int pprof_graph_tags_stack(pprof_graph_work_t *w, size_t s,
     size_t nvisit, uint32_t leaf);
@@ -250,6 +255,7 @@ pprof_graph_build(pprof_report_t *report,
     }
 
     if (pprof_graph_names(&w) != PPROF_OK
+        || pprof_graph_zero_stacks(&w, ri->profile) != PPROF_OK
         || pprof_graph_tags_prepare(&w, ri->profile) != PPROF_OK
         || pprof_graph_pass(&w) != PPROF_OK)
     {
@@ -678,8 +684,9 @@ pprof_graph_pass(pprof_graph_work_t *w)
         }
 
         /* pprof merges samples of one stack first; one that sums to 0
-         * adds nothing, not even a 0 edge */
-        if (v == 0) {
+         * adds nothing, not even a 0 edge: but a diff's base samples,
+         * labelled pprof::base, merge apart */
+        if (v == 0 && !(w->zkeep && w->zkeep[s])) {
             continue;
         }
 
@@ -1345,6 +1352,7 @@ pprof_graph_work_free(pprof_graph_work_t *w)
     pprof_free(w->a, w->live);
     pprof_free(w->a, w->toff);
     pprof_free(w->a, w->stags);
+    pprof_free(w->a, w->zkeep);
     pprof_graph_intern_free(w, &w->lsets);
     pprof_graph_intern_free(w, &w->snames);
     pprof_free(w->a, w->tstamp);
@@ -1353,6 +1361,53 @@ pprof_graph_work_free(pprof_graph_work_t *w)
 
 
 /* --- sample labels (pprof's nodelets) --- */
+
+/* the stacks of a diff that sum to 0 while their base's samples or the
+ * profile's do not: pprof adds those apart (w->zkeep) */
+static int
+pprof_graph_zero_stacks(pprof_graph_work_t *w, const pprof_profile_t *pr)
+{
+    size_t                 s, pos, first;
+    int64_t                sum[2];
+    uint32_t               i;
+    const pprof_stacks_t  *st;
+
+    st = w->st;
+    first = pr->info.nsamples - pr->nbase;
+
+    for (s = 0; s < st->nstacks; s++) {
+        if (st->stacks[s].value != 0) {
+            continue;
+        }
+
+        sum[0] = 0;
+        sum[1] = 0;
+
+        for (pos = st->sample_off[s]; pos < st->sample_off[s + 1]; pos++) {
+            i = st->samples[pos];
+            sum[i >= first || (pr->samples[i].len & PPROF_SAMPLE_BASE)]
+                += st->values[pos];
+        }
+
+        if (sum[0] == 0 && sum[1] == 0) {
+            continue;
+        }
+
+        if (w->zkeep == NULL) {
+            w->zkeep = pprof_alloc_n(w->a, st->nstacks, 1);
+            if (w->zkeep == NULL) {
+                return PPROF_ERROR;
+            }
+
+            memset(w->zkeep, 0, st->nstacks);
+        }
+
+        w->zkeep[s] = 1;
+    }
+
+    return PPROF_OK;
+}
+
 
 /* pprof_graph_tag_add(): the table holds PPROF_GRAPH_MAX_TAGS */
 #define PPROF_GRAPH_FULL  1

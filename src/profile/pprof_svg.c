@@ -50,6 +50,8 @@
 #define PPROF_SVG_LET_FS        9
 #define PPROF_SVG_LET_GAP       14.0    /* node or set to its nodelets */
 #define PPROF_SVG_LET_SEP       6.0     /* between columns */
+#define PPROF_SVG_LET_MID       20.0    /* the edges' way down between */
+#define PPROF_SVG_LET_COLS      (2 * PPROF_GRAPH_NODELETS)
 #define PPROF_SVG_LET_LINES     6       /* of a label set, the rest cut */
 #define PPROF_SVG_LET_CHARS     40      /* of a line, the rest cut */
 
@@ -59,6 +61,8 @@ typedef struct {
     double                   y;         /* centre */
     double                   w;
     double                   h;
+    /* a node's box, at the top of its vertex, its nodelets under it */
+    double                   bh;
     double                   key;       /* sort key of a sweep */
     uint32_t                 rank;
     uint32_t                 pos;       /* in its rank */
@@ -109,13 +113,13 @@ static void pprof_svg_sweep(pprof_svg_layout_t *l, int down);
 static void pprof_svg_place(pprof_svg_layout_t *l);
 static void pprof_svg_place_rank(pprof_svg_layout_t *l, size_t r, int mode);
 static void pprof_svg_box(const pprof_graph_t *g, size_t i, double *w,
-    double *h);
+    double *h, double *bh);
 static void pprof_svg_node_box(const pprof_graph_t *g, size_t i, double *w,
     double *h);
 static void pprof_svg_lets_size(const pprof_graph_t *g, size_t i, double *w,
     double *h);
 static void pprof_svg_lets(const pprof_graph_t *g, size_t i, double x,
-    double y, pprof_out_t *out);
+    double y, double bw, pprof_out_t *out);
 static void pprof_svg_node(pprof_svg_layout_t *l, size_t i,
     const pprof_svg_options_t *so, pprof_out_t *out, double dy);
 static void pprof_svg_edge(pprof_svg_layout_t *l, size_t i, pprof_out_t *out,
@@ -468,7 +472,7 @@ pprof_svg_ranks(pprof_svg_layout_t *l)
     }
 
     for (i = 0; i < nn; i++) {
-        pprof_svg_box(g, i, &l->v[i].w, &l->v[i].h);
+        pprof_svg_box(g, i, &l->v[i].w, &l->v[i].h, &l->v[i].bh);
     }
 
     l->nv = nn;
@@ -899,14 +903,16 @@ pprof_svg_label(const pprof_graph_t *g, size_t i, pprof_svg_label_t *lb)
 }
 
 
-/* a node's vertex: its box, and its nodelets under it */
+/* a node's vertex: its box (bh high), and its nodelets under it */
 static void
-pprof_svg_box(const pprof_graph_t *g, size_t i, double *w, double *h)
+pprof_svg_box(const pprof_graph_t *g, size_t i, double *w, double *h,
+    double *bh)
 {
     double  lw, lh;
 
     pprof_svg_node_box(g, i, w, h);
     pprof_svg_lets_size(g, i, &lw, &lh);
+    *bh = *h;
 
     if (lh > 0) {
         *w = lw > *w ? lw : *w;
@@ -998,7 +1004,7 @@ pprof_svg_node(pprof_svg_layout_t *l, size_t i, const pprof_svg_options_t *so,
     }
 
     if (node->nnodelets) {
-        pprof_svg_lets(g, i, vx->x, y + bh, out);
+        pprof_svg_lets(g, i, vx->x, y + bh, bw, out);
     }
 
     pprof_out_lit(out, "</g>\n");
@@ -1084,44 +1090,82 @@ pprof_svg_let(const pprof_graph_t *g, const pprof_graph_nodelet_t *d,
 }
 
 
-/* the width and height of node i's nodelets: a column for each from the
- * node, with the sizes of a label set under it */
-static void
-pprof_svg_lets_size(const pprof_graph_t *g, size_t i, double *w, double *h)
+/*
+ * Node i's nodelets in columns, a column for each from the node with the
+ * sizes of a label set under it: the columns' widths, heights and first
+ * nodelets; returns their number.
+ */
+static size_t
+pprof_svg_let_cols(const pprof_graph_t *g, size_t i, double *cw, double *ch,
+    size_t *first)
 {
-    size_t                     k, ncols;
-    double                     cw, ch;
+    size_t                     k, n;
     pprof_svg_let_t            lt;
-    const pprof_graph_node_t  *n;
+    const pprof_graph_node_t  *node;
 
-    n = &g->nodes[i];
-    *w = 0;
-    *h = 0;
-    ncols = 0;
-    cw = 0;
-    ch = 0;
+    node = &g->nodes[i];
+    n = 0;
 
-    for (k = n->nodelet; k < (size_t) n->nodelet + n->nnodelets; k++) {
+    for (k = node->nodelet; k < (size_t) node->nodelet + node->nnodelets; k++)
+    {
         pprof_svg_let(g, &g->nodelets[k], &lt);
 
         if (g->nodelets[k].parent == PPROF_NONE) {
-            if (ncols++) {
-                *w += cw + PPROF_SVG_LET_SEP;
-                *h = ch > *h ? ch : *h;
+            if (n == PPROF_SVG_LET_COLS) {
+                break;
             }
 
-            cw = lt.w;
-            ch = lt.h;
+            first[n] = k;
+            cw[n] = lt.w;
+            ch[n] = lt.h;
+            n++;
             continue;
         }
 
-        cw = lt.w > cw ? lt.w : cw;
-        ch += PPROF_SVG_LET_GAP + lt.h;
+        if (n) {
+            cw[n - 1] = lt.w > cw[n - 1] ? lt.w : cw[n - 1];
+            ch[n - 1] += PPROF_SVG_LET_GAP + lt.h;
+        }
     }
 
-    if (ncols) {
-        *w += cw;
-        *h = ch > *h ? ch : *h;
+    return n;
+}
+
+
+/* the widths of the columns [from, to), with the gaps between them */
+static double
+pprof_svg_let_width(const double *cw, size_t from, size_t to)
+{
+    size_t  k;
+    double  w;
+
+    w = 0;
+    for (k = from; k < to; k++) {
+        w += cw[k] + (k > from ? PPROF_SVG_LET_SEP : 0);
+    }
+
+    return w;
+}
+
+
+/* the width and height of node i's nodelets: half the columns left of
+ * the node's centre, half right, the edges' way down between */
+static void
+pprof_svg_lets_size(const pprof_graph_t *g, size_t i, double *w, double *h)
+{
+    size_t  k, n, half, first[PPROF_SVG_LET_COLS];
+    double  lw, rw, cw[PPROF_SVG_LET_COLS], ch[PPROF_SVG_LET_COLS];
+
+    n = pprof_svg_let_cols(g, i, cw, ch, first);
+    half = (n + 1) / 2;
+    lw = pprof_svg_let_width(cw, 0, half);
+    rw = pprof_svg_let_width(cw, half, n);
+
+    *w = n ? 2 * (lw > rw ? lw : rw) + PPROF_SVG_LET_MID : 0;
+    *h = 0;
+
+    for (k = 0; k < n; k++) {
+        *h = ch[k] > *h ? ch[k] : *h;
     }
 }
 
@@ -1173,46 +1217,50 @@ pprof_svg_let_draw(const pprof_graph_t *g, const pprof_graph_nodelet_t *d,
 }
 
 
-/* node i's nodelets under its box, whose bottom centre is (x, y) */
+/* node i's nodelets under its box, whose bottom centre is (x, y) and
+ * which is bw wide */
 static void
 pprof_svg_lets(const pprof_graph_t *g, size_t i, double x, double y,
-    pprof_out_t *out)
+    double bw, pprof_out_t *out)
 {
-    size_t                        k, j, end;
-    double                        lw, lh, left, cw, cx, top, bottom;
-    pprof_svg_let_t               lt;
-    const pprof_graph_node_t     *n;
-    const pprof_graph_nodelet_t  *d;
+    size_t                     k, j, n, end, half, first[PPROF_SVG_LET_COLS];
+    double                     left, cx, px, top, bottom;
+    double                     cw[PPROF_SVG_LET_COLS], ch[PPROF_SVG_LET_COLS];
+    const pprof_graph_node_t  *node;
 
-    n = &g->nodes[i];
-    end = (size_t) n->nodelet + n->nnodelets;
-    pprof_svg_lets_size(g, i, &lw, &lh);
-    left = x - lw / 2;
+    node = &g->nodes[i];
+    end = (size_t) node->nodelet + node->nnodelets;
+    n = pprof_svg_let_cols(g, i, cw, ch, first);
+    half = (n + 1) / 2;
     top = y + PPROF_SVG_LET_GAP;
 
     pprof_out_lit(out, "<g class=\"nodelets\">");
 
-    for (k = n->nodelet; k < end; k = j) {
-        /* a column: the nodelet and the sizes under it, as wide as the
-         * widest of them */
-        pprof_svg_let(g, &g->nodelets[k], &lt);
-        cw = lt.w;
+    for (k = 0; k < n; k++) {
+        if (k == 0) {
+            left = x - PPROF_SVG_LET_MID / 2 - pprof_svg_let_width(cw, 0, half);
 
-        for (j = k + 1; j < end && g->nodelets[j].parent != PPROF_NONE; j++) {
-            pprof_svg_let(g, &g->nodelets[j], &lt);
-            cw = lt.w > cw ? lt.w : cw;
+        } else if (k == half) {
+            left = x + PPROF_SVG_LET_MID / 2;
         }
 
-        cx = left + cw / 2;
-        bottom = pprof_svg_let_draw(g, &g->nodelets[k], cx, top, x, y, out);
+        /* the line from the box's bottom, straight when it can be */
+        cx = left + cw[k] / 2;
+        px = cx < x - bw / 2 + 3 ? x - bw / 2 + 3
+             : cx > x + bw / 2 - 3 ? x + bw / 2 - 3 : cx;
 
-        for (j = k + 1; j < end && g->nodelets[j].parent != PPROF_NONE; j++) {
-            d = &g->nodelets[j];
-            bottom = pprof_svg_let_draw(g, d, cx, bottom + PPROF_SVG_LET_GAP,
-                                        cx, bottom, out);
+        bottom = pprof_svg_let_draw(g, &g->nodelets[first[k]], cx, top, px, y,
+                                    out);
+
+        for (j = first[k] + 1; j < end && g->nodelets[j].parent != PPROF_NONE;
+             j++)
+        {
+            bottom = pprof_svg_let_draw(g, &g->nodelets[j], cx,
+                                        bottom + PPROF_SVG_LET_GAP, cx, bottom,
+                                        out);
         }
 
-        left += cw + PPROF_SVG_LET_SEP;
+        left += cw[k] + PPROF_SVG_LET_SEP;
     }
 
     pprof_out_lit(out, "</g>");
@@ -1234,9 +1282,10 @@ pprof_svg_point(pprof_svg_layout_t *l, size_t i, size_t k, double dy,
     bottom = l->reversed[i] ? e->src : e->dst;
 
     if (k == 0) {
+        /* from the box's bottom, between its nodelets */
         v = &l->v[top];
         *x = v->x;
-        *y = v->y + v->h / 2 + dy;
+        *y = v->y - v->h / 2 + v->bh + dy;
 
     } else if (k == l->nchain[i] + 1) {
         v = &l->v[bottom];
