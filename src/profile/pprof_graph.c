@@ -1362,18 +1362,18 @@ pprof_graph_work_free(pprof_graph_work_t *w)
 
 /* --- sample labels (pprof's nodelets) --- */
 
-/* the stacks of a diff that sum to 0 while their base's samples or the
- * profile's do not: pprof adds those apart (w->zkeep) */
+/* the stacks of a diff (-diff_base: its base's samples are labelled
+ * pprof::base) that sum to 0 while their base's samples or the profile's
+ * do not: pprof adds those apart (w->zkeep); -base merges them */
 static int
 pprof_graph_zero_stacks(pprof_graph_work_t *w, const pprof_profile_t *pr)
 {
-    size_t                 s, pos, first;
+    size_t                 s, pos;
     int64_t                sum[2];
     uint32_t               i;
     const pprof_stacks_t  *st;
 
     st = w->st;
-    first = pr->info.nsamples - pr->nbase;
 
     for (s = 0; s < st->nstacks; s++) {
         if (st->stacks[s].value != 0) {
@@ -1385,7 +1385,7 @@ pprof_graph_zero_stacks(pprof_graph_work_t *w, const pprof_profile_t *pr)
 
         for (pos = st->sample_off[s]; pos < st->sample_off[s + 1]; pos++) {
             i = st->samples[pos];
-            sum[i >= first || (pr->samples[i].len & PPROF_SAMPLE_BASE)]
+            sum[(pr->samples[i].len & PPROF_SAMPLE_BASE) != 0]
                 += st->values[pos];
         }
 

@@ -1095,8 +1095,11 @@ pprof_tag_scale(const pprof_tag_filter_t *tf, const char *what,
     u.data = s + digits;
     u.len = len - digits;
 
-    if (u.len && pprof_scaler_init(&sc, u, u) == PPROF_OK && !sc.found) {
-        /* not a unit pprof knows: one of the profile's numeric labels */
+    if (u.len && tf->units != NULL
+        && pprof_scaler_init(&sc, u, u) == PPROF_OK && !sc.found)
+    {
+        /* not a unit pprof knows: one of the profile's numeric labels
+         * (without the profile, pprof_report_check(), any) */
         for (k = 0; k < tf->nunits; k++) {
             if (pprof_str_cmp(tf->units[k].unit, u) == 0) {
                 break;
@@ -2403,6 +2406,8 @@ pprof_report_check(const pprof_report_options_t *options,
         re = k ? options->tagignore : options->tagfocus;
 
         if (re != NULL && re[0] != '\0') {
+            memset(&tf, 0, sizeof(pprof_tag_filter_t));
+
             if (pprof_tag_filter_compile(&r, &tf, k ? PPROF_ARG_TAGIGNORE
                                                     : PPROF_ARG_TAGFOCUS,
                                          re, err)
