@@ -687,14 +687,13 @@ pprof_rx_translate(pprof_rx_t *t, const char *re)
     for (p = re; *p != '\0' && t->err == NULL; /* void */) {
         c = (unsigned char) *p;
         op = p;
+        q = p + 1;
+        min = -1;
+        max = -1;
 
         if (c == '*' || c == '+' || c == '?'
             || (c == '{' && pprof_rx_count(p, &min, &max, &q)))
         {
-            if (c != '{') {
-                q = p + 1;
-            }
-
             if (*q == '?') {
                 q++;                   /* lazy: the same match or not */
             }
