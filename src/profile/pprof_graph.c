@@ -301,6 +301,11 @@ pprof_graph_build(pprof_report_t *report,
             if (pprof_graph_pass(&w) != PPROF_OK) {
                 goto nomem;
             }
+
+        } else {
+            /* not rebuilt, as pprof: the nodes without a value keep their
+             * edges (the entropy counts them) in every later pass too */
+            memset(w.kept, 1, w.nn);
         }
     }
 

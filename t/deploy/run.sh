@@ -137,19 +137,23 @@ pod_start() {
     fi
 
     for f in targets.conf nginx.conf; do
-        sed -e "s|^load_module modules/ngx_http_pprof_module.so;|load_module $MODULE;|" \
-            -e "s| /tmp/| $W/tmp/|g" \
+        # the module's path last: a build under /tmp is no pod path
+        sed -e "s| /tmp/| $W/tmp/|g" \
             -e "s| /var/cache/nginx/| $W/cache/|g" \
             -e "s|^\( *\)listen 8080;|\1listen 127.0.0.1:$PORT;|" \
             -e "s|^\( *\)access_log /dev/stdout;|\1access_log $W/tmp/access.log;|" \
             -e "s|^\( *\)pprof_pass https://kubernetes.default.svc\([;/]\)|\1pprof_ssl_name kubernetes.default.svc;\n\1pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT\2|" \
             -e "s|^http {|http {\n    pprof_token_file $TOKEN;\n    pprof_trusted_certificate $CA;|" \
+            -e "s|^load_module modules/ngx_http_pprof_module.so;|load_module $MODULE;|" \
             "$src/$f" > "$W/conf/$f"
     done
 
     # every substitution took: none of the pod's paths is left
-    left=$(grep -nE '(^| )(/tmp/|/var/cache/nginx|modules/)|listen 8080|kubernetes\.default\.svc[;/]|/dev/stdout' \
-           "$W/conf/nginx.conf" "$W/conf/targets.conf" | grep -v pprof_ssl_name)
+    # (the test's own paths, under the build, taken out first: a build
+    # under /tmp is no pod path)
+    left=$(sed "s|$ROOT/$BUILD/||g" "$W/conf/nginx.conf" "$W/conf/targets.conf" \
+           | grep -nE '(^| )(/tmp/|/var/cache/nginx|modules/)|listen 8080|kubernetes\.default\.svc[;/]|/dev/stdout' \
+           | grep -v pprof_ssl_name)
     is "$left" "" "$name: the test's nginx.conf: every pod path substituted"
 
     NGX=("${RUN_AS[@]}" "$NGINX" -p "$W" -e stderr -c "$W/conf/nginx.conf")
