@@ -1493,7 +1493,7 @@ async function main() {
         assert(await page.title() === '400 Bad Request', `title "${await page.title()}"`);
         const reason = (await page.locator('main').innerText()).trim();
         assert(/^focus: bad regular expression: \S/.test(reason), `reason "${reason}"`);
-        for (const arg of ['hide=[', 'show=*', 'show_from=(', 'ignore=a{1', 'tagfocus=role=(', 'tagignore=[']) {
+        for (const arg of ['hide=[', 'show=*', 'show_from=(', 'ignore=)', 'tagfocus=role=(', 'tagignore=[']) {
             const r = await page.request.get(PPROF + 'heap?sample=alloc_space&' + arg.replace(/=(.*)$/, (m, v) => '=' + encodeURIComponent(v)),
                 { headers: { Accept: 'text/html' }, timeout: NAV_TIMEOUT });
             const body = await r.text();
