@@ -56,25 +56,10 @@ pprof_dot_graph_options(pprof_report_t *report,
 
     go->nodecount = options->nodecount;
 
-    if (pprof_fraction(ro ? ro->nodefraction : NULL,
-                           PPROF_GRAPH_NODE_FRACTION, &go->node_fraction)
-        != PPROF_OK)
-    {
-        pprof_set_error(err, "\"" PPROF_ARG_NODEFRACTION "\" must be a "
-                        "number from 0 to 1");
-        return PPROF_ERROR;
-    }
-
-    if (pprof_fraction(ro ? ro->edgefraction : NULL,
-                           PPROF_GRAPH_EDGE_FRACTION, &go->edge_fraction)
-        != PPROF_OK)
-    {
-        pprof_set_error(err, "\"" PPROF_ARG_EDGEFRACTION "\" must be a "
-                        "number from 0 to 1");
-        return PPROF_ERROR;
-    }
-
-    return PPROF_OK;
+    return pprof_report_fractions(ro, PPROF_GRAPH_NODE_FRACTION,
+                                  PPROF_GRAPH_EDGE_FRACTION,
+                                  &go->node_fraction, &go->edge_fraction,
+                                  err);
 }
 
 

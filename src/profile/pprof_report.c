@@ -2359,6 +2359,33 @@ pprof_make_rows(pprof_report_t *r, pprof_error_t *err)
 
 
 int
+pprof_report_fractions(const pprof_report_options_t *options,
+    double node_default, double edge_default, double *node, double *edge,
+    pprof_error_t *err)
+{
+    if (pprof_fraction(options ? options->nodefraction : NULL, node_default,
+                       node)
+        != PPROF_OK)
+    {
+        pprof_set_error(err, "\"%s\" must be a number from 0 to 1",
+                        PPROF_ARG_NODEFRACTION);
+        return PPROF_ERROR;
+    }
+
+    if (pprof_fraction(options ? options->edgefraction : NULL, edge_default,
+                       edge)
+        != PPROF_OK)
+    {
+        pprof_set_error(err, "\"%s\" must be a number from 0 to 1",
+                        PPROF_ARG_EDGEFRACTION);
+        return PPROF_ERROR;
+    }
+
+    return PPROF_OK;
+}
+
+
+int
 pprof_report_check(const pprof_report_options_t *options,
     const pprof_allocator_t *allocator, pprof_error_t *err)
 {
@@ -2370,13 +2397,9 @@ pprof_report_check(const pprof_report_options_t *options,
     pprof_tag_filter_t   tf;
 
     /* the call graph's */
-    if (pprof_fraction(options->nodefraction, 0, &fraction) != PPROF_OK
-        || pprof_fraction(options->edgefraction, 0, &fraction) != PPROF_OK)
+    if (pprof_report_fractions(options, 0, 0, &fraction, &fraction, err)
+        != PPROF_OK)
     {
-        pprof_set_error(err, "\"%s\" must be a number from 0 to 1",
-                        pprof_fraction(options->nodefraction, 0, &fraction)
-                        != PPROF_OK ? PPROF_ARG_NODEFRACTION
-                                    : PPROF_ARG_EDGEFRACTION);
         return PPROF_ERROR;
     }
 

@@ -142,6 +142,15 @@ int pprof_report_peek(pprof_report_t *report, const pprof_peek_t **peeks,
     size_t *npeeks, pprof_error_t *err);
 
 
+/*
+ * nodefraction and edgefraction of options (NULL or "": the defaults),
+ * as the call graph takes them; PPROF_ERROR with err naming the bad one
+ */
+int pprof_report_fractions(const pprof_report_options_t *options,
+    double node_default, double edge_default, double *node, double *edge,
+    pprof_error_t *err);
+
+
 /* a set of stack groups larger than this is refused */
 #define PPROF_MAX_TREE_NODES    (1 << 21)
 
