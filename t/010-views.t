@@ -141,6 +141,33 @@ add_response_body_check(sub {
         }
     }
 
+    # a pair of requests: the raw capture, then a view of the same capture
+    # (a HIT); the view must be what pprof-summary ARGS makes of the raw
+    # bytes
+    if (defined $block->dot_as_cli) {
+        if ($req_idx == 0) {
+            $main::CliRaw = $body;
+
+        } else {
+            my @args = split ' ', $block->dot_as_cli;
+            my ($fh, $file) = tempfile(SUFFIX => '.pb.gz', UNLINK => 1);
+            binmode $fh;
+            print $fh $main::CliRaw;
+            close $fh;
+            system('make', '--no-print-directory', '-s',
+                   'build/pprof-summary') == 0
+                or die "cannot build build/pprof-summary\n";
+            my $want = `build/pprof-summary --format dot @args $file`;
+            SKIP: {
+                skip "dry run", 1 if $dry_run;
+                ok($? == 0 && length $want && $body eq $want,
+                   $block->name . " - pprof-summary --format dot @args")
+                    or diag("want:\n" . substr($want, 0, 2000)
+                            . "\ngot:\n" . substr($body, 0, 2000));
+            }
+        }
+    }
+
     if (defined $block->json_check) {
         my $json = eval { decode_json($body) };
         my $expect = $block->json_check;
@@ -574,11 +601,28 @@ Content-Type: text/vnd.graphviz; charset=utf-8
 
 
 
-=== TEST 28: format=dot&nodecount=3: at most three nodes, each counting its nodelets (heap's sizes) as nodes, as pprof does
---- request
-GET /debug/pprof/heap?format=dot&sample=alloc_space&nodecount=3
---- response_body_like: (?s)Showing top [12] nodes out of \d+.*\nN1 \[label=.*\nNN\d+_0 \[label = "
---- body_unlike: \nN3 \[
+=== TEST 28: format=dot&nodecount=3: at most three nodes, each counting its nodelets (heap's sizes) as nodes, as pprof does: the same DOT as pprof-summary --nodecount 3 on the capture's raw bytes (make compare holds that to go tool pprof -dot)
+--- http_config
+    pprof_cache_path $TEST_NGINX_SERVROOT/pprof_cache keys_zone=views:1m;
+--- config
+    location /debug/pprof/ {
+        pprof_pass https://127.0.0.1:$TEST_NGINX_APISERVER_PORT;
+        pprof_trusted_certificate $TEST_NGINX_CERTS_DIR/ca.crt;
+        pprof_token_file $TEST_NGINX_TOKEN_FILE;
+        pprof_cache views;
+        pprof_cache_valid 1m;
+    }
+--- request eval
+["GET /debug/pprof/heap?format=raw",
+ "GET /debug/pprof/heap?format=dot&sample=alloc_space&nodecount=3"]
+--- response_headers eval
+["X-Pprof-Cache: MISS", "X-Pprof-Cache: HIT"]
+--- dot_as_cli
+--sample-type alloc_space --nodecount 3
+--- response_body_like eval
+["", "(?s)Showing top [123] nodes out of \\d+.*\\nN1 \\[label="]
+--- body_unlike eval
+["\\A\\z", "\\nN4 \\["]
 --- no_error_log
 [error]
 

@@ -114,13 +114,22 @@ pprof_cli_usage(const char *msg)
 
     /* the report's options: --sample-type NAME, --focus RE, ... */
     for (i = 0; i < PPROF_RARG_N; i++) {
-        fprintf(stderr, "%s [%s %s]",
+        fprintf(stderr, "%s [%s ",
                 (i % 3 == 2) ? "\n                    " : "",
-                pprof_report_args[i].flag,
-                i == PPROF_RARG_SAMPLE ? "NAME"
-                : i == PPROF_RARG_ZOOM ? "FUNC"
-                : (i == PPROF_RARG_NODEFRACTION
-                   || i == PPROF_RARG_EDGEFRACTION) ? "F" : "RE");
+                pprof_report_args[i].flag);
+
+        if (i == PPROF_RARG_GRANULARITY) {
+            pprof_cli_words(pprof_granularities);
+
+        } else {
+            fprintf(stderr, "%s",
+                    i == PPROF_RARG_SAMPLE ? "NAME"
+                    : i == PPROF_RARG_ZOOM ? "FUNC"
+                    : (i == PPROF_RARG_NODEFRACTION
+                       || i == PPROF_RARG_EDGEFRACTION) ? "F" : "RE");
+        }
+
+        fprintf(stderr, "]");
     }
 
     fprintf(stderr, "\n                     [--diff-base FILE | --base FILE]"

@@ -43,6 +43,10 @@ var (
 // once in 10000.  Runs stop at the first match.
 var dotRuns = flag.Int("dot-runs", 24, "runs of go tool pprof -dot until one matches (it is not deterministic on diff profiles)")
 
+// the -nodecount of the few-nodes cases: small enough that the label
+// sets and sizes of the first nodes decide how many are drawn
+const dotFewNodes = 6
+
 type dotNode struct {
 	label, fontsize, color, fill, cum string
 }
@@ -189,6 +193,10 @@ func runDot(c testCase) result {
 	if c.index >= 0 {
 		refArgs = append(refArgs, "-sample_index="+c.types[c.index].Type)
 		sumArgs = append(sumArgs, "--sample-type", c.types[c.index].Type)
+	}
+	if c.nodes > 0 {
+		refArgs = append(refArgs, fmt.Sprintf("-nodecount=%d", c.nodes))
+		sumArgs = append(sumArgs, "--nodecount", fmt.Sprint(c.nodes))
 	}
 	refArgs = append(refArgs, c.baseArgs(true)...)
 	sumArgs = append(sumArgs, c.baseArgs(false)...)

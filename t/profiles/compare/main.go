@@ -125,6 +125,7 @@ type testCase struct {
 	mode  string       // with base: "diff_base" or "base" (pprof's flags)
 	text  bool         // compared as text whatever -text says
 	dot   bool         // the call graph (dot.go), not the top report
+	nodes int          // with dot: -nodecount, or 0 for pprof's 80
 	opt   *option      // a text comparison with these options, or nil
 }
 
@@ -135,6 +136,9 @@ func (c testCase) name() string {
 	}
 	if c.dot {
 		t += " dot"
+		if c.nodes > 0 {
+			t += fmt.Sprintf(" nodecount=%d", c.nodes)
+		}
 	}
 	if c.opt != nil {
 		t += " " + c.opt.name
@@ -244,6 +248,11 @@ func main() {
 			cases = append(cases, testCase{file: file, types: types, index: -1, dflt: dflt, dot: true})
 			for i := range types {
 				cases = append(cases, testCase{file: file, types: types, index: i, dflt: dflt, dot: true})
+			}
+			// few nodes: pprof counts each node's label sets and
+			// sizes (nodelets) as nodes when it picks them
+			for i := -1; i < len(types); i++ {
+				cases = append(cases, testCase{file: file, types: types, index: i, dflt: dflt, dot: true, nodes: dotFewNodes})
 			}
 		}
 		if *withOptions {
