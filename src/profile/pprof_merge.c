@@ -45,6 +45,7 @@ typedef struct {
     uint32_t                *node_map;  /* base name node -> m's */
     uint32_t                *loc_map;   /* base location -> m's */
     uint64_t                *fhash;     /* per function of m */
+    uint64_t                *mhash;     /* per mapping of m */
     uint64_t                 str_shift; /* base string i is m's i + this */
 } pprof_merge_t;
 
@@ -361,7 +362,7 @@ pprof_merge_location_hash(const pprof_merge_t *mg, size_t li)
 
     if (loc->mapping != PPROF_NONE) {
         mp = &m->mappings[loc->mapping];
-        h = pprof_merge_mix(pprof_merge_mapping_hash(mp),
+        h = pprof_merge_mix(mg->mhash[loc->mapping],
                             loc->address - mp->memory_start);
 
     } else {
@@ -380,13 +381,15 @@ pprof_merge_location_hash(const pprof_merge_t *mg, size_t li)
 
 
 static int
-pprof_merge_location_eq(const pprof_profile_t *m, size_t x, size_t y)
+pprof_merge_location_eq(const pprof_merge_t *mg, size_t x, size_t y)
 {
     size_t                    j;
     const pprof_line_t       *lx, *ly;
     const pprof_mapping_t    *mx, *my;
     const pprof_location_t   *a, *b;
+    const pprof_profile_t    *m;
 
+    m = mg->m;
     a = &m->locations[x];
     b = &m->locations[y];
 
@@ -401,7 +404,7 @@ pprof_merge_location_eq(const pprof_profile_t *m, size_t x, size_t y)
         my = &m->mappings[b->mapping];
 
         if (a->address - mx->memory_start != b->address - my->memory_start
-            || pprof_merge_mapping_hash(mx) != pprof_merge_mapping_hash(my)
+            || mg->mhash[a->mapping] != mg->mhash[b->mapping]
             || mx->file_offset != my->file_offset
             || !pprof_merge_str_eq(mx->build_id.len ? mx->build_id
                                                     : mx->filename,
@@ -466,11 +469,13 @@ pprof_merge_locations(pprof_merge_t *mg, const pprof_profile_t *p)
     m->locations = pprof_alloc_n(mg->a, nl, sizeof(pprof_location_t));
     m->lines = pprof_alloc_n(mg->a, nln, sizeof(pprof_line_t));
     mg->fhash = pprof_alloc_n(mg->a, nf, sizeof(uint64_t));
+    mg->mhash = pprof_alloc_n(mg->a, nm, sizeof(uint64_t));
     mg->loc_map = pprof_alloc_n(mg->a, b->info.nlocations, sizeof(uint32_t));
     lhash = pprof_alloc_n(mg->a, nl, sizeof(uint64_t));
 
     if (m->functions == NULL || m->mappings == NULL || m->locations == NULL
-        || m->lines == NULL || mg->fhash == NULL || mg->loc_map == NULL
+        || m->lines == NULL || mg->fhash == NULL || mg->mhash == NULL
+        || mg->loc_map == NULL
         || lhash == NULL
         || pprof_merge_table_init(mg->a, &t, nl) != PPROF_OK)
     {
@@ -500,6 +505,11 @@ pprof_merge_locations(pprof_merge_t *mg, const pprof_profile_t *p)
         m->mappings[p->info.nmappings + i] = b->mappings[i];
         m->mappings[p->info.nmappings + i].node =
                                           mg->node_map[b->mappings[i].node];
+    }
+
+    /* once per mapping, not per location: the key hashes a string */
+    for (i = 0; i < nm; i++) {
+        mg->mhash[i] = pprof_merge_mapping_hash(&m->mappings[i]);
     }
 
     if (p->info.nlocations) {
@@ -551,7 +561,7 @@ pprof_merge_locations(pprof_merge_t *mg, const pprof_profile_t *p)
 
         for (h = hash & t.mask; t.slots[h] != 0; h = (h + 1) & t.mask) {
             if (lhash[t.slots[h] - 1] == hash
-                && pprof_merge_location_eq(m, t.slots[h] - 1, k))
+                && pprof_merge_location_eq(mg, t.slots[h] - 1, k))
             {
                 break;
             }
@@ -904,6 +914,7 @@ pprof_profile_merge(pprof_profile_t *profile, pprof_profile_t *base,
         pprof_free(mg.a, mg.node_map);
         pprof_free(mg.a, mg.loc_map);
         pprof_free(mg.a, mg.fhash);
+        pprof_free(mg.a, mg.mhash);
         pprof_profile_free(m);
         pprof_set_error(err, "out of memory merging the base");
         return NULL;
@@ -912,6 +923,7 @@ pprof_profile_merge(pprof_profile_t *profile, pprof_profile_t *base,
     pprof_free(mg.a, mg.node_map);
     pprof_free(mg.a, mg.loc_map);
     pprof_free(mg.a, mg.fhash);
+    pprof_free(mg.a, mg.mhash);
 
     m->parts[0] = profile;
     m->parts[1] = base;

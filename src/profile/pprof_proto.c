@@ -1353,7 +1353,8 @@ pprof_remove_matching(char *s, size_t len, char open, char close)
  * demangled C++.  *full is the name before that.  p: room for the copy.
  */
 static pprof_str_t
-pprof_display_name(const pprof_function_t *fn, char **p, pprof_str_t *full)
+pprof_display_name(const pprof_function_t *fn, int demangled, char **p,
+    pprof_str_t *full)
 {
     pprof_str_t  name, sys;
 
@@ -1369,7 +1370,7 @@ pprof_display_name(const pprof_function_t *fn, char **p, pprof_str_t *full)
 
     *full = sys;
 
-    if (!pprof_looks_demangled(sys)) {
+    if (!demangled) {
         return sys;
     }
 
@@ -1401,9 +1402,13 @@ pprof_build_names(pprof_profile_t *pr, uint32_t *fnodes, uint32_t *unknown,
         synth += pprof_base(pr->mappings[i].filename).len + 2;
     }
 
-    /* room for the simplified names */
+    /* room for the simplified names; fnodes holds whether each system
+     * name looks demangled until it gets the function's node, so the
+     * scan is done once a function */
     for (i = 0; i < pr->info.nfunctions; i++) {
-        if (pprof_looks_demangled(pr->functions[i].system_name)) {
+        fnodes[i] = (uint32_t) pprof_looks_demangled(
+                                              pr->functions[i].system_name);
+        if (fnodes[i]) {
             synth += pr->functions[i].system_name.len;
         }
     }
@@ -1436,13 +1441,14 @@ pprof_build_names(pprof_profile_t *pr, uint32_t *fnodes, uint32_t *unknown,
      */
     d = pr->synth + synth;
     for (i = 0; i < pr->info.nfunctions; i++) {
-        if (pprof_looks_demangled(pr->functions[i].system_name)) {
+        if (fnodes[i]) {
             d -= pr->functions[i].system_name.len;
         }
     }
 
     for (i = 0; i < pr->info.nfunctions; i++) {
-        name = pprof_display_name(&pr->functions[i], &d, &full);
+        name = pprof_display_name(&pr->functions[i], (int) fnodes[i], &d,
+                                  &full);
 
         /* pprof names an unnamed function after its location's mapping */
         fnodes[i] = name.len ? pprof_name_node(pr, &t, 0, name, name, full,
