@@ -4,10 +4,11 @@
  * internal/report (newTrimmedGraph) make it for -dot:
  *
  *   1. the whole graph from the samples; the cutoffs are nodefraction and
- *      edgefraction of its flat sum;
+ *      edgefraction of its flat sum (this pass needs only the nodes'
+ *      values: it draws no edges, the most of a pass's work);
  *   2. nodes with |cum| below the node cutoff dropped, the graph rebuilt
  *      from the samples with the rest (paths through dropped nodes become
- *      residual edges);
+ *      residual edges); with none dropped, the whole graph with its edges;
  *   3. nodes sorted by pprof's entropy score; with a nodecount, edges
  *      below the cutoff trimmed and the top nodecount nodes kept (the
  *      graph rebuilt again, sorted again);
@@ -167,6 +168,7 @@ typedef struct {
     /* the samples' labels, by position in the stacks' samples */
     int                      tags;      /* the profile has some */
     int                      tags_pass; /* the next pass collects them */
+    int                      values;    /* the next pass: nodes only */
     int                      omitted;   /* too many: none drawn */
     uint32_t                *tlid;
     uint32_t                *tsize_off; /* npos + 1 */
@@ -254,6 +256,8 @@ pprof_graph_build(pprof_report_t *report,
         return PPROF_ERROR;
     }
 
+    w.values = 1;
+
     if (pprof_graph_names(&w) != PPROF_OK
         || pprof_graph_zero_stacks(&w, ri->profile) != PPROF_OK
         || pprof_graph_tags_prepare(&w, ri->profile) != PPROF_OK
@@ -296,11 +300,6 @@ pprof_graph_build(pprof_report_t *report,
 
         if (kept != w.nlist) {
             g->dropped_nodes = w.nlist - kept;
-            w.tags_pass = w.tags;
-
-            if (pprof_graph_pass(&w) != PPROF_OK) {
-                goto nomem;
-            }
 
         } else {
             /* not rebuilt, as pprof: the nodes without a value keep their
@@ -309,16 +308,15 @@ pprof_graph_build(pprof_report_t *report,
         }
     }
 
-    g->orig_count = w.nlist;
+    /* the graph of the kept nodes, with its edges and labels */
+    w.values = 0;
+    w.tags_pass = w.tags;
 
-    /* the labels of this graph, unless its pass collected them */
-    if (w.tags && !w.tags_pass) {
-        w.tags_pass = 1;
-
-        if (pprof_graph_pass(&w) != PPROF_OK) {
-            goto nomem;
-        }
+    if (pprof_graph_pass(&w) != PPROF_OK) {
+        goto nomem;
     }
+
+    g->orig_count = w.nlist;
 
     if (w.tags && pprof_graph_tags_collect(&w, g->node_cutoff) != PPROF_OK) {
         goto nomem;
@@ -624,7 +622,8 @@ pprof_graph_close(pprof_graph_work_t *w, size_t d, size_t lo, int64_t t)
 }
 
 
-/* pprof's newGraph over the stacks, with the nodes in w->kept */
+/* pprof's newGraph over the stacks, with the nodes in w->kept; with
+ * w->values only their flat and cum, no edge */
 static int
 pprof_graph_pass(pprof_graph_work_t *w)
 {
@@ -720,7 +719,7 @@ pprof_graph_pass(pprof_graph_work_t *w)
             l->cum = !w->stamp[id];
             w->stamp[id] = 1;
 
-            if (up->parent == PPROF_NONE || id == up->parent) {
+            if (w->values || up->parent == PPROF_NONE || id == up->parent) {
                 continue;
             }
 
