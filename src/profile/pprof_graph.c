@@ -167,8 +167,8 @@ typedef struct {
 
     /* the samples' labels, by position in the stacks' samples */
     int                      tags;      /* the profile has some */
-    int                      tags_pass; /* the next pass collects them */
-    int                      values;    /* the next pass: nodes only */
+    int                      values;    /* the next pass: nodes only, no
+                                         * edges nor labels */
     int                      omitted;   /* too many: none drawn */
     uint32_t                *tlid;
     uint32_t                *tsize_off; /* npos + 1 */
@@ -310,7 +310,6 @@ pprof_graph_build(pprof_report_t *report,
 
     /* the graph of the kept nodes, with its edges and labels */
     w.values = 0;
-    w.tags_pass = w.tags;
 
     if (pprof_graph_pass(&w) != PPROF_OK) {
         goto nomem;
@@ -657,7 +656,7 @@ pprof_graph_pass(pprof_graph_work_t *w)
     lcp = 0;
     w->ninl = 0;
 
-    if (w->tags_pass) {
+    if (w->tags && !w->values) {
         for (s = 0; s <= w->tmask; s++) {
             w->tslots[s].node = PPROF_NONE;
         }
@@ -779,7 +778,7 @@ pprof_graph_pass(pprof_graph_work_t *w)
             w->flat[l->parent] += v;
         }
 
-        if (w->tags_pass) {
+        if (w->tags && !w->values) {
             /* the nodes the stack adds cum to, once each, and its leaf */
             nvisit = 0;
             tag = (uint32_t) s + 1;
@@ -1926,7 +1925,6 @@ failed:
         /* too many distinct labels on the nodes: none drawn */
         w->omitted = 1;
         w->tags = 0;
-        w->tags_pass = 0;
         return PPROF_OK;
     }
 
