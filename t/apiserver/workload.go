@@ -1,7 +1,9 @@
 package main
 
 import (
+	"compress/gzip"
 	"context"
+	"io"
 	"runtime"
 	"runtime/pprof"
 	"sync"
@@ -39,12 +41,13 @@ func startWorkload(stop <-chan struct{}, busyPercent int) {
 	}
 }
 
-// workAlloc fills its ring before ready is closed, and two collections
-// publish it: a heap profile's inuse_* counts come from the last completed
-// GC cycle, and with the ring sampled at MemProfileRate (set in main) the
-// first profile a test asks for already has main.workAlloc in it, instead
-// of only after the runtime's first natural GC (seconds later) and only
-// when one of the ~2.6 blocks a 512 KiB rate samples is still live.
+// workAlloc fills its ring and packs it (workPack) before ready is closed,
+// and two collections publish both: a heap profile's inuse_* counts come
+// from the last completed GC cycle, and with the ring sampled at
+// MemProfileRate (set in main) the first profile a test asks for already
+// has main.workAlloc in it, instead of only after the runtime's first
+// natural GC (seconds later) and only when one of the ~2.6 blocks a
+// 512 KiB rate samples is still live.
 //
 //go:noinline
 func workAlloc(stop <-chan struct{}, ready chan<- struct{}) {
@@ -55,6 +58,7 @@ func workAlloc(stop <-chan struct{}, ready chan<- struct{}) {
 		ring[i] = allocBlock(1024 << (i % 6))
 	}
 	sink = ring
+	workPack(ring)
 	runtime.GC()
 	runtime.GC()
 	close(ready)
@@ -68,6 +72,27 @@ func workAlloc(stop <-chan struct{}, ready chan<- struct{}) {
 		}
 		size := 1024 << (i % 6) // 1 KiB .. 32 KiB
 		ring[i%keep] = allocBlock(size)
+	}
+}
+
+// workPack gzips the ring once, so that the heap's call graph has more
+// than one chain from its first profile: main.workPack, gzip and flate
+// down to an inlined callee ((*compressor).init -> newDeflateFast), each
+// of those allocations 64 KiB or more, so always sampled at 4 KiB.
+//
+//go:noinline
+func workPack(ring [][]byte) {
+	zw, err := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+	if err != nil {
+		panic(err)
+	}
+	for _, b := range ring {
+		if _, err := zw.Write(b); err != nil {
+			panic(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		panic(err)
 	}
 }
 

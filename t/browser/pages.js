@@ -269,7 +269,8 @@ function parseDot(text) {
         }
         m = edgeRe.exec(line);
         if (m) {
-            edges.push({ title: dotUnescape(m[1]), dotted: /\bstyle="?dotted/.test(line) });
+            edges.push({ title: dotUnescape(m[1]), dotted: /\bstyle="?dotted/.test(line),
+                inline: /\blabel="[^"]*\(inline\)"/.test(line) });
         }
     }
     return { nodes, edges };
@@ -1338,8 +1339,11 @@ async function main() {
         const dot = parseDot(await r.text());
         const names = dot.nodes.map((n) => splitTitle(n.title)[0]);
         const ends = dot.edges.map((e) => /^(.*) (?:->|\.\.\.) (.*) \([^()]*\)$/.exec(e.title));
-        const fn = names.find((n) => ends.some((e) => e[1] === n) && ends.some((e) => e[2] === n));
-        assert(fn, 'no function in the heap graph has both callers and callees');
+        const both = names.filter((n) => ends.some((e) => e[1] === n) && ends.some((e) => e[2] === n));
+        assert(both.length, 'no function in the heap graph has both callers and callees');
+        // one that calls an inlined function where there is one (the
+        // peek of that callee then names fn with "(inline)")
+        const fn = both.find((n) => dot.edges.some((e, i) => e.inline && ends[i][1] === n)) || both[0];
         const rx = exactly(fn);
         const url = `heap?capture=${capture}&view=peek&sample=alloc_space&focus=${encodeURIComponent(rx)}`;
         const page = await newPage(ctx);
@@ -1365,8 +1369,10 @@ async function main() {
         await screenshot(page, 'peek');
 
         // a callee's link: the peek of that function, the rest kept
-        const callee = page.locator('table.peek tr.callee a').first();
+        const inlined = page.locator('table.peek tr.callee:has(small) a');
+        const callee = (await inlined.count() ? inlined : page.locator('table.peek tr.callee a')).first();
         const cname = (await callee.innerText()).trim();
+        console.log(`  (the peek of ${fn}, then of its callee ${cname}${await inlined.count() ? ', inlined' : ''})`);
         await clickAndWait(page, callee, /[?&]view=peek(&|$)/);
         const q = new URL(page.url()).searchParams;
         assert(new RegExp(q.get('focus')).test(cname) && q.get('sample') === 'alloc_space' && q.get('capture') === capture,
@@ -1374,7 +1380,9 @@ async function main() {
         const next = await peekRows(page);
         assert(next.some((b) => b.some((x) => x.startsWith('self ') && x.endsWith(' ' + cname))),
             `the peek of ${cname} does not have its own row`);
-        assert(next.some((b) => b.some((x) => x.startsWith('caller ') && x.endsWith(' ' + fn))),
+        // the caller's row ends "fn (inline)" where cname is inlined in it
+        assert(next.some((b) => b.some((x) => x.startsWith('caller ')
+                && x.replace(/ \(inline\)$/, '').endsWith(' ' + fn))),
             `the peek of ${cname} does not list ${fn} as a caller`);
         noConsoleErrors(page);
         await page.close();
