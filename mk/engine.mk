@@ -30,9 +30,10 @@ FUZZ_FLAGS :=		-g -O1 -fno-omit-frame-pointer \
 
 .PHONY: engine-test fuzz fuzz-short
 
-# the CLI alone fetches URLs: libcurl (libcurl4-openssl-dev) is its own
+# the CLI alone fetches URLs: libcurl (libcurl4-openssl-dev) is its own;
+# it parses a diff's base on a thread (-pthread)
 CLI_SRCS :=		tools/pprof-summary.c tools/pprof_fetch.c
-CLI_LIBS :=		-lcurl
+CLI_LIBS :=		-lcurl -pthread
 
 $(BUILD)/pprof-summary: $(CLI_SRCS) tools/pprof_fetch.h $(ENGINE_ALL_SRCS) \
 		$(ENGINE_HDRS) | deps

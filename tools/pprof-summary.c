@@ -18,13 +18,17 @@
  * take the same ones.  --format raw copies the profile unchanged.
  * --diff-base and --base compare FILE with an older profile (a file or a
  * URL too) as go tool pprof's -diff_base and -base do
- * (pprof_profile_merge()).
+ * (pprof_profile_merge()); a base in a regular file is parsed on a
+ * thread of its own while FILE is, as go tool pprof fetches a source and
+ * its base at once (URLs stay one after the other: two CPU profiles of one
+ * process at once would collide).
  * Errors go to stderr with exit status 1, usage errors exit with 2.
  */
 
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,41 +317,114 @@ pprof_cli_release(unsigned char *data, size_t len, int mapped)
 }
 
 
+/* a profile's bytes parsed: on its own thread, or called where it is */
+typedef struct {
+    const unsigned char      *data;
+    size_t                    len;
+    const pprof_allocator_t  *allocator;
+    pprof_profile_t          *profile;
+    pprof_error_t             err;
+} pprof_cli_parse_t;
+
+
+static void *
+pprof_cli_parse(void *data)
+{
+    pprof_limits_t      limits;
+    pprof_cli_parse_t  *p;
+
+    p = data;
+    limits.max_inflated = 0;
+
+    p->profile = pprof_profile_parse(p->data, p->len, &limits, p->allocator,
+                                     &p->err);
+
+    return NULL;
+}
+
+
 /* the profile in path, parsed; NULL after a message on failure */
 static pprof_profile_t *
 pprof_cli_load(const char *path, pprof_fetch_t *fetch,
     const pprof_allocator_t *allocator)
 {
-    int               mapped;
-    size_t            len;
-    unsigned char    *data;
-    pprof_error_t     err;
-    pprof_limits_t    limits;
-    pprof_profile_t  *profile;
+    int                mapped;
+    unsigned char     *data;
+    pprof_cli_parse_t  p;
 
-    data = pprof_cli_bytes(path, fetch, &len, &mapped);
+    data = pprof_cli_bytes(path, fetch, &p.len, &mapped);
     if (data == NULL) {
         return NULL;
     }
 
-    limits.max_inflated = 0;
+    p.data = data;
+    p.allocator = allocator;
+    (void) pprof_cli_parse(&p);
 
-    profile = pprof_profile_parse(data, len, &limits, allocator, &err);
+    pprof_cli_release(data, p.len, mapped);
 
-    pprof_cli_release(data, len, mapped);
-
-    if (profile == NULL) {
-        fprintf(stderr, "pprof-summary: %s: %s\n", path, err.msg);
+    if (p.profile == NULL) {
+        fprintf(stderr, "pprof-summary: %s: %s\n", path, p.err.msg);
     }
 
-    return profile;
+    return p.profile;
+}
+
+
+/*
+ * --diff-base or --base in a regular file: mapped, and parsed on a thread
+ * while the main thread loads FILE; 0 when it is not one (or no thread
+ * started), and pprof_cli_load() takes it after FILE.  Silent: what it
+ * has to say is said after FILE's, as pprof_cli_load() would.
+ */
+static int
+pprof_cli_base_start(const char *path, const char *file, pthread_t *tid,
+    pprof_cli_parse_t *p, int *mapped)
+{
+    unsigned char  *data;
+
+    if (pprof_fetch_is_url(path) || pprof_fetch_is_url(file)) {
+        return 0;
+    }
+
+    data = pprof_cli_map(path, &p->len, mapped);
+    if (data == NULL) {
+        return 0;
+    }
+
+    p->data = data;
+    p->profile = NULL;
+
+    if (pthread_create(tid, NULL, pprof_cli_parse, p) != 0) {
+        pprof_cli_release(data, p->len, *mapped);
+        return 0;
+    }
+
+    return 1;
+}
+
+
+/* the base parsed by its thread; NULL after a message on failure */
+static pprof_profile_t *
+pprof_cli_base_end(const char *path, pthread_t tid, pprof_cli_parse_t *p,
+    int mapped)
+{
+    (void) pthread_join(tid, NULL);
+    pprof_cli_release((unsigned char *) p->data, p->len, mapped);
+
+    if (p->profile == NULL) {
+        fprintf(stderr, "pprof-summary: %s: %s\n", path, p->err.msg);
+    }
+
+    return p->profile;
 }
 
 
 int
 main(int argc, char **argv)
 {
-    int                      i, rc, mapped, view, mode, has_nodecount;
+    int                      i, rc, mapped, view, mode, has_nodecount,
+                             threaded, bmapped;
     char                    *end, *eq;
     size_t                   k, len, optlen;
     const char              *file, *opt, *val, *msg, *base;
@@ -360,6 +437,8 @@ main(int argc, char **argv)
     pprof_fetch_t            fetch;
     pprof_report_options_t   ro;
     pprof_render_options_t   o;
+    pthread_t                tid;
+    pprof_cli_parse_t        bparse;
 
     memset(&ro, 0, sizeof(pprof_report_options_t));
     memset(&o, 0, sizeof(pprof_render_options_t));
@@ -488,13 +567,30 @@ main(int argc, char **argv)
     allocator.free = pprof_cli_free;
     allocator.data = NULL;
 
+    threaded = 0;
+    bmapped = 0;
+
+    if (base != NULL) {
+        bparse.allocator = &allocator;
+        threaded = pprof_cli_base_start(base, file, &tid, &bparse, &bmapped);
+    }
+
     profile = pprof_cli_load(file, &fetch, &allocator);
     if (profile == NULL) {
+        if (threaded) {
+            (void) pthread_join(tid, NULL);
+            pprof_cli_release((unsigned char *) bparse.data, bparse.len,
+                              bmapped);
+            pprof_profile_free(bparse.profile);
+        }
+
         return 1;
     }
 
     if (base != NULL) {
-        bprofile = pprof_cli_load(base, &fetch, &allocator);
+        bprofile = threaded
+                   ? pprof_cli_base_end(base, tid, &bparse, bmapped)
+                   : pprof_cli_load(base, &fetch, &allocator);
         if (bprofile == NULL) {
             pprof_profile_free(profile);
             return 1;
