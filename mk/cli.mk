@@ -5,8 +5,10 @@
 #
 #   make cli-fetch-test   ends, twice, with
 #                         "cli-fetch: N passed, M failed, K skipped"
+#   make cli-diff-test    a base parsed on its own thread (t/cli/diff.sh),
+#                         the same two ways: "cli-diff: N passed, ..."
 
-.PHONY: cli-fetch-test
+.PHONY: cli-fetch-test cli-diff-test
 
 $(BUILD)/pprof-summary-san: $(CLI_SRCS) tools/pprof_fetch.h \
 		$(ENGINE_ALL_SRCS) $(ENGINE_HDRS) | deps
@@ -21,4 +23,11 @@ cli-fetch-test: $(BUILD)/pprof-summary $(BUILD)/pprof-summary-san \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    CLI=$(CURDIR)/$(BUILD)/pprof-summary-san t/cli/fetch.sh $(BUILD)
 
-TEST_TARGETS +=		cli-fetch-test
+cli-diff-test: $(BUILD)/pprof-summary $(BUILD)/pprof-summary-san \
+		$(BUILD)/profiles/.done | deps
+	t/cli/diff.sh $(BUILD)
+	ASAN_OPTIONS=detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    CLI=$(CURDIR)/$(BUILD)/pprof-summary-san t/cli/diff.sh $(BUILD)
+
+TEST_TARGETS +=		cli-fetch-test cli-diff-test
