@@ -2832,13 +2832,29 @@ pprof_sort_small(const uint32_t *arena, const uint32_t *off, uint32_t *ord,
 
 
 /*
+ * A kept sample's stack until the stacks are sorted and merged: its frames
+ * at r->stack_frames + off (frames[0] their count) and their inline flags
+ * at r->stack_inl + off, the sample (PPROF_STACK_BASE set for the base's)
+ * and its value; a third of a pprof_stack_t, for the sort's and the
+ * merge's random reads.
+ */
+typedef struct {
+    uint32_t                 off;
+    uint32_t                 sample;
+    int64_t                  value;
+} pprof_stack_rec_t;
+
+#define PPROF_STACK_BASE       0x80000000U
+
+
+/*
  * ord[] (stack indexes in flame graph order) and lcp[]: the frames that
  * stack ord[i] shares with stack ord[i - 1] from the root, or
  * PPROF_SORT_EQUAL.  Two stacks part at the depth whose split puts them
  * in different runs, so the lengths come with the sort.
  */
 static int
-pprof_sort_stacks(pprof_report_t *r, const pprof_stack_t *st, size_t n,
+pprof_sort_stacks(pprof_report_t *r, const pprof_stack_rec_t *st, size_t n,
     uint32_t *ord, uint32_t *lcp)
 {
     size_t               i, j, e, nr, lo, hi, d;
@@ -2866,7 +2882,7 @@ pprof_sort_stacks(pprof_report_t *r, const pprof_stack_t *st, size_t n,
 
     for (i = 0; i < n; i++) {
         ord[i] = (uint32_t) i;
-        off[i] = (uint32_t) (st[i].frames - arena);
+        off[i] = st[i].off;
     }
 
     nr = 0;
@@ -3040,11 +3056,12 @@ const pprof_stacks_t *
 pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
 {
     size_t                   i, n, k, j, t, first, lo, hi, k0, j0, ns, nf, m;
-    int64_t                  v;
+    int64_t                  v, weight, base;
     uint32_t                *lrank, *f, *ord, *lcp, w;
-    unsigned char           *in;
+    unsigned char           *in, *sin;
     const uint32_t          *ml;
-    pprof_stack_t           *st, *all, *s;
+    pprof_stack_t           *st;
+    pprof_stack_rec_t       *all, *s;
     const pprof_profile_t   *pr;
 
     if (r->stacks_ready) {
@@ -3088,18 +3105,19 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
     lrank = pprof_report_alloc(r, r->nnodes, sizeof(uint32_t));
     r->stack_frames = pprof_report_alloc(r, nf, sizeof(uint32_t));
     r->stack_inl = pprof_report_alloc(r, nf, 1);
-    all = pprof_report_alloc(r, ns, sizeof(pprof_stack_t));
+    all = pprof_report_alloc(r, ns, sizeof(pprof_stack_rec_t));
     ord = pprof_report_alloc(r, ns, sizeof(uint32_t));
     lcp = pprof_report_alloc(r, ns, sizeof(uint32_t));
 
     if (lrank == NULL || r->stack_frames == NULL || r->stack_inl == NULL
-        || all == NULL || ord == NULL || lcp == NULL || ns > UINT32_MAX
+        || all == NULL || ord == NULL || lcp == NULL
+        || pr->info.nsamples >= PPROF_STACK_BASE
         || pprof_rank_nodes(r, lrank) != PPROF_OK)
     {
         goto nomem;
     }
 
-    st = all;
+    s = all;
     f = r->stack_frames;
     in = r->stack_inl;
 
@@ -3111,25 +3129,18 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
             continue;
         }
 
-        st->frames = f;
+        s->off = (uint32_t) (f - r->stack_frames);
+        s->sample = (uint32_t) i;
+        /* the graph draws the profile minus its base: v is the base's
+         * value negated already (a delta base's may be positive) */
+        s->value = v;
 
         if (i >= pr->info.nsamples - pr->nbase
             || (pr->samples[i].len & PPROF_SAMPLE_BASE))
         {
-            st->weight = 0;
-            st->base = pprof_abs(v);
-            /* the graph draws the profile minus its base: v is the base's
-             * value negated already (a delta base's may be positive) */
-            st->value = v;
-
-        } else {
-            st->weight = pprof_abs(v);
-            st->base = 0;
-            st->value = v;
+            s->sample |= PPROF_STACK_BASE;
         }
 
-        st->inl = in;
-        st->sample = (uint32_t) i;
         m = 0;
 
         /* independent loads first, so their cache misses overlap */
@@ -3176,9 +3187,7 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
         in[0] = 0;
         f += m + 1;
         in += m + 1;
-        /* the length, for the merge below */
-        st->lcp = (uint32_t) m;
-        st++;
+        s++;
     }
 
     pprof_free(&r->allocator, lrank);
@@ -3214,33 +3223,50 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
     m = 0;
 
     for (i = 0; i < ns; i++) {
+#if defined(__GNUC__)
+        if (i + 8 < ns) {
+            __builtin_prefetch(&all[ord[i + 8]]);
+        }
+#endif
         s = &all[ord[i]];
-        r->stacks.total += s->weight;
-        r->stacks.base_total += s->base;
-        r->stacks.samples[i] = s->sample;
-        r->stacks.values[i] = s->value;
+        f = r->stack_frames + s->off;
+        sin = r->stack_inl + s->off;
+        n = f[0];
+        v = s->value;
+        weight = (s->sample & PPROF_STACK_BASE) ? 0 : pprof_abs(v);
+        base = (s->sample & PPROF_STACK_BASE) ? pprof_abs(v) : 0;
 
-        if (s->lcp > r->stacks.depth) {
-            r->stacks.depth = s->lcp;
+        r->stacks.total += weight;
+        r->stacks.base_total += base;
+        r->stacks.samples[i] = s->sample & ~PPROF_STACK_BASE;
+        r->stacks.values[i] = v;
+
+        if (n > r->stacks.depth) {
+            r->stacks.depth = n;
         }
 
         if (i > 0 && lcp[i] == PPROF_SORT_EQUAL) {
-            st[m - 1].weight += s->weight;
-            st[m - 1].base += s->base;
-            st[m - 1].value += s->value;
+            st[m - 1].weight += weight;
+            st[m - 1].base += base;
+            st[m - 1].value += v;
 
             /* an edge is inline only if it is in every sample */
-            for (k = 1; k <= s->lcp; k++) {
-                st[m - 1].inl[k] &= s->inl[k];
+            for (k = 1; k <= n; k++) {
+                st[m - 1].inl[k] &= sin[k];
             }
 
             continue;
         }
 
-        r->stacks.nnodes += s->lcp - lcp[i];
+        r->stacks.nnodes += n - lcp[i];
         r->stacks.sample_off[m] = (uint32_t) i;
-        st[m] = *s;
+        st[m].frames = f;
+        st[m].weight = weight;
+        st[m].base = base;
+        st[m].value = v;
+        st[m].inl = sin;
         st[m].lcp = lcp[i];
+        st[m].sample = s->sample & ~PPROF_STACK_BASE;
         m++;
     }
 
