@@ -22,13 +22,8 @@ PAIRS=$ROOT/$BUILD/profiles/pairs
 O=$RUN_DIR/out
 mkdir -p "$O"
 
-# run NAME ARGS...: the CLI; $O/NAME.out, $O/NAME.err, RC
-run() {
-    local name=$1
-    shift
-    "$CLI" "$@" > "$O/$name.out" 2> "$O/$name.err"
-    RC=$?
-}
+# shellcheck source=t/cli/lib.sh
+. t/cli/lib.sh
 
 # piped NAME BASE ARGS...: the same with BASE on stdin (/dev/stdin)
 piped() {
@@ -36,18 +31,6 @@ piped() {
     shift 2
     "$CLI" "$@" < "$base" > "$O/$name.out" 2> "$O/$name.err"
     RC=$?
-}
-
-# one line on stderr, saying MSG (a grep -F string), exit status 1
-one_line() {
-    local name=$1 msg=$2 what=$3
-    is "$RC" "1" "$what: exit status 1"
-    is "$(wc -l < "$O/$name.err")" "1" "$what: one line on stderr"
-    if grep -qF -- "$msg" "$O/$name.err"; then
-        ok "$what: says '$msg'"
-    else
-        fail "$what: stderr is '$(head -c 300 "$O/$name.err")', not '$msg'"
-    fi
 }
 
 

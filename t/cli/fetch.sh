@@ -26,28 +26,9 @@ TOKEN=$TEST_NGINX_TOKEN_FILE
 API=https://127.0.0.1:$TEST_NGINX_APISERVER_PORT
 O=$RUN_DIR/out
 mkdir -p "$O"
-N=0
 
-# run NAME ARGS...: the CLI; $O/NAME.out, $O/NAME.err, RC
-run() {
-    local name=$1
-    shift
-    "$CLI" "$@" > "$O/$name.out" 2> "$O/$name.err"
-    RC=$?
-    N=$((N + 1))
-}
-
-# one line on stderr, saying MSG (a grep -E pattern), exit status 1
-one_line() {
-    local name=$1 pat=$2 what=$3
-    is "$RC" "1" "$what: exit status 1"
-    is "$(wc -l < "$O/$name.err")" "1" "$what: one line on stderr"
-    if grep -qE "$pat" "$O/$name.err"; then
-        ok "$what: says /$pat/"
-    else
-        fail "$what: stderr is '$(head -c 300 "$O/$name.err")', not /$pat/"
-    fi
-}
+# shellcheck source=t/cli/lib.sh
+. t/cli/lib.sh
 
 count() { apiserver_count "${1:-}"; }
 reset() { curl -s -o /dev/null "http://127.0.0.1:$TEST_NGINX_APISERVER_CONTROL_PORT/reset"; }
