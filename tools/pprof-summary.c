@@ -343,6 +343,18 @@ pprof_cli_parse(void *data)
 }
 
 
+/* what p parsed; NULL after a message naming path if nothing */
+static pprof_profile_t *
+pprof_cli_parsed(const char *path, const pprof_cli_parse_t *p)
+{
+    if (p->profile == NULL) {
+        fprintf(stderr, "pprof-summary: %s: %s\n", path, p->err.msg);
+    }
+
+    return p->profile;
+}
+
+
 /* the profile in path, parsed; NULL after a message on failure */
 static pprof_profile_t *
 pprof_cli_load(const char *path, pprof_fetch_t *fetch,
@@ -363,11 +375,7 @@ pprof_cli_load(const char *path, pprof_fetch_t *fetch,
 
     pprof_cli_release(data, p.len, mapped);
 
-    if (p.profile == NULL) {
-        fprintf(stderr, "pprof-summary: %s: %s\n", path, p.err.msg);
-    }
-
-    return p.profile;
+    return pprof_cli_parsed(path, &p);
 }
 
 
@@ -375,7 +383,8 @@ pprof_cli_load(const char *path, pprof_fetch_t *fetch,
  * --diff-base or --base in a regular file: mapped, and parsed on a thread
  * while the main thread loads FILE; 0 when it is not one (or no thread
  * started), and pprof_cli_load() takes it after FILE.  Silent: what it
- * has to say is said after FILE's, as pprof_cli_load() would.
+ * has to say is said after FILE's (pprof_cli_parsed()), as
+ * pprof_cli_load() would.
  */
 static int
 pprof_cli_base_start(const char *path, const char *file, pthread_t *tid,
@@ -404,19 +413,12 @@ pprof_cli_base_start(const char *path, const char *file, pthread_t *tid,
 }
 
 
-/* the base parsed by its thread; NULL after a message on failure */
-static pprof_profile_t *
-pprof_cli_base_end(const char *path, pthread_t tid, pprof_cli_parse_t *p,
-    int mapped)
+/* the base's thread done, its bytes released; p->profile is its own */
+static void
+pprof_cli_base_join(pthread_t tid, pprof_cli_parse_t *p, int mapped)
 {
     (void) pthread_join(tid, NULL);
     pprof_cli_release((unsigned char *) p->data, p->len, mapped);
-
-    if (p->profile == NULL) {
-        fprintf(stderr, "pprof-summary: %s: %s\n", path, p->err.msg);
-    }
-
-    return p->profile;
 }
 
 
@@ -578,9 +580,7 @@ main(int argc, char **argv)
     profile = pprof_cli_load(file, &fetch, &allocator);
     if (profile == NULL) {
         if (threaded) {
-            (void) pthread_join(tid, NULL);
-            pprof_cli_release((unsigned char *) bparse.data, bparse.len,
-                              bmapped);
+            pprof_cli_base_join(tid, &bparse, bmapped);
             pprof_profile_free(bparse.profile);
         }
 
@@ -588,9 +588,14 @@ main(int argc, char **argv)
     }
 
     if (base != NULL) {
-        bprofile = threaded
-                   ? pprof_cli_base_end(base, tid, &bparse, bmapped)
-                   : pprof_cli_load(base, &fetch, &allocator);
+        if (threaded) {
+            pprof_cli_base_join(tid, &bparse, bmapped);
+            bprofile = pprof_cli_parsed(base, &bparse);
+
+        } else {
+            bprofile = pprof_cli_load(base, &fetch, &allocator);
+        }
+
         if (bprofile == NULL) {
             pprof_profile_free(profile);
             return 1;
