@@ -14,16 +14,11 @@ BUILD=${1:-build}
 # shellcheck source=t/sh/checks.sh
 . t/sh/checks.sh
 checks_start cli-diff
-# CLI=path tests another build (e.g. one with sanitizers)
-CLI=${CLI:-$ROOT/$BUILD/pprof-summary}
-[ -x "$CLI" ] || { echo "cli-diff: no $CLI (make)" >&2; exit 1; }
-PAIRS=$ROOT/$BUILD/profiles/pairs
-[ -s "$PAIRS/heap.pb.gz" ] || { echo "cli-diff: no $PAIRS (make profiles)" >&2; exit 1; }
-O=$RUN_DIR/out
-mkdir -p "$O"
-
 # shellcheck source=t/cli/lib.sh
 . t/cli/lib.sh
+
+PAIRS=$ROOT/$BUILD/profiles/pairs
+[ -s "$PAIRS/heap.pb.gz" ] || { echo "cli-diff: no $PAIRS (make profiles)" >&2; exit 1; }
 
 # piped NAME BASE ARGS...: the same with BASE on stdin (/dev/stdin)
 piped() {

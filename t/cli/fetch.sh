@@ -16,19 +16,13 @@ BUILD=${1:-build}
 # shellcheck source=t/sh/checks.sh
 . t/sh/checks.sh
 checks_start cli-fetch
-# CLI=path tests another build (e.g. one with sanitizers)
-CLI=${CLI:-$ROOT/$BUILD/pprof-summary}
-[ -x "$CLI" ] || { echo "cli-fetch: no $CLI (make)" >&2; exit 1; }
+# shellcheck source=t/cli/lib.sh
+. t/cli/lib.sh
 
 checks_apiserver
 CERTS=$TEST_NGINX_CERTS_DIR
 TOKEN=$TEST_NGINX_TOKEN_FILE
 API=https://127.0.0.1:$TEST_NGINX_APISERVER_PORT
-O=$RUN_DIR/out
-mkdir -p "$O"
-
-# shellcheck source=t/cli/lib.sh
-. t/cli/lib.sh
 
 count() { apiserver_count "${1:-}"; }
 reset() { curl -s -o /dev/null "http://127.0.0.1:$TEST_NGINX_APISERVER_CONTROL_PORT/reset"; }
