@@ -2,7 +2,8 @@
 # t/cli/diff.sh BUILD: pprof-summary --diff-base and --base with the base
 # in a regular file, which is parsed on a thread of its own while FILE is
 # (make cli-diff-test).  The output must be what the base read from a pipe
-# gives (that one is parsed after FILE, on the main thread), and every
+# gives (<(cat BASE), not a regular file: parsed after FILE, on the main
+# thread; /dev/stdin redirected from the file would be mapped), and every
 # failure the one line it was before the thread: FILE's message when FILE
 # is bad, whatever the base is; the base's when only the base is.
 #
@@ -20,14 +21,6 @@ checks_start cli-diff
 PAIRS=$ROOT/$BUILD/profiles/pairs
 [ -s "$PAIRS/heap.pb.gz" ] || { echo "cli-diff: no $PAIRS (make profiles)" >&2; exit 1; }
 
-# piped NAME BASE ARGS...: the same with BASE on stdin (/dev/stdin)
-piped() {
-    local name=$1 base=$2
-    shift 2
-    "$CLI" "$@" < "$base" > "$O/$name.out" 2> "$O/$name.err"
-    RC=$?
-}
-
 
 # the same output, whichever thread parsed the base
 
@@ -42,7 +35,7 @@ for pair in cpu heap delta; do
             run file $fmt "$mode" "$base" "$file"
             frc=$RC
             # shellcheck disable=SC2086
-            piped pipe "$base" $fmt "$mode" /dev/stdin "$file"
+            run pipe $fmt "$mode" <(cat "$base") "$file"
             is "$frc $RC" "0 0" "$what: exit status 0, base in a file and piped"
             is "$(cat "$O/file.err" "$O/pipe.err")" "" "$what: nothing on stderr"
             if [ -s "$O/file.out" ] && cmp -s "$O/file.out" "$O/pipe.out"; then
