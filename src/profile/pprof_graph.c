@@ -193,6 +193,8 @@ typedef struct {
 
 static int pprof_graph_names(pprof_graph_work_t *w);
 static int pprof_graph_pass(pprof_graph_work_t *w);
+static void pprof_graph_values(pprof_graph_work_t *w);
+static void pprof_graph_list(pprof_graph_work_t *w);
 static pprof_graph_slot_t *pprof_graph_edge(pprof_graph_work_t *w,
     uint32_t src, uint32_t dst);
 static int pprof_graph_grow(pprof_graph_work_t *w);
@@ -260,9 +262,16 @@ pprof_graph_build(pprof_report_t *report,
 
     if (pprof_graph_names(&w) != PPROF_OK
         || pprof_graph_zero_stacks(&w, ri->profile) != PPROF_OK
-        || pprof_graph_tags_prepare(&w, ri->profile) != PPROF_OK
-        || pprof_graph_pass(&w) != PPROF_OK)
+        || pprof_graph_tags_prepare(&w, ri->profile) != PPROF_OK)
     {
+        goto nomem;
+    }
+
+    if (w.st->flat != NULL) {
+        /* the report's walk has the nodes' values already */
+        pprof_graph_values(&w);
+
+    } else if (pprof_graph_pass(&w) != PPROF_OK) {
         goto nomem;
     }
 
@@ -803,7 +812,29 @@ pprof_graph_pass(pprof_graph_work_t *w)
 
     pprof_graph_close(w, depth, 0, t);
 
-    /* the graph's nodes: those with a value */
+    pprof_graph_list(w);
+
+    return PPROF_OK;
+}
+
+
+/* the first pass's values, from the report's nodes: one a name */
+static void
+pprof_graph_values(pprof_graph_work_t *w)
+{
+    memcpy(w->flat, w->st->flat, w->nn * sizeof(int64_t));
+    memcpy(w->cum, w->st->cum, w->nn * sizeof(int64_t));
+
+    pprof_graph_list(w);
+}
+
+
+/* the graph's nodes: those with a value */
+static void
+pprof_graph_list(pprof_graph_work_t *w)
+{
+    uint32_t  id;
+
     w->nlist = 0;
     for (id = 0; id < w->nn; id++) {
         w->listed[id] = (w->kept == NULL || w->kept[id])
@@ -813,8 +844,6 @@ pprof_graph_pass(pprof_graph_work_t *w)
             w->list[w->nlist++] = id;
         }
     }
-
-    return PPROF_OK;
 }
 
 

@@ -2584,6 +2584,8 @@ pprof_report_free(pprof_report_t *r)
     pprof_free(a, r->stacks.samples);
     pprof_free(a, r->stacks.values);
     pprof_free(a, r->stacks.sample_off);
+    pprof_free(a, r->stacks.flat);
+    pprof_free(a, r->stacks.cum);
     pprof_free(a, r->stack_frames);
     pprof_free(a, r->stack_inl);
     pprof_free(a, r->rank_names);
@@ -3014,6 +3016,43 @@ pprof_rank_nodes(pprof_report_t *r, uint32_t *rank)
 }
 
 
+/*
+ * The walk's flat and cum by rank into r->stacks, unless zoom cut the
+ * stacks or two nodes share a name (ranks of one name are adjacent).
+ */
+static int
+pprof_rank_values(pprof_report_t *r, const uint32_t *rank)
+{
+    size_t  i, nn;
+
+    nn = r->nnodes;
+
+    if (r->zoom) {
+        return PPROF_OK;
+    }
+
+    for (i = 1; i < nn; i++) {
+        if (pprof_str_cmp(r->rank_names[i], r->rank_names[i - 1]) == 0) {
+            return PPROF_OK;
+        }
+    }
+
+    r->stacks.flat = pprof_report_alloc(r, nn ? nn : 1, sizeof(int64_t));
+    r->stacks.cum = pprof_report_alloc(r, nn ? nn : 1, sizeof(int64_t));
+
+    if (r->stacks.flat == NULL || r->stacks.cum == NULL) {
+        return PPROF_ERROR;
+    }
+
+    for (i = 0; i < nn; i++) {
+        r->stacks.flat[rank[i]] = r->flat[i];
+        r->stacks.cum[rank[i]] = r->cum[i];
+    }
+
+    return PPROF_OK;
+}
+
+
 /* the first location to walk from the root, and whether zoom drops it */
 static int
 pprof_zoom_start(pprof_report_t *r, size_t n, size_t first, size_t *k0,
@@ -3188,6 +3227,10 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
         f += m + 1;
         in += m + 1;
         s++;
+    }
+
+    if (pprof_rank_values(r, lrank) != PPROF_OK) {
+        goto nomem;
     }
 
     pprof_free(&r->allocator, lrank);

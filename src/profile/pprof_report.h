@@ -50,6 +50,11 @@ typedef struct {
     uint32_t                *samples;
     int64_t                 *values;
     uint32_t                *sample_off;
+    /* by rank: the report's flat and cum of the frame's node, which are
+     * also the call graph's of the name when no two nodes share a name
+     * (and no zoom cut the stacks); NULL otherwise */
+    int64_t                 *flat;
+    int64_t                 *cum;
 } pprof_stacks_t;
 
 

@@ -198,6 +198,10 @@ func runDot(c testCase) result {
 		refArgs = append(refArgs, fmt.Sprintf("-nodecount=%d", c.nodes))
 		sumArgs = append(sumArgs, "--nodecount", fmt.Sprint(c.nodes))
 	}
+	if c.opt != nil {
+		refArgs = append(refArgs, c.opt.ref...)
+		sumArgs = append(sumArgs, c.opt.summary...)
+	}
 	refArgs = append(refArgs, c.baseArgs(true)...)
 	sumArgs = append(sumArgs, c.baseArgs(false)...)
 	gotOut, err := command(*summaryPath, append(sumArgs, c.file)...)

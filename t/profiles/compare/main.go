@@ -177,6 +177,15 @@ type option struct {
 // the real profiles (main., runtime., capture/main.go, goroutine labels)
 // and in the generated ones (example.com/... names, /src/... files,
 // handler and pool labels).
+// the refine options also compared on the call graph (-dot); not the
+// granularities yet: pprof's DOT labels put a node's file base name on a
+// line of its own, which ours do not
+var dotOptions = map[string]bool{
+	"hide": true, "show": true, "show_from": true, "focus-file": true,
+	"ignore-file": true, "tagfocus": true, "tagignore": true,
+	"tagfocus-range": true,
+}
+
 var options = []option{
 	{"hide", []string{"-hide", `^runtime\.|/sync[0-9]`}, []string{"--hide", `^runtime\.|/sync[0-9]`}},
 	{"show", []string{"-show", `main\.|example\.com/(db|io|http)`}, []string{"--show", `main\.|example\.com/(db|io|http)`}},
@@ -258,6 +267,11 @@ func main() {
 		if *withOptions {
 			for i := range options {
 				cases = append(cases, testCase{file: file, types: types, index: -1, dflt: dflt, opt: &options[i]})
+				// the call graph takes its first values from the
+				// report's walk: refined and at other granularities too
+				if !*textMode && !*noDot && dotOptions[options[i].name] {
+					cases = append(cases, testCase{file: file, types: types, index: -1, dflt: dflt, dot: true, opt: &options[i]})
+				}
 			}
 		}
 	}
@@ -407,11 +421,11 @@ func listSampleTypes(file string) ([]sampleType, int, error) {
 }
 
 func run(c testCase) result {
+	if c.dot && !*textMode {
+		return runDot(c)
+	}
 	if *textMode || c.text || c.opt != nil {
 		return runText(c)
-	}
-	if c.dot {
-		return runDot(c)
 	}
 	r := result{c: c}
 	var want, got *report
