@@ -3041,6 +3041,10 @@ pprof_rank_values(pprof_report_t *r, const uint32_t *rank)
     r->stacks.cum = pprof_report_alloc(r, nn ? nn : 1, sizeof(int64_t));
 
     if (r->stacks.flat == NULL || r->stacks.cum == NULL) {
+        pprof_free(&r->allocator, r->stacks.flat);
+        pprof_free(&r->allocator, r->stacks.cum);
+        r->stacks.flat = NULL;
+        r->stacks.cum = NULL;
         return PPROF_ERROR;
     }
 
