@@ -177,15 +177,6 @@ type option struct {
 // the real profiles (main., runtime., capture/main.go, goroutine labels)
 // and in the generated ones (example.com/... names, /src/... files,
 // handler and pool labels).
-// the refine options also compared on the call graph (-dot); not the
-// granularities yet: pprof's DOT labels put a node's file base name on a
-// line of its own, which ours do not
-var dotOptions = map[string]bool{
-	"hide": true, "show": true, "show_from": true, "focus-file": true,
-	"ignore-file": true, "tagfocus": true, "tagignore": true,
-	"tagfocus-range": true,
-}
-
 var options = []option{
 	{"hide", []string{"-hide", `^runtime\.|/sync[0-9]`}, []string{"--hide", `^runtime\.|/sync[0-9]`}},
 	{"show", []string{"-show", `main\.|example\.com/(db|io|http)`}, []string{"--show", `main\.|example\.com/(db|io|http)`}},
@@ -213,6 +204,15 @@ var options = []option{
 	{"lines-hide", []string{"-lines", "-hide", `runtime\.`}, []string{"--granularity", "lines", "--hide", `runtime\.`}},
 	{"peek", []string{"-peek", `main\.alloc(Ping|Map|Small)|runtime\.main$|Lookup[0-9]|\.merge3|\[base\]`}, []string{"--view", "peek", "--focus", `main\.alloc(Ping|Map|Small)|runtime\.main$|Lookup[0-9]|\.merge3|\[base\]`}},
 	{"peek-lines", []string{"-peek", `main\.allocP|\.Put[0-9]+ `, "-lines"}, []string{"--view", "peek", "--focus", `main\.allocP|\.Put[0-9]+ `, "--granularity", "lines"}},
+}
+
+// the refine options also compared on the call graph (-dot); not the
+// granularities yet: pprof's DOT labels put a node's file base name on a
+// line of its own, which ours do not
+var dotOptions = map[string]bool{
+	"hide": true, "show": true, "show_from": true, "focus-file": true,
+	"ignore-file": true, "tagfocus": true, "tagignore": true,
+	"tagfocus-range": true,
 }
 
 type result struct {
@@ -268,7 +268,7 @@ func main() {
 			for i := range options {
 				cases = append(cases, testCase{file: file, types: types, index: -1, dflt: dflt, opt: &options[i]})
 				// the call graph takes its first values from the
-				// report's walk: refined and at other granularities too
+				// report's walk, refined as the report is
 				if !*textMode && !*noDot && dotOptions[options[i].name] {
 					cases = append(cases, testCase{file: file, types: types, index: -1, dflt: dflt, dot: true, opt: &options[i]})
 				}
@@ -421,7 +421,7 @@ func listSampleTypes(file string) ([]sampleType, int, error) {
 }
 
 func run(c testCase) result {
-	if c.dot && !*textMode {
+	if c.dot {
 		return runDot(c)
 	}
 	if *textMode || c.text || c.opt != nil {
