@@ -42,10 +42,18 @@ if [ ! -s "$profile" ] || [ "$gen" -nt "$profile" ]; then
     "$gen" -big -o "$profile.tmp"
     mv "$profile.tmp" "$profile"
 fi
+# two bases: another program (seed 2: no function or location shared,
+# the most a diff can hold) and a second capture of the same one (its
+# functions and addresses, other samples: what a user diffs)
 base=$build/bench/big-base.pb.gz
 if [ ! -s "$base" ] || [ "$gen" -nt "$base" ]; then
     "$gen" -big -seed 2 -o "$base.tmp"
     mv "$base.tmp" "$base"
+fi
+same=$build/bench/big-same.pb.gz
+if [ ! -s "$same" ] || [ "$gen" -nt "$same" ]; then
+    "$gen" -big -o /dev/null -base-out "$same.tmp" -base-seed 2
+    mv "$same.tmp" "$same"
 fi
 gz_size=$(stat -c %s "$profile")
 raw_size=$(zcat "$profile" | wc -c)
@@ -70,12 +78,15 @@ once() {
         '{ printf "%.6f %.2f %d\n", b - a, $2 + $3, $1 }' >> "$tmp/$name.runs"
 }
 
-names=(zcat top html dot svg graph difftop diffflame gotool)
+names=(zcat top html dot svg graph difftop diffflame sametop sameflame
+       gotool)
 labels=("zcat" "pprof-summary --format=top" "pprof-summary --format=html"
         "pprof-summary --format=dot" "pprof-summary --format=svg"
         "pprof-summary --view=graph (html)"
-        "diff of two 200k-sample profiles: --format=top --diff-base"
-        "diff of two 200k-sample profiles: --view=flame --diff-base"
+        "diff of two 200k-sample programs: --format=top --diff-base"
+        "diff of two 200k-sample programs: --view=flame --diff-base"
+        "diff of two 200k-sample captures of one program: --format=top"
+        "diff of two 200k-sample captures of one program: --view=flame"
         "go tool pprof -top")
 
 # Warm the page cache and the binaries.
@@ -96,6 +107,9 @@ for ((round = 0; round < runs || round < gotool_runs; round++)); do
         once difftop "$summary" --format=top --diff-base "$base" "$profile"
         once diffflame "$summary" --format=html --view=flame \
             --diff-base "$base" "$profile"
+        once sametop "$summary" --format=top --diff-base "$same" "$profile"
+        once sameflame "$summary" --format=html --view=flame \
+            --diff-base "$same" "$profile"
     fi
     if [ "$round" -lt "$gotool_runs" ]; then
         once gotool go tool pprof -top "$profile"
@@ -119,6 +133,8 @@ html_s=$(pick html 1)
 go_s=$(pick gotool 1)
 difftop_s=$(pick difftop 1)
 diffflame_s=$(pick diffflame 1)
+sametop_s=$(pick sametop 1)
+sameflame_s=$(pick sameflame 1)
 top_kb=$(pick top 3)
 html_kb=$(pick html 3)
 dot_s=$(pick dot 1)
@@ -185,12 +201,18 @@ check "graph (svg) at most 3x zcat" \
 check "graph (html page) at most 3x zcat" \
     "$(cmp "$graph_s <= 3 * $zcat_s")" \
     "$(awk -v t="$graph_s" -v z="$zcat_s" 'BEGIN { printf "%.2fx", t / z }')"
-check "diff top at most 4x zcat" \
+check "diff top (two programs) at most 4x zcat" \
     "$(cmp "$difftop_s <= 4 * $zcat_s")" \
     "$(awk -v t="$difftop_s" -v z="$zcat_s" 'BEGIN { printf "%.2fx", t / z }')"
-check "differential flame graph at most 4x zcat" \
+check "differential flame graph (two programs) at most 4x zcat" \
     "$(cmp "$diffflame_s <= 4 * $zcat_s")" \
     "$(awk -v t="$diffflame_s" -v z="$zcat_s" 'BEGIN { printf "%.2fx", t / z }')"
+check "diff top (one program) at most 4x zcat" \
+    "$(cmp "$sametop_s <= 4 * $zcat_s")" \
+    "$(awk -v t="$sametop_s" -v z="$zcat_s" 'BEGIN { printf "%.2fx", t / z }')"
+check "differential flame graph (one program) at most 4x zcat" \
+    "$(cmp "$sameflame_s <= 4 * $zcat_s")" \
+    "$(awk -v t="$sameflame_s" -v z="$zcat_s" 'BEGIN { printf "%.2fx", t / z }')"
 check "top peak RSS at most 3x decompressed + 16 MB" \
     "$(cmp "$top_kb <= $rss_limit_kb")" \
     "$(awk -v k="$top_kb" -v l="$rss_limit_kb" 'BEGIN { printf "%.1f MB, limit %.1f MB", k / 1024, l / 1024 }')"

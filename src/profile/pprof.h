@@ -219,7 +219,8 @@ typedef struct {
     /* a profile minus its base (pprof_profile_merge(), or samples with
      * pprof's pprof::base label): flat and cum are the differences */
     int                            diff;
-    pprof_function_row_t          *functions;  /* sorted per options */
+    /* sorted per options; none until pprof_report_functions() */
+    pprof_function_row_t          *functions;
     size_t                         nfunctions;
 } pprof_report_info_t;
 
@@ -232,6 +233,15 @@ pprof_report_t *pprof_report(const pprof_profile_t *profile,
     const pprof_report_options_t *options, const pprof_allocator_t *allocator,
     pprof_error_t *err);
 const pprof_report_info_t *pprof_report_info(const pprof_report_t *report);
+/*
+ * The report's info with its function rows, made on the first call.
+ * labels: with the "(inline)" labels (pprof_report_inline_label()), which
+ * need a walk over every sample; without, the rows come from a flame
+ * graph's or call graph's stacks when those were made first, for a pass
+ * over their tree.  NULL and err when out of memory.
+ */
+const pprof_report_info_t *pprof_report_functions(pprof_report_t *report,
+    int labels, pprof_error_t *err);
 /*
  * What pprof_report() checks of the options without a profile: the name
  * filters' and tag filters' regexes, the granularity and the fractions

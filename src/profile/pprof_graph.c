@@ -268,7 +268,7 @@ pprof_graph_build(pprof_report_t *report,
     }
 
     if (w.st->flat != NULL) {
-        /* the report's walk has the nodes' values already */
+        /* the stacks have the nodes' values already */
         pprof_graph_values(&w);
 
     } else if (pprof_graph_pass(&w) != PPROF_OK) {

@@ -1811,6 +1811,11 @@ pprof_html_top(pprof_html_ctx_t *ctx)
     const pprof_function_row_t *row;
 
     o = ctx->out;
+
+    if (pprof_report_functions(ctx->report, 1, ctx->err) == NULL) {
+        return PPROF_ERROR;
+    }
+
     n = ctx->rinfo->nfunctions;
     total = ctx->rinfo->total;
 
@@ -2432,8 +2437,11 @@ pprof_html_flame(pprof_html_ctx_t *ctx)
     o = ctx->out;
     total = ctx->rinfo->total;
 
+    /* the tree first: the rows, for the values' unit, come from it */
     tree = pprof_report_tree(ctx->report, ctx->err);
-    if (tree == NULL) {
+    if (tree == NULL
+        || pprof_report_functions(ctx->report, 0, ctx->err) == NULL)
+    {
         return PPROF_ERROR;
     }
 
@@ -3087,6 +3095,10 @@ pprof_html_goroutines(pprof_html_ctx_t *ctx)
 
     o = ctx->out;
     total = ctx->rinfo->total;
+
+    if (pprof_report_functions(ctx->report, 0, ctx->err) == NULL) {
+        return PPROF_ERROR;
+    }
 
     n = 0;
     if (ctx->err) {

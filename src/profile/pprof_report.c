@@ -63,6 +63,24 @@ typedef struct {
 } pprof_pairs_t;
 
 
+/* a caller->callee edge into a function that is inlined somewhere */
+typedef struct {
+    uint64_t                 key;       /* caller << 32 | callee */
+    int64_t                  weight;
+    uint32_t                 stamp;     /* last sample that counted it */
+    uint32_t                 inline_only;
+} pprof_edge_t;
+
+
+typedef struct {
+    uint32_t                *slots;     /* edge index + 1, 0: empty */
+    pprof_edge_t            *edges;
+    size_t                   mask;
+    size_t                   n;
+    size_t                   cap;
+} pprof_edges_t;
+
+
 /* pprof's NodeInfo: what a node is keyed by */
 typedef struct {
     uint64_t                 address;
@@ -127,11 +145,18 @@ struct pprof_report_s {
     uint32_t                *locs;         /* scratch, max_depth */
 
     /* the walk's view of locations (pprof_walk_build()), which the stacks
-     * reuse, and the stacks and frames it counted */
+     * reuse, its static inline edges, and once it walked (the function
+     * rows' own way, pprof_aggregate()) the stacks and frames it counted */
     uint32_t                *walk;
     uint32_t                *multi;
+    pprof_edges_t            edges;
+    int                      walked;
+    int                      walk_failed;
     size_t                   walk_stacks;
     size_t                   walk_frames;
+
+    /* the function rows (pprof_report_functions()) */
+    int                      rows_ready;
 
     /* the output unit, for the first unit_rows rows */
     size_t                   unit_rows;
@@ -145,6 +170,10 @@ struct pprof_report_s {
     uint32_t                *stack_frames; /* of stacks */
     unsigned char           *stack_inl;    /* of stacks, by frame */
     pprof_str_t             *rank_names;
+    uint32_t                *rank;         /* a node's name rank */
+    /* by rank, made from the stacks unless zoom cut them: NULL then */
+    int64_t                 *rank_flat;
+    int64_t                 *rank_cum;
 
     int                      tree_ready;
     pprof_tree_t             tree;
@@ -160,7 +189,6 @@ struct pprof_report_s {
 typedef struct {
     pprof_function_row_t     row;
     uint32_t                 node;
-    unsigned char            inl;
     /* NULL at the functions granularity, where ties go by node */
     const pprof_node_key_t  *key;
 } pprof_sort_row_t;
@@ -1721,24 +1749,6 @@ pprof_prepare(pprof_report_t *r, size_t i, size_t *first, int64_t *value)
 
 /* --- inline edges --- */
 
-/* a caller->callee edge into a function that is inlined somewhere */
-typedef struct {
-    uint64_t                 key;       /* caller << 32 | callee */
-    int64_t                  weight;
-    uint32_t                 stamp;     /* last sample that counted it */
-    uint32_t                 inline_only;
-} pprof_edge_t;
-
-
-typedef struct {
-    uint32_t                *slots;     /* edge index + 1, 0: empty */
-    pprof_edge_t            *edges;
-    size_t                   mask;
-    size_t                   n;
-    size_t                   cap;
-} pprof_edges_t;
-
-
 /* what the walk touches per frame, in one place for the cache */
 typedef struct {
     int64_t                  cum;
@@ -1960,42 +1970,31 @@ pprof_walk_build(pprof_report_t *r, pprof_edges_t *st, uint32_t **walk,
 
 
 /*
- * The one walk over the samples: cum and flat, and the caller edges into
+ * The walk over the samples: cum and flat, and the caller edges into
  * functions inlined somewhere, which "(inline)" labels need: static ones
  * by index, the others (real calls) found or added by key.
  */
 static int
-pprof_walk(pprof_report_t *r, const uint32_t *walk, const uint32_t *multi,
-    pprof_acc_t *acc, pprof_edges_t *edges, unsigned *signs)
+pprof_walk(pprof_report_t *r, pprof_acc_t *acc)
 {
-    unsigned                 c;
     size_t                   i, n, k, t, first, nl;
-    int64_t                  v, total, base;
+    int64_t                  v;
     uint32_t                 node, parent, cur, w, ei;
     uint64_t                 key;
     pprof_acc_t             *a;
-    const uint32_t          *ml;
+    pprof_edges_t           *edges;
+    const uint32_t          *ml, *walk, *multi;
     const pprof_profile_t   *pr;
 
     pr = r->pr;
-    total = 0;
-    base = 0;
+    walk = r->walk;
+    multi = r->multi;
+    edges = &r->edges;
+    r->walk_stacks = 0;
+    r->walk_frames = 0;
 
     for (i = 0; i < pr->info.nsamples; i++) {
         n = pprof_prepare(r, i, &first, &v);
-
-        /* the total is taken before focus and ignore, as pprof does */
-        total += pprof_abs(v);
-        c = 0;
-
-        if (pr->samples[i].len & PPROF_SAMPLE_BASE) {
-            base += pprof_abs(v);
-            c = 2;
-        }
-
-        if (v != 0) {
-            *signs |= 1u << (c + (v > 0));
-        }
 
         if (v == 0 || n == first) {
             continue;
@@ -2079,10 +2078,6 @@ pprof_walk(pprof_report_t *r, const uint32_t *walk, const uint32_t *multi,
 
         r->flat[parent] += v;
     }
-
-    /* a diff profile: percentages of its base (pprof's computeTotal) */
-    r->info.total = base > 0 ? base : total;
-    r->info.diff = base > 0 || pr->nbase > 0;
 
     return PPROF_OK;
 }
@@ -2199,32 +2194,76 @@ pprof_merged_total(pprof_report_t *r, int64_t *total)
 
 
 /*
- * "(inline)" in pprof's -top: every caller edge that survives its edge
- * trimming (|weight| >= 0.001 of the flat sum) is an inlined call;
- * "(partial-inline)": some are.
+ * The total, taken before focus and ignore as pprof does; of a diff, its
+ * base's (pprof's computeTotal).  One pass over the values.
+ */
+static int
+pprof_totals(pprof_report_t *r, pprof_error_t *err)
+{
+    unsigned                 c, signs;
+    size_t                   i, nt;
+    int64_t                  v, total, base;
+    const pprof_profile_t   *pr;
+
+    pr = r->pr;
+    nt = pr->info.nsample_types;
+    total = 0;
+    base = 0;
+    signs = 0;
+
+    for (i = 0; i < pr->info.nsamples; i++) {
+        v = pr->values[i * nt + r->info.sample_index];
+        total += pprof_abs(v);
+        c = 0;
+
+        if (pr->samples[i].len & PPROF_SAMPLE_BASE) {
+            base += pprof_abs(v);
+            c = 2;
+        }
+
+        if (v != 0) {
+            signs |= 1u << (c + (v > 0));
+        }
+    }
+
+    r->info.total = base > 0 ? base : total;
+    r->info.diff = base > 0 || pr->nbase > 0;
+
+    /*
+     * Merging matters only where a merged group would hold both signs.
+     * Samples merge only with equal labels, so never across pprof::base
+     * (a diff's base and its profile): when each side has one sign, as a
+     * diff of two ordinary profiles does, these sums are the totals.
+     */
+    if (((signs & 3) == 3 || (signs >> 2) == 3)
+        && pprof_merged_total(r, &r->info.total) != PPROF_OK)
+    {
+        pprof_set_error(err, "out of memory");
+        return PPROF_ERROR;
+    }
+
+    return PPROF_OK;
+}
+
+
+/*
+ * The nodes' flat and cum by the walk, and "(inline)" in pprof's -top:
+ * every caller edge that survives its edge trimming (|weight| >= 0.001 of
+ * the flat sum) is an inlined call; "(partial-inline)": some are.  Once
+ * a report: the walk adds the real call edges to r->edges.
  */
 static int
 pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
 {
-    int                      rc;
-    unsigned                 signs;
     size_t                   i;
     int64_t                  flat_sum, cutoff;
     pprof_acc_t             *acc, *a;
     pprof_edge_t            *e;
-    pprof_edges_t            edges;
-
-    rc = PPROF_ERROR;
-    signs = 0;
-
-    memset(&edges, 0, sizeof(pprof_edges_t));
 
     acc = pprof_report_alloc(r, r->nnodes, sizeof(pprof_acc_t));
-
-    if (acc == NULL
-        || pprof_walk_build(r, &edges, &r->walk, &r->multi) != PPROF_OK)
-    {
-        goto nomem;
+    if (acc == NULL) {
+        pprof_set_error(err, "out of memory");
+        return PPROF_ERROR;
     }
 
     for (i = 0; i < r->nnodes; i++) {
@@ -2233,24 +2272,13 @@ pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
         a->stamp = 0;
         /* such a function has a static edge: edge 0 exists */
         a->edge = (r->flags[i] & PPROF_NODE_INL_PARENT) ? 0 : PPROF_NONE;
+        r->flat[i] = 0;
     }
 
-    if (pprof_walk(r, r->walk, r->multi, acc, &edges, &signs)
-        != PPROF_OK)
-    {
-        goto nomem;
-    }
-
-    /*
-     * Merging matters only where a merged group would hold both signs.
-     * Samples merge only with equal labels, so never across pprof::base
-     * (a diff's base and its profile): when each side has one sign, as a
-     * diff of two ordinary profiles does, the walk's sums are the totals.
-     */
-    if (((signs & 3) == 3 || (signs >> 2) == 3)
-        && pprof_merged_total(r, &r->info.total) != PPROF_OK)
-    {
-        goto nomem;
+    if (pprof_walk(r, acc) != PPROF_OK) {
+        pprof_free(&r->allocator, acc);
+        pprof_set_error(err, "out of memory");
+        return PPROF_ERROR;
     }
 
     flat_sum = 0;
@@ -2259,11 +2287,13 @@ pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
         r->cum[i] = acc[i].cum;
     }
 
+    pprof_free(&r->allocator, acc);
+
     cutoff = pprof_abs((int64_t) ((double) flat_sum * 0.001));
 
     /* an edge exists once a counted sample went through it */
-    for (i = 0; i < edges.n; i++) {
-        e = &edges.edges[i];
+    for (i = 0; i < r->edges.n; i++) {
+        e = &r->edges.edges[i];
 
         if (e->stamp != 0 && pprof_abs(e->weight) >= cutoff) {
             r->flags[(uint32_t) e->key] |= e->inline_only
@@ -2272,20 +2302,24 @@ pprof_aggregate(pprof_report_t *r, pprof_error_t *err)
         }
     }
 
-    rc = PPROF_OK;
-    goto done;
+    pprof_free(&r->allocator, r->edges.slots);
+    pprof_free(&r->allocator, r->edges.edges);
+    memset(&r->edges, 0, sizeof(pprof_edges_t));
+    r->walked = 1;
 
-nomem:
+    return PPROF_OK;
+}
 
-    pprof_set_error(err, "out of memory");
 
-done:
+/* a row's inline label, from its node's caller edges (the walk's) */
+static unsigned char
+pprof_row_inline(const pprof_report_t *r, uint32_t node)
+{
+    unsigned  f;
 
-    pprof_free(&r->allocator, acc);
-    pprof_free(&r->allocator, edges.slots);
-    pprof_free(&r->allocator, edges.edges);
+    f = r->flags[node];
 
-    return rc;
+    return (f & PPROF_NODE_INLINE) ? ((f & PPROF_NODE_NOINLINE) ? 2 : 1) : 0;
 }
 
 
@@ -2293,7 +2327,6 @@ static int
 pprof_make_rows(pprof_report_t *r, pprof_error_t *err)
 {
     size_t                   i, n;
-    unsigned                 f;
     pprof_sort_row_t        *rows;
 
     n = 0;
@@ -2328,15 +2361,12 @@ pprof_make_rows(pprof_report_t *r, pprof_error_t *err)
             continue;
         }
 
-        f = r->flags[i];
         rows[n].row.name = r->names[i];
         rows[n].row.full = r->full[i];
         rows[n].row.flat = r->flat[i];
         rows[n].row.cum = r->cum[i];
         rows[n].node = (uint32_t) i;
         rows[n].key = r->node_keys ? &r->node_keys[i] : NULL;
-        rows[n].inl = (f & PPROF_NODE_INLINE)
-                      ? ((f & PPROF_NODE_NOINLINE) ? 2 : 1) : 0;
         n++;
     }
 
@@ -2348,7 +2378,7 @@ pprof_make_rows(pprof_report_t *r, pprof_error_t *err)
         r->info.functions[i] = rows[i].row;
         r->node_row[rows[i].node] = (uint32_t) i;
         r->row_node[i] = rows[i].node;
-        r->row_inline[i] = rows[i].inl;
+        r->row_inline[i] = pprof_row_inline(r, rows[i].node);
     }
 
     r->info.nfunctions = n;
@@ -2517,9 +2547,13 @@ pprof_report(const pprof_profile_t *profile,
     memset(r->cum, 0, nnames * sizeof(int64_t));
 
     if (pprof_setup_filters(r, err) != PPROF_OK
-        || pprof_aggregate(r, err) != PPROF_OK
-        || pprof_make_rows(r, err) != PPROF_OK)
+        || pprof_totals(r, err) != PPROF_OK)
     {
+        goto failed;
+    }
+
+    if (pprof_walk_build(r, &r->edges, &r->walk, &r->multi) != PPROF_OK) {
+        pprof_set_error(err, "out of memory");
         goto failed;
     }
 
@@ -2537,6 +2571,59 @@ const pprof_report_info_t *
 pprof_report_info(const pprof_report_t *report)
 {
     return &report->info;
+}
+
+
+/*
+ * The rows by the walk over the samples; or, when the distinct stacks
+ * are made already and labels are not asked for, by their values
+ * (pprof_values_t), which equal the walk's but cost a pass over the
+ * call tree instead of one over every frame.  The walk alone finds the
+ * inline labels: asked for later, it adds them to the rows made.  A walk
+ * that failed (out of memory) is not retried: it half counted the edges.
+ */
+const pprof_report_info_t *
+pprof_report_functions(pprof_report_t *r, int labels, pprof_error_t *err)
+{
+    size_t  i;
+
+    if (r->rows_ready && (r->walked || !labels)) {
+        return &r->info;
+    }
+
+    if (r->walk_failed) {
+        pprof_set_error(err, "out of memory");
+        return NULL;
+    }
+
+    if (labels || r->rank_cum == NULL) {
+        if (pprof_aggregate(r, err) != PPROF_OK) {
+            r->walk_failed = 1;
+            return NULL;
+        }
+
+    } else {
+        for (i = 0; i < r->nnodes; i++) {
+            r->flat[i] = r->rank_flat[r->rank[i]];
+            r->cum[i] = r->rank_cum[r->rank[i]];
+        }
+    }
+
+    if (r->rows_ready) {
+        for (i = 0; i < r->info.nfunctions; i++) {
+            r->row_inline[i] = pprof_row_inline(r, r->row_node[i]);
+        }
+
+        return &r->info;
+    }
+
+    if (pprof_make_rows(r, err) != PPROF_OK) {
+        return NULL;
+    }
+
+    r->rows_ready = 1;
+
+    return &r->info;
 }
 
 
@@ -2579,16 +2666,19 @@ pprof_report_free(pprof_report_t *r)
     pprof_free(a, r->locs);
     pprof_free(a, r->walk);
     pprof_free(a, r->multi);
+    pprof_free(a, r->edges.slots);
+    pprof_free(a, r->edges.edges);
     pprof_free(a, r->tree.nodes);
     pprof_free(a, r->stacks.stacks);
     pprof_free(a, r->stacks.samples);
     pprof_free(a, r->stacks.values);
     pprof_free(a, r->stacks.sample_off);
-    pprof_free(a, r->stacks.flat);
-    pprof_free(a, r->stacks.cum);
     pprof_free(a, r->stack_frames);
     pprof_free(a, r->stack_inl);
     pprof_free(a, r->rank_names);
+    pprof_free(a, r->rank);
+    pprof_free(a, r->rank_flat);
+    pprof_free(a, r->rank_cum);
     pprof_free(a, r->groups);
     pprof_free(a, r->frames);
     pprof_free(a, r->labels);
@@ -3017,43 +3107,117 @@ pprof_rank_nodes(pprof_report_t *r, uint32_t *rank)
 
 
 /*
- * The walk's flat and cum by rank into r->stacks, unless zoom cut the
- * stacks or two nodes share a name (ranks of one name are adjacent).
+ * Each name's flat and cum over the merged stacks, as the walk counts
+ * them by node: a stack's value to the name of its last frame, and once
+ * to every name in it.  Made as the sorted stacks are merged, where each
+ * shares its first lcp frames with the one before: the path from the
+ * root is kept with the sum of the stacks below each frame, handed up as
+ * a frame is left, and a name counts at its outermost frame of the path
+ * only.  The call graph takes them too when no two nodes share a name.
  */
+typedef struct {
+    int64_t                 *flat;      /* by rank */
+    int64_t                 *cum;
+    uint32_t                *open;      /* a rank's frames on the path */
+    int64_t                 *sum;       /* by depth, of the path */
+    uint32_t                *path;
+    unsigned char           *outer;
+    size_t                   d;         /* the path's depth */
+} pprof_values_t;
+
+
 static int
-pprof_rank_values(pprof_report_t *r, const uint32_t *rank)
+pprof_values_init(pprof_report_t *r, pprof_values_t *pv, size_t depth)
 {
-    size_t  i, nn;
+    size_t  nn;
 
-    nn = r->nnodes;
+    nn = r->nnodes ? r->nnodes : 1;
 
-    if (r->zoom) {
-        return PPROF_OK;
-    }
+    pv->flat = pprof_report_alloc(r, nn, sizeof(int64_t));
+    pv->cum = pprof_report_alloc(r, nn, sizeof(int64_t));
+    pv->open = pprof_report_alloc(r, nn, sizeof(uint32_t));
+    pv->sum = pprof_report_alloc(r, depth + 1, sizeof(int64_t));
+    pv->path = pprof_report_alloc(r, depth + 1, sizeof(uint32_t));
+    pv->outer = pprof_report_alloc(r, depth + 1, 1);
+    pv->d = 0;
 
-    for (i = 1; i < nn; i++) {
-        if (pprof_str_cmp(r->rank_names[i], r->rank_names[i - 1]) == 0) {
-            return PPROF_OK;
-        }
-    }
-
-    r->stacks.flat = pprof_report_alloc(r, nn ? nn : 1, sizeof(int64_t));
-    r->stacks.cum = pprof_report_alloc(r, nn ? nn : 1, sizeof(int64_t));
-
-    if (r->stacks.flat == NULL || r->stacks.cum == NULL) {
-        pprof_free(&r->allocator, r->stacks.flat);
-        pprof_free(&r->allocator, r->stacks.cum);
-        r->stacks.flat = NULL;
-        r->stacks.cum = NULL;
+    if (pv->flat == NULL || pv->cum == NULL || pv->open == NULL
+        || pv->sum == NULL || pv->path == NULL || pv->outer == NULL)
+    {
         return PPROF_ERROR;
     }
 
-    for (i = 0; i < nn; i++) {
-        r->stacks.flat[rank[i]] = r->flat[i];
-        r->stacks.cum[rank[i]] = r->cum[i];
-    }
+    memset(pv->flat, 0, nn * sizeof(int64_t));
+    memset(pv->cum, 0, nn * sizeof(int64_t));
+    memset(pv->open, 0, nn * sizeof(uint32_t));
+    pv->sum[0] = 0;
 
     return PPROF_OK;
+}
+
+
+/* the path onto stack f, which shares its first lcp frames with it */
+static void
+pprof_values_move(pprof_values_t *pv, const uint32_t *f, size_t lcp)
+{
+    size_t  d, n;
+
+    for (d = pv->d; d > lcp; d--) {
+        if (pv->outer[d]) {
+            pv->cum[pv->path[d]] += pv->sum[d];
+        }
+
+        pv->open[pv->path[d]]--;
+        pv->sum[d - 1] += pv->sum[d];
+    }
+
+    n = f[0];
+
+    for ( /* void */ ; d < n; d++) {
+        pv->path[d + 1] = f[d + 1];
+        pv->sum[d + 1] = 0;
+        pv->outer[d + 1] = (pv->open[f[d + 1]]++ == 0);
+    }
+
+    pv->d = n;
+}
+
+
+/* the values into r once the path left the last stack; else freed */
+static void
+pprof_values_done(pprof_report_t *r, pprof_values_t *pv, int ok)
+{
+    size_t    i;
+    uint32_t  root;
+
+    if (ok) {
+        root = 0;
+        pprof_values_move(pv, &root, 0);
+
+        r->rank_flat = pv->flat;
+        r->rank_cum = pv->cum;
+
+        for (i = 1; i < r->nnodes; i++) {
+            if (pprof_str_cmp(r->rank_names[i], r->rank_names[i - 1]) == 0)
+            {
+                break;
+            }
+        }
+
+        if (i >= r->nnodes) {
+            r->stacks.flat = pv->flat;
+            r->stacks.cum = pv->cum;
+        }
+
+    } else {
+        pprof_free(&r->allocator, pv->flat);
+        pprof_free(&r->allocator, pv->cum);
+    }
+
+    pprof_free(&r->allocator, pv->open);
+    pprof_free(&r->allocator, pv->sum);
+    pprof_free(&r->allocator, pv->path);
+    pprof_free(&r->allocator, pv->outer);
 }
 
 
@@ -3098,12 +3262,15 @@ pprof_zoom_start(pprof_report_t *r, size_t n, size_t first, size_t *k0,
 const pprof_stacks_t *
 pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
 {
+    int                      values;
     size_t                   i, n, k, j, t, first, lo, hi, k0, j0, ns, nf, m;
+    size_t                   depth;
     int64_t                  v, weight, base;
-    uint32_t                *lrank, *f, *ord, *lcp, w;
+    uint32_t                *f, *ord, *lcp, w;
     unsigned char           *in, *sin;
     const uint32_t          *ml;
     pprof_stack_t           *st;
+    pprof_values_t           pv;
     pprof_stack_rec_t       *all, *s;
     const pprof_profile_t   *pr;
 
@@ -3113,11 +3280,11 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
 
     pr = r->pr;
 
-    /* the walk counted them, but for zoom, which cuts stacks */
+    /* the walk counted them, if it ran and no zoom cut the stacks */
     ns = r->walk_stacks;
     nf = r->walk_frames;
 
-    if (r->zoom) {
+    if (r->zoom || !r->walked) {
         ns = 0;
         nf = 0;
 
@@ -3132,9 +3299,18 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
             ns++;
             nf++;
 
-            for (k = k0; k > first; k--) {
-                pprof_loc_lines(r, r->stk[k - 1], &lo, &hi);
-                nf += k == k0 ? j0 - lo : hi - lo;
+            if (r->zoom) {
+                for (k = k0; k > first; k--) {
+                    pprof_loc_lines(r, r->stk[k - 1], &lo, &hi);
+                    nf += k == k0 ? j0 - lo : hi - lo;
+                }
+
+                continue;
+            }
+
+            for (k = first; k < n; k++) {
+                w = r->walk[r->stk[k]];
+                nf += (w & PPROF_MULTI) ? r->multi[w & ~PPROF_MULTI] : 1;
             }
         }
     }
@@ -3145,17 +3321,17 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
         return NULL;
     }
 
-    lrank = pprof_report_alloc(r, r->nnodes, sizeof(uint32_t));
+    r->rank = pprof_report_alloc(r, r->nnodes, sizeof(uint32_t));
     r->stack_frames = pprof_report_alloc(r, nf, sizeof(uint32_t));
     r->stack_inl = pprof_report_alloc(r, nf, 1);
     all = pprof_report_alloc(r, ns, sizeof(pprof_stack_rec_t));
     ord = pprof_report_alloc(r, ns, sizeof(uint32_t));
     lcp = pprof_report_alloc(r, ns, sizeof(uint32_t));
 
-    if (lrank == NULL || r->stack_frames == NULL || r->stack_inl == NULL
+    if (r->rank == NULL || r->stack_frames == NULL || r->stack_inl == NULL
         || all == NULL || ord == NULL || lcp == NULL
         || pr->info.nsamples >= PPROF_STACK_BASE
-        || pprof_rank_nodes(r, lrank) != PPROF_OK)
+        || pprof_rank_nodes(r, r->rank) != PPROF_OK)
     {
         goto nomem;
     }
@@ -3163,6 +3339,7 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
     s = all;
     f = r->stack_frames;
     in = r->stack_inl;
+    depth = 0;
 
     for (i = 0; i < pr->info.nsamples; i++) {
         n = pprof_prepare(r, i, &first, &v);
@@ -3193,7 +3370,7 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
 
 #if defined(__GNUC__)
             __builtin_prefetch(w & PPROF_MULTI ? &r->multi[w & ~PPROF_MULTI]
-                                               : (const void *) &lrank[w]);
+                                               : (const void *) &r->rank[w]);
 #endif
         }
 
@@ -3202,7 +3379,7 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
                 pprof_loc_lines(r, r->stk[k - 1], &lo, &hi);
 
                 for (j = j0; j > lo; j--) {
-                    f[++m] = lrank[r->enode[j - 1]];
+                    f[++m] = r->rank[r->enode[j - 1]];
                     in[m] = (j != hi);
                 }
 
@@ -3213,7 +3390,7 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
             w = r->locs[k - 1];
 
             if (!(w & PPROF_MULTI)) {
-                f[++m] = lrank[w];
+                f[++m] = r->rank[w];
                 in[m] = 0;
                 continue;
             }
@@ -3221,24 +3398,18 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
             ml = &r->multi[w & ~PPROF_MULTI];
 
             for (t = 0; t < ml[0]; t++) {
-                f[++m] = lrank[ml[1 + 2 * t]];
+                f[++m] = r->rank[ml[1 + 2 * t]];
                 in[m] = (t != 0);
             }
         }
 
         f[0] = (uint32_t) m;
         in[0] = 0;
+        depth = m > depth ? m : depth;
         f += m + 1;
         in += m + 1;
         s++;
     }
-
-    if (pprof_rank_values(r, lrank) != PPROF_OK) {
-        goto nomem;
-    }
-
-    pprof_free(&r->allocator, lrank);
-    lrank = NULL;
 
     if (pprof_sort_stacks(r, all, ns, ord, lcp) != PPROF_OK) {
         goto nomem;
@@ -3269,10 +3440,19 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
     r->stacks.depth = 0;
     m = 0;
 
+    /* no values of stacks that zoom cut; none out of memory either: the
+     * rows and the graph count their own then */
+    memset(&pv, 0, sizeof(pprof_values_t));
+    values = !r->zoom && pprof_values_init(r, &pv, depth) == PPROF_OK;
+
     for (i = 0; i < ns; i++) {
 #if defined(__GNUC__)
         if (i + 8 < ns) {
             __builtin_prefetch(&all[ord[i + 8]]);
+        }
+
+        if (i + 4 < ns) {
+            __builtin_prefetch(r->stack_frames + all[ord[i + 4]].off);
         }
 #endif
         s = &all[ord[i]];
@@ -3290,6 +3470,15 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
 
         if (n > r->stacks.depth) {
             r->stacks.depth = n;
+        }
+
+        if (values) {
+            if (i == 0 || lcp[i] != PPROF_SORT_EQUAL) {
+                pprof_values_move(&pv, f, i ? lcp[i] : 0);
+            }
+
+            pv.sum[n] += v;
+            pv.flat[f[n]] += v;
         }
 
         if (i > 0 && lcp[i] == PPROF_SORT_EQUAL) {
@@ -3319,6 +3508,8 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
 
     r->stacks.sample_off[m] = (uint32_t) ns;
 
+    pprof_values_done(r, &pv, values);
+
     pprof_free(&r->allocator, all);
     pprof_free(&r->allocator, ord);
     pprof_free(&r->allocator, lcp);
@@ -3332,7 +3523,8 @@ pprof_report_stacks(pprof_report_t *r, pprof_error_t *err)
 
 nomem:
 
-    pprof_free(&r->allocator, lrank);
+    pprof_free(&r->allocator, r->rank);
+    r->rank = NULL;
     pprof_free(&r->allocator, all);
     pprof_free(&r->allocator, ord);
     pprof_free(&r->allocator, lcp);
@@ -3944,10 +4136,15 @@ pprof_report_peek(pprof_report_t *r, const pprof_peek_t **peeks,
         return PPROF_OK;
     }
 
-    o = r->info.options;
-    rows = r->info.functions;
     *peeks = NULL;
     *npeeks = 0;
+
+    if (pprof_report_functions(r, 0, err) == NULL) {
+        return PPROF_ERROR;
+    }
+
+    o = r->info.options;
+    rows = r->info.functions;
 
     if (o->focus == NULL || o->focus[0] == '\0') {
         r->peek_ready = 1;

@@ -414,7 +414,10 @@ pprof_text_top(pprof_report_t *report, const pprof_render_options_t *o,
         return pprof_text_peek(report, out, err);
     }
 
-    ri = pprof_report_info(report);
+    ri = pprof_report_functions(report, 1, err);
+    if (ri == NULL) {
+        return PPROF_ERROR;
+    }
 
     pprof_text_header(report, o->nodecount, out);
 
@@ -489,9 +492,12 @@ pprof_text_json(pprof_report_t *report, const pprof_render_options_t *o,
     const pprof_function_row_t  *row;
 
     (void) o;
-    (void) err;
 
-    ri = pprof_report_info(report);
+    ri = pprof_report_functions(report, 0, err);
+    if (ri == NULL) {
+        return PPROF_ERROR;
+    }
+
     info = pprof_profile_info(ri->profile);
     st = &info->sample_types[ri->sample_index];
 

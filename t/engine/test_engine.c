@@ -527,7 +527,7 @@ report_of(const prof_t *p, const pprof_report_options_t *ro,
         return NULL;
     }
 
-    return pprof_report_info(*r);
+    return pprof_report_functions(*r, 1, err);
 }
 
 
@@ -2294,7 +2294,7 @@ test_diff(void)
           m->info.nlocations);
 
     r = pprof_report(m, NULL, &alloc_count, &err);
-    ri = r ? pprof_report_info(r) : NULL;
+    ri = r ? pprof_report_functions(r, 1, &err) : NULL;
     CHECK(ri != NULL, "%s", err.msg);
     if (ri) {
         CHECK(ri->diff == 1, "a diff report");
@@ -2330,7 +2330,7 @@ test_diff(void)
     CHECK(m != NULL, "base: %s", err.msg);
     if (m) {
         r = pprof_report(m, NULL, &alloc_count, &err);
-        ri = r ? pprof_report_info(r) : NULL;
+        ri = r ? pprof_report_functions(r, 1, &err) : NULL;
         CHECK(ri && ri->total == 6 + 0 + 1 && FLAT(ri, "b") == 6,
               "-base total: %lld", ri ? (long long) ri->total : -1);
         if (r) {
@@ -3137,6 +3137,113 @@ test_display_names(void)
 }
 
 
+/*
+ * The function rows two ways: by the walk over the samples (labels asked
+ * for), and from the stacks a flame graph made first.  Random stacks over
+ * five functions with recursion, inlined locations, negative and zero
+ * values, at each granularity and under filters: equal rows, in order;
+ * labels asked for afterwards are the walk's.
+ */
+static void
+test_rows_two_ways(void)
+{
+    int                          k, i, j, bad, stacked;
+    size_t                       n;
+    uint32_t                     seed;
+    prof_t                       p;
+    pprof_error_t                err;
+    pprof_report_t              *r1, *r2;
+    pprof_profile_t             *pr;
+    pprof_report_options_t       ro;
+    const pprof_report_info_t   *a, *b;
+
+    static const char  *gran[] = { NULL, "lines", "files", "addresses" };
+    static const char  *hide[] = { NULL, NULL, "^c$", NULL };
+    static const char  *focus[] = { NULL, "b", NULL, NULL };
+
+    seed = 12345;
+    stacked = 0;
+
+    for (k = 0; k < 64; k++) {
+        base_profile(&p);
+        p.fn[4] = (fn_t) { 5, "d", "a.go" };
+        p.nfn = 5;
+        /* c inlined into b; b and d inlined into a */
+        p.loc[4] = (loc_t) { 5, 0, 0x5000, 2, { 4, 3 }, { 41, 31 } };
+        p.loc[5] = (loc_t) { 6, 0, 0x6000, 3, { 3, 5, 2 }, { 32, 50, 21 } };
+        p.loc[6] = (loc_t) { 7, 0, 0x7000, 1, { 5 }, { 51 } };
+        p.nloc = 7;
+        p.ns = MAXN;
+
+        for (i = 0; i < p.ns; i++) {
+            seed = seed * 1103515245 + 12345;
+            p.s[i].nlocs = 1 + (int) (seed >> 16) % 12;
+
+            for (j = 0; j < p.s[i].nlocs; j++) {
+                seed = seed * 1103515245 + 12345;
+                /* main at the root, the others anywhere */
+                p.s[i].locs[j] = j == p.s[i].nlocs - 1 ? 1
+                                 : 2 + (seed >> 16) % 6;
+            }
+
+            seed = seed * 1103515245 + 12345;
+            p.s[i].v[0] = 1;
+            p.s[i].v[1] = (int64_t) ((seed >> 16) % 7) - 2;
+            p.s[i].key = NULL;
+        }
+
+        memset(&ro, 0, sizeof(pprof_report_options_t));
+        ro.granularity = gran[k % 4];
+        ro.hide = hide[k % 4];
+        ro.focus = focus[k % 4];
+
+        pr = parse(&p, &err, NULL);
+        r1 = pr ? pprof_report(pr, &ro, &alloc_count, &err) : NULL;
+        r2 = pr ? pprof_report(pr, &ro, &alloc_count, &err) : NULL;
+        CHECK(r1 != NULL && r2 != NULL, "%s", err.msg);
+
+        if (r1 == NULL || r2 == NULL) {
+            pprof_report_free(r1);
+            pprof_report_free(r2);
+            pprof_profile_free(pr);
+            continue;
+        }
+
+        a = pprof_report_functions(r1, 1, &err);
+        b = pprof_report_tree(r2, &err) ? pprof_report_functions(r2, 0, &err)
+                                        : NULL;
+        bad = a == NULL || b == NULL || a->nfunctions != b->nfunctions;
+
+        for (n = 0; !bad && n < a->nfunctions; n++) {
+            bad = pprof_str_cmp(a->functions[n].name, b->functions[n].name)
+                  || a->functions[n].flat != b->functions[n].flat
+                  || a->functions[n].cum != b->functions[n].cum;
+        }
+
+        CHECK(!bad, "profile %d: rows of the stacks differ at %zu", k, n);
+
+        /* the labels, asked for after: the rows stay, labelled */
+        b = pprof_report_functions(r2, 1, &err);
+        bad = b == NULL || a == NULL || a->nfunctions != b->nfunctions;
+
+        for (n = 0; !bad && n < a->nfunctions; n++) {
+            bad = strcmp(pprof_report_inline_label(r1, n),
+                         pprof_report_inline_label(r2, n))
+                  != 0;
+            stacked += *pprof_report_inline_label(r1, n) != '\0';
+        }
+
+        CHECK(!bad, "profile %d: labels differ at row %zu", k, n);
+
+        pprof_report_free(r1);
+        pprof_report_free(r2);
+        pprof_profile_free(pr);
+    }
+
+    CHECK(stacked > 0, "no inline label in any profile");
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -3175,6 +3282,7 @@ main(int argc, char **argv)
     test_graph_selection();
     test_diff_text();
     test_display_names();
+    test_rows_two_ways();
 
     CHECK(counter.live == 0, "leaked %ld blocks", counter.live);
 
